@@ -1,0 +1,1 @@
+"""Organisations, teams, users, memberships and roles."""

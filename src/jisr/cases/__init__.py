@@ -1,0 +1,1 @@
+"""The case: TRM stage, status, risk, assignment, notes, timeline, closure."""

@@ -1,0 +1,68 @@
+"""Reads of cases, scoped to the user (own / team / organisation by role). A case the user may not see
+is a 404: a stranger cannot learn that it exists."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from jisr.accounts.models import User
+from jisr.accounts.roles import Scope
+from jisr.audit.models import AuditEvent
+from jisr.audit.services import audit_record
+from jisr.cases.models import Case
+
+
+def case_scope_q(user: User, prefix: str = "") -> Q | None:
+    """The Q filter of cases `user` may see (fields prefixed with `prefix`, e.g. "cases__"), or None
+    when the user may see no case at all."""
+    caps = user.capabilities
+    org = user.organisation
+    if org is None or caps.case_scope == Scope.NONE or not user.is_authenticated:
+        return None
+    own = Q(**{f"{prefix}assigned_to": user})
+    in_org = Q(**{f"{prefix}organisation": org})
+    if caps.case_scope == Scope.OWN:
+        return in_org & own
+    if caps.case_scope == Scope.TEAM:
+        team = user.membership.team
+        return in_org & (own | Q(**{f"{prefix}team": team})) if team else in_org & own
+    return in_org
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Every case `user` may read, with person and assignee loaded."""
+    q = case_scope_q(user)
+    if q is None:
+        return Case.objects.none()
+    return Case.objects.filter(q).select_related("person", "person__data_key", "assigned_to", "team", "organisation")
+
+
+def case_get_for_user(user: User, case_id: UUID | str, *, log_read: bool = True) -> Case:
+    """The case if `user` may read it, else Http404. Logs a `case.view` audit event (every read of a
+    case record is audited); pass `log_read=False` only when the caller logs a more specific event."""
+    try:
+        case = cases_visible_to(user).get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if log_read:
+        audit_record(actor=user, action="case.view", target=case)
+    return case
+
+
+TIMELINE_HIDDEN_ACTIONS = {"case.view", "person.view"}
+
+
+def case_timeline(case: Case) -> QuerySet[AuditEvent]:
+    """Everything that happened on the case and to its person, newest first (reads excluded)."""
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type="cases.case", target_id=str(case.pk))
+            | Q(target_type="survivors.person", target_id=str(case.person_id))
+        )
+        .exclude(action__in=TIMELINE_HIDDEN_ACTIONS)
+        .select_related("actor")
+        .order_by("-at")
+    )

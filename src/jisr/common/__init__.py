@@ -1,0 +1,1 @@
+"""Shared base model, errors, digit normalisation and small types."""

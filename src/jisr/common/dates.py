@@ -1,0 +1,49 @@
+"""Parsing of dates as people type them, and age derived at any date (pure; no Django)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from jisr.crypto.normalise import normalise_digits
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date from ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (also with ``-`` or ``.``), Eastern digits accepted.
+
+    Day-first is the convention in Morocco and Spain. Raises ValueError with a user-readable message.
+    """
+    text = normalise_digits(text.strip())
+    m = _ISO.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = _DMY.match(text)
+        if not m:
+            raise ValueError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+        d, mo, y = (int(g) for g in m.groups())
+    try:
+        return dt.date(y, mo, d)
+    except ValueError as exc:
+        raise ValueError("not a valid calendar date") from exc
+
+
+def age_on(on: dt.date, *, date_of_birth: dt.date | None = None, estimated_age: int | None = None,
+           estimated_on: dt.date | None = None) -> int | None:
+    """Age in completed years on `on`.
+
+    From `date_of_birth` when known (a person born on 29 February turns a year older on 1 March in
+    non-leap years); otherwise from an `estimated_age` given on `estimated_on`, advanced by the
+    completed years since. None when neither is known, or when `on` is before the birth.
+    """
+    if date_of_birth is not None:
+        if on < date_of_birth:
+            return None
+        return on.year - date_of_birth.year - ((on.month, on.day) < (date_of_birth.month, date_of_birth.day))
+    if estimated_age is not None and estimated_on is not None:
+        elapsed = on.year - estimated_on.year - ((on.month, on.day) < (estimated_on.month, estimated_on.day))
+        return estimated_age + elapsed
+    return None

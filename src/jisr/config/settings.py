@@ -1,0 +1,213 @@
+"""Jisr settings: one module, typed env helpers, fail loudly.
+
+Environment variables (all optional in development):
+
+- `JISR_ENV`            `development` (default) or `production`.
+- `JISR_DATA_DIR`       where the SQLite file and development keys live (default `./var`).
+- `DATABASE_URL`        e.g. `postgres://user@host:5432/jisr`; default SQLite in JISR_DATA_DIR.
+- `SECRET_KEY` / `SECRET_KEY_FILE`            Django's signing key (sessions, CSRF).
+- `JISR_MASTER_KEY` / `JISR_MASTER_KEY_FILE`  key-encryption key(s) for survivor data: base64 of 32 bytes;
+  several comma-separated keys during a rotation, the first one current.
+- `JISR_ALLOWED_HOSTS`  comma-separated host names (production).
+- `JISR_TIME_ZONE`      default `Africa/Casablanca`.
+- `JISR_EXPECTED_POPULATION`  expected number of persons over five years; sizes blind indexes.
+
+In development, missing keys are generated once into JISR_DATA_DIR (git-ignored). In production the
+process refuses to start without them and says which one is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from jisr.config.env import (
+    ConfigurationError,
+    development_secret,
+    env_bool,
+    env_choice,
+    env_int,
+    env_secret,
+    env_str,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+JISR_ENV = env_choice("JISR_ENV", "development", ("development", "production"))
+PRODUCTION = JISR_ENV == "production"
+DATA_DIR = Path(env_str("JISR_DATA_DIR", "./var")).resolve()
+TESTING = "pytest" in sys.modules
+
+
+def _require_secret(name: str, dev_filename: str, make: str) -> str:
+    value = env_secret(name)
+    if value:
+        return value
+    if PRODUCTION:
+        raise ConfigurationError(
+            f"JISR_ENV=production and {name} is missing: set {name} or {name}_FILE "
+            f"(see README, 'Running in production')."
+        )
+    return development_secret(DATA_DIR, dev_filename, make)
+
+
+SECRET_KEY = _require_secret("SECRET_KEY", "secret_key", "token")
+JISR_MASTER_KEYS = [k.strip() for k in _require_secret("JISR_MASTER_KEY", "master_key", "key256").split(",")]
+JISR_EXPECTED_POPULATION = env_int("JISR_EXPECTED_POPULATION", 20_000)
+
+DEBUG = env_bool("JISR_DEBUG", default=not PRODUCTION and not TESTING)
+ALLOWED_HOSTS = [h for h in env_str("JISR_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigurationError("JISR_ENV=production and JISR_ALLOWED_HOSTS is missing")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_htmx",
+    "django_countries",
+    "jisr.common",
+    "jisr.crypto",
+    "jisr.accounts",
+    "jisr.audit",
+    "jisr.survivors",
+    "jisr.cases",
+    "jisr.web",
+    "jisr.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "jisr.config.urls"
+WSGI_APPLICATION = "jisr.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "jisr.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jisr.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # Wait for a concurrent writer instead of failing at once; IMMEDIATE so a write transaction takes
+    # the lock at BEGIN (no deadlock-prone lock upgrade between two writers).
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Argon2id at full cost makes a large persona suite slow; production never takes this branch.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("es", _("Spanish")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_str("JISR_TIME_ZONE", "Africa/Casablanca")
+LANGUAGE_COOKIE_NAME = "jisr_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# --- Sessions and browser protections (OWASP ASVS L2) ---
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("JISR_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31_536_000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("JISR_BEHIND_PROXY", False) else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- REST API ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "jisr.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jisr API",
+    "DESCRIPTION": "People and cases, scoped to the requesting user. Identifiers are UUIDs; no personal data in URLs.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Logging: never personal data. Request bodies and query strings are not logged anywhere. ---
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO"},
+        # Django's 4xx/5xx request logger prints the path only; paths hold UUIDs, never names.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "jisr": {"handlers": ["console"], "level": "INFO"},
+    },
+}
+ADMINS: list[tuple[str, str]] = []  # no error mails: they would carry request data

@@ -1,0 +1,194 @@
+"""Normalisation of names, phone numbers and document numbers before blind indexing.
+
+Pure module (no Django). Store and query sides must run byte-identical code, so every function here is
+deterministic and versioned by `NORMALISER_VERSION`; change a rule and you must bump it and re-index.
+
+Rules and sources:
+- Arabic script (Lucene `ArabicNormalizer`, pyarabic `normalize_hamza` / `strip_tashkeel` /
+  `strip_tatweel`; see shared/reference/security-and-privacy.md §1.4): NFKC first (splits presentation
+  forms such as the lam-alef ligature); hamza-on-alef, alef-madda and alef-wasla → bare alef; hamza on
+  waw/ya → waw/ya; teh marbuta → heh; alef maksura → yeh; Persian yeh/kaf → Arabic; diacritics
+  (harakat, shadda, sukun, tanwin, superscript alef) and tatweel removed; Eastern Arabic and Persian
+  digits → ASCII.
+- Latin script: casefold; accents stripped through NFKD; hyphens, apostrophes, dots and runs of
+  whitespace collapse to one space.
+- `transliteration_key`: a deliberately coarse, lossy consonant skeleton on which Arabic and Latin
+  spellings of one name meet (فاطمة / Fatima / Fatma; محمد / Mohamed / Mohammed / Muhammad). It feeds
+  duplicate *suggestions* for a person to confirm, never an automatic merge.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NORMALISER_VERSION = 1
+
+_EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+_ARABIC_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",  # alef wasla
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ة": "ه",  # teh marbuta → heh
+        "ى": "ي",  # alef maksura → yeh
+        "ی": "ي",  # Persian yeh
+        "ې": "ي",
+        "ک": "ك",  # Persian keheh
+        "ـ": None,  # tatweel
+    }
+)
+
+# Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks.
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_'’‘`´.,·]+")
+
+
+def normalise_digits(text: str) -> str:
+    """Replace Eastern Arabic (٠-٩) and Persian (۰-۹) digits by ASCII digits; nothing else changes."""
+    return text.translate(_EASTERN_DIGITS)
+
+
+def normalise_name(text: str) -> str:
+    """A name in canonical form for exact matching, in any script.
+
+    Arabic and Latin rules as in the module docstring. Returns "" for a blank name.
+    `normalise_name("مُحَمَّد") == normalise_name("محمد")`, `normalise_name("Hélène-Marie") == "helene marie"`.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = normalise_digits(text)
+    text = _ARABIC_DIACRITICS.sub("", text).translate(_ARABIC_MAP)
+    # Strip Latin accents: decompose, drop combining marks (Arabic marks are already gone).
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFC", text).casefold()
+    return _SEPARATORS.sub(" ", text).strip()
+
+
+def normalise_document(text: str) -> str:
+    """A document number (passport, CIN, NIE…) upper-cased with separators and spaces removed."""
+    text = normalise_digits(unicodedata.normalize("NFKC", text))
+    return re.sub(r"[^0-9A-Za-z]", "", text).upper()
+
+
+# --- Transliteration key --------------------------------------------------------------------------
+
+# Arabic letters → coarse Latin consonant classes. Vowel carriers (alef, waw, yeh, ain, hamza) and the
+# final heh of a feminine ending vanish, as vowels do on the Latin side.
+_ARABIC_TO_LATIN = {
+    "ا": "",
+    "ء": "",
+    "ع": "",
+    "و": "",
+    "ي": "",
+    "ب": "b",
+    "ت": "t",
+    "ث": "t",
+    "ج": "j",
+    "ح": "h",
+    "خ": "h",
+    "د": "d",
+    "ذ": "d",
+    "ر": "r",
+    "ز": "z",
+    "س": "s",
+    "ش": "s",
+    "ص": "s",
+    "ض": "d",
+    "ط": "t",
+    "ظ": "d",
+    "غ": "g",
+    "ف": "f",
+    "ق": "k",
+    "ك": "k",
+    "ل": "l",
+    "م": "m",
+    "ن": "n",
+    "ه": "h",
+    "پ": "b",
+    "گ": "j",
+    "ڤ": "f",
+}
+# Latin digraphs first (order matters), then single letters.
+_LATIN_DIGRAPHS = [
+    ("kh", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("ou", ""),
+    ("q", "k"),
+    ("c", "k"),
+    ("x", "ks"),
+    ("p", "b"),
+    ("v", "f"),
+    ("g", "j"),
+]
+_LATIN_VOWELS = re.compile(r"[aeiouyw]")
+_ARTICLE = re.compile(r"^(al|el|ul)(?=.{3,})")
+
+
+def _skeleton_token(token: str) -> str:
+    if any("\u0600" <= ch <= "\u06ff" for ch in token):
+        if token.startswith("ال") and len(token) > 3:
+            token = token[2:]
+        if token.endswith("ه") and len(token) > 2:  # feminine ending (normalised teh marbuta)
+            token = token[:-1]
+        out = "".join(_ARABIC_TO_LATIN.get(ch, "") for ch in token)
+    else:
+        token = _ARTICLE.sub("", token)
+        if token.endswith("h") and len(token) > 2 and token[-2] in "aeiou":  # Fatimah, Aminah
+            token = token[:-1]
+        for src, dst in _LATIN_DIGRAPHS:
+            token = token.replace(src, dst)
+        out = _LATIN_VOWELS.sub("", token)
+        out = re.sub(r"[^a-z]", "", out)
+    # Collapse doubled consonants (Mohammed → mhmd).
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
+def transliteration_key(name: str) -> str:
+    """A coarse, script-independent consonant skeleton of one name part (a given or a family name).
+
+    Lossy on purpose: `transliteration_key("فاطمة") == transliteration_key("Fatima") == "ftm"`,
+    `transliteration_key("محمد") == transliteration_key("Muhammad") == "mhmd"`; word breaks are
+    ignored so "بن علي" and "Benali" meet ("bnl"). Returns "" when nothing consonantal remains.
+    """
+    tokens = [t for t in normalise_name(name).split(" ") if t]
+    # "Al Amrani" / "El-Amrani": a lone article token is dropped.
+    tokens = [t for t in tokens if t not in {"al", "el", "ال"}]
+    return re.sub(r"(.)\1+", r"\1", "".join(_skeleton_token(t) for t in tokens))
+
+
+def person_name_key(given: str, family: str) -> str:
+    """Transliteration key of a full name, order-free: `"<key1> <key2>"` with the two part keys sorted.
+
+    `person_name_key("Fatima", "Benali") == person_name_key("بن علي", "فاطمة")`. "" if both parts are empty.
+    """
+    parts = sorted(k for k in (transliteration_key(given), transliteration_key(family)) if k)
+    return " ".join(parts)
+
+
+def normalise_phone(text: str, default_region: str) -> str:
+    """A phone number in E.164 (``+212612345678``), Eastern digits accepted; `default_region` is an
+    ISO 3166 alpha-2 code used for numbers typed without a country prefix.
+
+    Raises ValueError("not a valid phone number") when libphonenumber cannot parse a possible number.
+    """
+    import phonenumbers  # local import: the rest of this module needs no third-party code
+
+    try:
+        parsed = phonenumbers.parse(normalise_digits(text), default_region.upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError("not a valid phone number") from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValueError("not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

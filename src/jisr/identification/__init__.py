@@ -1,0 +1,1 @@
+"""Identification: the pure screening engine (``engine/``), its rule sets (``rulesets/``) and screenings."""

@@ -1,0 +1,1 @@
+"""The person: identity encrypted at rest, pseudonymous code, blind indexes, duplicate suggestions."""

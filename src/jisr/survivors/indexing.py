@@ -1,0 +1,67 @@
+"""Blind-index entries of a person (which index values her identity produces), and their sizing."""
+
+from __future__ import annotations
+
+import functools
+
+from django.conf import settings
+
+from jisr.crypto import blind_index as bi
+from jisr.crypto.normalise import normalise_document, normalise_name, person_name_key
+from jisr.crypto.services import blind_index_root
+from jisr.survivors.identity import Identity
+from jisr.survivors.models import IndexKind
+
+
+@functools.cache
+def index_bits(kind: str, population: int) -> int:
+    """Output bits per index kind, from CipherSweet's planner for the expected population.
+
+    The coarse name key (already many-to-one) is two bits shorter than the exact indexes. Changing
+    JISR_EXPECTED_POPULATION changes the sizes: run `jisr reindex_persons` afterwards.
+    """
+    plan = bi.plan_index_bits(population)
+    if kind == IndexKind.NAME_KEY:
+        return max(plan.min_bits, plan.recommended - 2)
+    return plan.recommended
+
+
+def _full_name(given: str, family: str) -> str:
+    # Order-free: "given family" and "family given" give the same exact-name index.
+    return " ".join(sorted(p for p in (normalise_name(given), normalise_name(family)) if p))
+
+
+def identity_index_terms(identity: Identity) -> set[tuple[str, str]]:
+    """The normalised (kind, term) pairs an identity is indexed under. Pure but for nothing."""
+    terms: set[tuple[str, str]] = set()
+    pairs = list(identity.name_variants()) + [(alias, "") for alias in identity.aliases if alias]
+    for given, family in pairs:
+        if full := _full_name(given, family):
+            terms.add((IndexKind.NAME, full))
+        if key := person_name_key(given, family):
+            terms.add((IndexKind.NAME_KEY, key))
+    if identity.phone:
+        terms.add((IndexKind.PHONE, identity.phone))
+    for doc in identity.documents:
+        if number := normalise_document(doc.number):
+            terms.add((IndexKind.DOCUMENT, number))
+    return terms
+
+
+def index_values(identity: Identity) -> set[tuple[str, int]]:
+    """(kind, truncated HMAC) pairs to store for, or to look up, an identity."""
+    root = blind_index_root()
+    population = settings.JISR_EXPECTED_POPULATION
+    keys = {kind: bi.derive_index_key(root, f"person.{kind}") for kind in IndexKind.values}
+    return {
+        (kind, bi.blind_index(keys[kind], term, index_bits(kind, population)))
+        for kind, term in identity_index_terms(identity)
+    }
+
+
+def name_matches(a: Identity, b: Identity) -> tuple[bool, bool]:
+    """(exact normalised name shared, transliteration key shared) between two identities."""
+    ta, tb = identity_index_terms(a), identity_index_terms(b)
+    exact = any(k == IndexKind.NAME and (k, t) in tb for k, t in ta)
+    key = any(k == IndexKind.NAME_KEY and (k, t) in tb for k, t in ta)
+    return exact, key

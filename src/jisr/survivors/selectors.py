@@ -1,0 +1,178 @@
+"""Reads of persons, scoped to the user, and duplicate suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from jisr.accounts.models import Organisation, User
+from jisr.accounts.roles import Scope
+from jisr.audit.services import audit_record
+from jisr.cases.selectors import case_scope_q
+from jisr.common.dates import age_on
+from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.normalise import normalise_document
+from jisr.survivors.identity import Identity, mask
+from jisr.survivors.indexing import index_values, name_matches
+from jisr.survivors.models import IndexKind, Person, PersonIndex
+from jisr.survivors.services import person_identity
+
+
+def persons_visible_to(user: User) -> QuerySet[Person]:
+    """Persons `user` may read: those of cases in the user's scope, plus people the user (or, for a
+    supervisor, the team) registered and who have no case yet. Coordinators see the organisation."""
+    case_q = case_scope_q(user, prefix="cases__")
+    if case_q is None:
+        return Person.objects.none()
+    org = user.organisation
+    caps = user.capabilities
+    q = case_q | Q(organisation=org, registered_by=user)
+    if caps.case_scope == Scope.TEAM and user.membership.team_id:
+        q |= Q(organisation=org, registered_by__membership__team=user.membership.team_id)
+    if caps.case_scope == Scope.ORGANISATION:
+        q = Q(organisation=org)
+    ids = Person.objects.filter(q).values("pk")
+    return Person.objects.filter(pk__in=ids).select_related("data_key", "organisation")
+
+
+def person_get_for_user(user: User, person_id: UUID | str, *, log_read: bool = True) -> Person:
+    """The person if `user` may read her, else Http404. Logs `person.view`."""
+    try:
+        person = persons_visible_to(user).get(pk=person_id)
+    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if log_read:
+        audit_record(actor=user, action="person.view", target=person)
+    return person
+
+
+@dataclass(frozen=True)
+class DisplayIdentity:
+    """What a user is shown of a person: in clear, masked, or nothing (erased)."""
+
+    name: str
+    latin_name: str
+    date_of_birth: str
+    phone: str
+    documents: str
+    masked: bool
+    erased: bool
+    age: int | None
+
+
+def identity_for_display(user: User, person: Person) -> DisplayIdentity:
+    """The identity in clear for a role that works with it (case worker), masked otherwise
+    (supervisor, coordinator: reveal is a separate audited action)."""
+    if person.is_erased:
+        return DisplayIdentity("", "", "", "", "", masked=False, erased=True, age=person.age_on(timezone.localdate()))
+    identity = person_identity(person)
+    age = person.age_on(timezone.localdate(), identity.date_of_birth)
+    name = f"{identity.given_name} {identity.family_name}".strip()
+    latin = f"{identity.given_name_latin} {identity.family_name_latin}".strip()
+    dob = identity.date_of_birth.isoformat() if identity.date_of_birth else ""
+    docs = ", ".join(f"{d.kind} {d.number}" for d in identity.documents)
+    if user.capabilities.identity_in_clear:
+        return DisplayIdentity(name, latin, dob, identity.phone, docs, masked=False, erased=False, age=age)
+    hidden = "••••"
+    return DisplayIdentity(
+        mask(name), mask(latin), hidden if dob else "", hidden if identity.phone else "",
+        hidden if docs else "", masked=True, erased=False, age=age,
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person: Person
+    score: int  # 0–100
+    reasons: tuple[str, ...]  # codes: same_document, same_phone, same_name, similar_name, same_birth_date, similar_age
+
+
+@dataclass
+class DuplicateReport:
+    candidates: list[Candidate] = field(default_factory=list)
+    # True when a possible match exists that the user may not see (other team or organisation):
+    # reported with no detail at all — "possible match, contact the coordinator".
+    hidden_match: bool = False
+
+
+_WEIGHTS = {
+    "same_document": 60,
+    "same_phone": 40,
+    "same_name": 50,
+    "similar_name": 30,
+    "same_birth_date": 20,
+    "similar_age": 10,
+}
+
+
+def duplicate_suggestions(user: User, organisation: Organisation, identity: Identity,
+                          estimated_age: int | None = None, limit: int = 10) -> DuplicateReport:
+    """People who may be the one being registered, for a person to confirm — never merged.
+
+    Candidates come from blind-index equality on names (exact normalised, and the coarse
+    transliteration key), phone and document numbers across the whole instance; each candidate is
+    decrypted and compared in clear (truncated indexes collide on purpose), scored 0–100 with its
+    reasons. Candidates the user may not read are not shown: they only set `hidden_match`.
+    The search is audited (`person.duplicate_check`, counts only, never the query).
+    """
+    values = index_values(identity)
+    if not values:
+        return DuplicateReport()
+    q = Q()
+    for kind, value in values:
+        q |= Q(kind=kind, value=value)
+    candidate_ids = set(PersonIndex.objects.filter(q).values_list("person_id", flat=True)[:500])
+    visible = set(persons_visible_to(user).filter(pk__in=candidate_ids).values_list("pk", flat=True))
+    report = DuplicateReport()
+    today = timezone.localdate()
+    for person in Person.objects.filter(pk__in=candidate_ids, erased_at__isnull=True).select_related("data_key"):
+        try:
+            other = person_identity(person)
+        except DecryptionError:
+            continue
+        reasons = _match_reasons(identity, estimated_age, other, person, today)
+        if not reasons:
+            continue  # an index collision, not a match
+        if person.pk in visible:
+            score = min(100, sum(_WEIGHTS[r] for r in reasons))
+            report.candidates.append(Candidate(person, score, tuple(reasons)))
+        else:
+            report.hidden_match = True
+    report.candidates.sort(key=lambda c: -c.score)
+    report.candidates = report.candidates[:limit]
+    audit_record(actor=user, action="person.duplicate_check", organisation=organisation,
+                 details={"shown": len(report.candidates), "hidden_match": report.hidden_match})
+    return report
+
+
+def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person,
+                   today: dt.date) -> list[str]:
+    reasons = []
+    new_docs = {normalise_document(d.number) for d in new.documents}
+    if new_docs & {normalise_document(d.number) for d in other.documents}:
+        reasons.append("same_document")
+    if new.phone and new.phone == other.phone:
+        reasons.append("same_phone")
+    exact, key = name_matches(new, other)
+    if exact:
+        reasons.append("same_name")
+    elif key:
+        reasons.append("similar_name")
+    if not reasons:
+        return []
+    if new.date_of_birth and new.date_of_birth == other.date_of_birth:
+        reasons.append("same_birth_date")
+    else:
+        theirs = person.age_on(today, other.date_of_birth)
+        mine = age_on(today, date_of_birth=new.date_of_birth) if new.date_of_birth else new_age
+        if mine is not None and theirs is not None and abs(mine - theirs) <= 3:
+            reasons.append("similar_age")
+    return reasons
+
+
+__all__ = ["IndexKind", "duplicate_suggestions", "identity_for_display", "person_get_for_user", "persons_visible_to"]

@@ -1,0 +1,182 @@
+"""Writes on persons: register, reveal (an audited read), erase. Keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from jisr.accounts.models import Organisation, User
+from jisr.audit.services import audit_record
+from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
+from jisr.survivors.identity import Identity, IdentityDocument
+from jisr.survivors.indexing import index_values
+from jisr.survivors.models import AgePrecision, CodeSequence, Person, PersonIndex, Sex
+
+REVEALABLE_FIELDS = ("name", "date_of_birth", "phone", "documents")
+
+
+def _next_code(organisation: Organisation, year: int) -> str:
+    seq, _ = CodeSequence.objects.get_or_create(organisation=organisation, year=year)
+    seq = CodeSequence.objects.select_for_update().get(pk=seq.pk)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"{organisation.code_prefix}-{year}-{seq.last:04d}"
+
+
+def _seal_identity(person: Person, identity: Identity) -> None:
+    material = data_key_material(person.data_key)
+    values = {
+        "given_name": identity.given_name,
+        "family_name": identity.family_name,
+        "given_name_latin": identity.given_name_latin,
+        "family_name_latin": identity.family_name_latin,
+        "aliases": json.dumps(list(identity.aliases), ensure_ascii=False) if identity.aliases else "",
+        "date_of_birth": identity.date_of_birth.isoformat() if identity.date_of_birth else "",
+        "phone": identity.phone,
+        "documents": json.dumps([asdict(d) for d in identity.documents], ensure_ascii=False)
+        if identity.documents
+        else "",
+    }
+    for field_name, value in values.items():
+        seal(person, field_name, value, person.data_key, material)
+
+
+def person_identity(person: Person) -> Identity:
+    """Decrypt a person's identity. Callers must have fetched `person` through a scoped selector.
+
+    Raises DataKeyDestroyedError for an erased person, DecryptionError if a value was tampered with."""
+    key = person.data_key
+    material = data_key_material(key)
+
+    def get(name: str) -> str:
+        return unseal(person, name, key, material) or ""
+
+    dob = get("date_of_birth")
+    return Identity(
+        given_name=get("given_name"),
+        family_name=get("family_name"),
+        given_name_latin=get("given_name_latin"),
+        family_name_latin=get("family_name_latin"),
+        aliases=tuple(json.loads(get("aliases") or "[]")),
+        date_of_birth=dt.date.fromisoformat(dob) if dob else None,
+        phone=get("phone"),
+        documents=tuple(IdentityDocument(**d) for d in json.loads(get("documents") or "[]")),
+    )
+
+
+def _reindex(person: Person, identity: Identity) -> None:
+    PersonIndex.objects.filter(person=person).delete()
+    PersonIndex.objects.bulk_create(
+        [PersonIndex(person=person, kind=kind, value=value) for kind, value in sorted(index_values(identity))]
+    )
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    identity: Identity,
+    sex: str = Sex.UNKNOWN,
+    nationality: str = "",
+    languages: list[str] | None = None,
+    estimated_age: int | None = None,
+    age_estimated_on: dt.date | None = None,
+    age_precision: str | None = None,
+    registered_at: dt.date | None = None,
+    audit_details: dict[str, str | int] | None = None,
+) -> Person:
+    """Register a person in `organisation` with the minimum data and return her.
+
+    A date of birth (in `identity`) and an estimated age are mutually exclusive; an estimate needs the
+    date it was made (defaults to today). Raises PermissionDeniedError when `actor` may not register
+    people, ValueError on inconsistent data. Writes `person.register` to the audit chain. Duplicate
+    suggestions are the caller's job *before* this call (see selectors.duplicate_suggestions).
+    """
+    if actor is not None and (actor.organisation != organisation or not actor.capabilities.register_persons):
+        raise PermissionDeniedError("this account may not register people in this organisation")
+    if not any(identity.name_variants()):
+        raise ValueError("a given or family name is required (in Arabic or Latin script)")
+    if identity.date_of_birth and estimated_age is not None:
+        raise ValueError("give a date of birth or an estimated age, not both")
+    today = registered_at or timezone.localdate()
+    if identity.date_of_birth and identity.date_of_birth > today:
+        raise ValueError("date of birth is in the future")
+    if estimated_age is not None:
+        if not 0 <= estimated_age <= 120:
+            raise ValueError("estimated age must be between 0 and 120")
+        age_estimated_on = age_estimated_on or today
+    precision = age_precision or (AgePrecision.EXACT if identity.date_of_birth else AgePrecision.APPROXIMATE)
+
+    person = Person(
+        organisation=organisation,
+        code=_next_code(organisation, today.year),
+        data_key=data_key_create(),
+        registered_by=actor,
+        sex=sex,
+        nationality=nationality,
+        languages=languages or [],
+        estimated_age=estimated_age,
+        age_estimated_on=age_estimated_on if estimated_age is not None else None,
+        age_precision=precision,
+    )
+    _seal_identity(person, identity)
+    person.full_clean(exclude=["data_key", "registered_by", "organisation"])
+    person.save(force_insert=True)
+    _reindex(person, identity)
+    audit_record(actor=actor, action="person.register", organisation=organisation, target=person,
+                 details=audit_details or {}, actor_label="" if actor else "import")
+    return person
+
+
+def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> str:
+    """Return one masked field of `person` in clear, for an actor whose role may reveal, with a reason.
+
+    `field` ∈ REVEALABLE_FIELDS. The reveal is an audit event carrying the reason (never the value).
+    Raises PermissionDeniedError, ValueError (unknown field or empty reason), StateError (erased)."""
+    if not actor.capabilities.reveal_identity:
+        raise PermissionDeniedError("this role may not reveal masked fields")
+    if field not in REVEALABLE_FIELDS:
+        raise ValueError("unknown field")
+    reason = reason.strip()
+    if len(reason) < 5:
+        raise ValueError("say why you need to see this (at least a few words)")
+    if person.is_erased:
+        raise StateError("this person's identity was erased")
+    identity = person_identity(person)
+    with transaction.atomic():
+        audit_record(actor=actor, action="person.reveal", target=person, reason=reason, details={"field": field})
+    if field == "name":
+        return " / ".join(f"{g} {f}".strip() for g, f in identity.name_variants())
+    if field == "date_of_birth":
+        return identity.date_of_birth.isoformat() if identity.date_of_birth else ""
+    if field == "phone":
+        return identity.phone
+    return ", ".join(f"{d.kind} {d.number}" for d in identity.documents)
+
+
+@transaction.atomic
+def person_erase(*, actor: User, person: Person, reason: str) -> Person:
+    """Erase a person's identity by destroying her data key (crypto-shredding) and her blind indexes.
+
+    Afterwards nothing of her identity can be decrypted, history and note rows included. The code,
+    cases and audit trail remain (they hold no identity). Only supervisors and coordinators of her
+    organisation may erase. Raises PermissionDeniedError, StateError if already erased."""
+    caps = actor.capabilities
+    if actor.organisation != person.organisation or not (caps.reveal_identity or caps.assign_cases):
+        raise PermissionDeniedError("this role may not erase a person")
+    if person.is_erased:
+        raise StateError("already erased")
+    if len(reason.strip()) < 5:
+        raise ValueError("say why (at least a few words)")
+    data_key_destroy(person.data_key)
+    PersonIndex.objects.filter(person=person).delete()
+    person.erased_at = timezone.now()
+    person.save(update_fields=["erased_at", "updated_at"])
+    audit_record(actor=actor, action="person.erase", target=person, reason=reason.strip())
+    return person

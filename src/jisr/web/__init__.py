@@ -1,0 +1,1 @@
+"""Screens: base templates, static assets (vendored, no CDN), navigation, views."""
