@@ -50,13 +50,17 @@ def parse_ruleset(text: str, *, origin: str, expected_id: str | None = None) -> 
     try:
         ruleset = _ADAPTER.validate_python(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '(file)'}: {error['msg']}" for error in exc.errors()
-        )
+        problems = "; ".join(f"{_field_path(error['loc'])}: {error['msg']}" for error in exc.errors())
         raise RuleSetError(f"{origin}: {problems}") from exc
     if expected_id is not None and ruleset.id != expected_id:
         raise RuleSetError(f"{origin}: id: {ruleset.id!r} does not match the file name ({expected_id!r})")
     return ruleset
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    # pydantic puts the union tag ("legal" / "ilo") first; the file's author wants the field path only.
+    parts = loc[1:] if loc and loc[0] in ("legal", "ilo") else loc
+    return ".".join(str(part) for part in parts) or "(file)"
 
 
 @cache
