@@ -1,0 +1,36 @@
+# Jisr — the two commands a new user needs: `make run` and `make test`.
+PY        ?= python3
+VENV      := .venv
+BIN       := $(VENV)/bin
+PORT      ?= 8000
+export JISR_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: run test check install messages clean-var
+
+$(BIN)/jisr: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(BIN)/jisr
+
+install: $(BIN)/jisr
+
+run: install
+	$(BIN)/jisr migrate --noinput
+	$(BIN)/jisr seed_demo
+	@echo ""
+	@echo "Jisr is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/jisr runserver 127.0.0.1:$(PORT) --insecure
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy --strict src/jisr/crypto/normalise.py src/jisr/crypto/envelope.py src/jisr/crypto/blind_index.py \
+		src/jisr/audit/chain.py src/jisr/common/dates.py src/jisr/survivors/identity.py src/jisr/accounts/roles.py \
+		$(wildcard src/jisr/identification/engine) $(wildcard src/jisr/outcomes/instruments)
+	JISR_DATA_DIR=$$(mktemp -d) $(BIN)/jisr makemigrations --check --dry-run
+
+messages: install
+	cd src/jisr && ../../$(BIN)/jisr compilemessages
