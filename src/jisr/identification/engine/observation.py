@@ -37,7 +37,7 @@ _MAX_AGE: Final = 130
 
 
 class ObservationError(ValueError):
-    """An input document that cannot be evaluated. ``field`` names the offending key (``None``: the document)."""
+    """An input document that cannot be evaluated; ``field`` names the offending key (``None``: the whole)."""
 
     def __init__(self, field: str | None, message: str) -> None:
         self.field = field
@@ -47,7 +47,7 @@ class ObservationError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Observation:
-    """A validated input document. Code lists are de-duplicated tuples in first-seen order; ``None`` = unknown."""
+    """A validated input document: code lists are de-duplicated tuples, ``None`` = unknown."""
 
     date_of_birth: date | None = None
     act_date: date | None = None
@@ -183,9 +183,8 @@ def _codes(
         if not isinstance(code, str):
             raise ObservationError(f"{key}[{index}]", f"expected a {kind} code, got {_type_name(code)}")
         if allowed is not None and code not in allowed:
-            raise ObservationError(
-                f"{key}[{index}]", f"unknown {kind} code {code!r} (expected one of {', '.join(sorted(allowed))})"
-            )
+            expected = ", ".join(sorted(allowed))
+            raise ObservationError(f"{key}[{index}]", f"unknown {kind} code {code!r} (expected: {expected})")
         seen[code] = None
     return tuple(seen)
 

@@ -24,7 +24,7 @@ _DIRECTORY = "rulesets"
 
 
 class RuleSetError(ValueError):
-    """A rule-set file that is missing, not YAML, or does not match the schema. The message names file and field."""
+    """A rule-set file that is missing, not YAML, or off-schema; the message names the file and the field."""
 
 
 class UnknownRuleSetError(ValueError):

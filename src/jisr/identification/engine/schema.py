@@ -20,7 +20,6 @@ from .codes import ACT_CODES, DIMENSION_IDS, MEANS_CODES, PROFILES, PURPOSE_CODE
 
 Confidence = Literal["A", "B", "C", "open"]
 Weight = Literal["S", "M", "W"]
-Profile = Literal["adult_labour", "adult_sexual", "child_labour", "child_sexual"]
 DimensionId = Literal["D1", "D2", "D3", "D4", "D5", "D6"]
 
 _INDICATOR_CODE = re.compile(r"^(D[1-6])\.[a-z][a-z0-9_]*$")
@@ -108,7 +107,7 @@ class Aggravation(_Model):
 
 
 class LegalRuleSet(_Model):
-    """A legal frame: act / means / purpose elements with a child rule (Palermo art. 3 and its descendants)."""
+    """A legal frame: act / means / purpose elements and a child rule (Palermo art. 3 and its descendants)."""
 
     id: StrictStr
     version: StrictStr = Field(pattern=r"^\d+\.\d+\.\d+$")
@@ -198,7 +197,7 @@ class IndicatorSet(_Model):
         if self.available and not self.indicators:
             raise ValueError("an available set needs indicators")
         if not self.available and self.indicators:
-            raise ValueError("a set that is not available must not carry weights (never borrow another set's)")
+            raise ValueError("a set that is not available must carry no weights (never borrow another set's)")
         codes = [indicator.code for indicator in self.indicators]
         if len(set(codes)) != len(codes):
             raise ValueError("indicators: a code is listed twice")
@@ -244,15 +243,14 @@ class IloRuleSet(_Model):
     dimension_rule: Rule
     combination_variants: tuple[CombinationVariant, ...] = Field(min_length=2)
     default_variants: DefaultVariants
-    indicator_sets: dict[Profile, IndicatorSet]
+    indicator_sets: dict[StrictStr, IndicatorSet]
 
     @model_validator(mode="after")
     def _consistent(self) -> IloRuleSet:
         if tuple(d.id for d in self.dimensions) != DIMENSION_IDS:
             raise ValueError(f"dimensions: must be exactly {', '.join(DIMENSION_IDS)} in that order")
-        missing = [profile for profile in PROFILES if profile not in self.indicator_sets]
-        if missing:
-            raise ValueError(f"indicator_sets: missing {', '.join(missing)}")
+        if set(self.indicator_sets) != set(PROFILES):
+            raise ValueError(f"indicator_sets: must be exactly {', '.join(PROFILES)}")
         ids = [variant.id for variant in self.combination_variants]
         if len(set(ids)) != len(ids):
             raise ValueError("combination_variants: an id is listed twice")
