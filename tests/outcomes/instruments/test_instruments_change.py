@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from jisr.outcomes.instruments import (
@@ -39,7 +41,7 @@ def test_who5_threshold_is_exactly_10_points() -> None:
     from jisr.outcomes.instruments.core import compute_change
     from jisr.outcomes.instruments.who5 import CHANGE_RULE
 
-    rule = CHANGE_RULE.__class__(**{**CHANGE_RULE.__dict__, "step": 1})
+    rule = dataclasses.replace(CHANGE_RULE, step=1)
     assert compute_change("who-5", rule, 50, 59).significant is False
     assert compute_change("who-5", rule, 50, 60).significant is True
 

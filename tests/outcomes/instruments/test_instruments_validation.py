@@ -10,6 +10,7 @@ from jisr.outcomes.instruments import (
     INSTRUMENTS,
     ScoreResult,
     Status,
+    get_instrument,
     score_gad7,
     score_pcl5,
     score_phq9,
@@ -181,3 +182,32 @@ def test_item_metadata(
     assert meta["higher_is_better"] is higher_is_better
     assert meta["item_codes"] == list(spec.item_codes)
     assert meta["source"] and meta["time_frame"]
+
+
+# --- registry -------------------------------------------------------------------------------
+
+
+def test_registry_scores_by_code_with_default_and_custom_cutoffs() -> None:
+    pcl5 = INSTRUMENTS["pcl-5"]
+    assert pcl5.accepts_cutoff and pcl5.default_cutoff == 33
+    assert pcl5.score([2] * 16 + [0] * 4).as_dict()["above_cutoff"] is False  # 32 < 33
+    assert pcl5.score([2] * 16 + [0] * 4, cutoff=32).as_dict()["above_cutoff"] is True
+
+
+def test_registry_refuses_a_cutoff_for_who5() -> None:
+    who5 = INSTRUMENTS["who-5"]
+    assert not who5.accepts_cutoff
+    assert who5.score([5] * 5).as_dict()["percent"] == 100
+    with pytest.raises(ValueError, match="who-5 has fixed published cut-offs"):
+        who5.score([5] * 5, cutoff=13)
+
+
+def test_get_instrument_names_the_valid_codes() -> None:
+    assert get_instrument("gad-7") is INSTRUMENTS["gad-7"]
+    with pytest.raises(ValueError, match="choose one of who-5, phq-9, gad-7, pcl-5"):
+        get_instrument("gad7")
+
+
+def test_base_result_document_shape() -> None:
+    doc = ScoreResult(instrument="x", status=Status.INCOMPLETE, missing=("x_1",), errors=()).as_dict()
+    assert doc == {"instrument": "x", "status": "INCOMPLETE", "missing": ["x_1"], "errors": []}
