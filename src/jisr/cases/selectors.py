@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -45,7 +46,7 @@ def case_get_for_user(user: User, case_id: UUID | str, *, log_read: bool = True)
     case record is audited); pass `log_read=False` only when the caller logs a more specific event."""
     try:
         case = cases_visible_to(user).get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
     if log_read:
         audit_record(actor=user, action="case.view", target=case)

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -44,7 +45,7 @@ def person_get_for_user(user: User, person_id: UUID | str, *, log_read: bool = T
     """The person if `user` may read her, else Http404. Logs `person.view`."""
     try:
         person = persons_visible_to(user).get(pk=person_id)
-    except (Person.DoesNotExist, ValueError, TypeError) as exc:
+    except (Person.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise Http404 from exc
     if log_read:
         audit_record(actor=user, action="person.view", target=person)

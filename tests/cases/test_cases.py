@@ -1,0 +1,113 @@
+"""Case services: each asserts its audit event; refused requests change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from jisr.audit.models import AuditEvent
+from jisr.cases.models import Case, CaseStatus
+from jisr.cases.selectors import case_get_for_user, case_timeline, cases_visible_to
+from jisr.cases.services import (
+    case_assign,
+    case_close,
+    case_note_add,
+    case_note_text,
+    case_open,
+    case_reopen,
+    case_set_risk,
+    case_set_stage,
+)
+from jisr.common.errors import PermissionDeniedError, StateError
+
+
+def last_event(case: Case) -> AuditEvent:
+    return AuditEvent.objects.filter(target_id=str(case.pk)).order_by("-seq").first()
+
+
+def test_open_defaults_and_audit(cast, fatima_case) -> None:
+    case = fatima_case
+    assert (case.assigned_to, case.team, case.trm_stage, case.status, case.number) == (
+        cast.ma_case_worker, cast.ma_team, "identification", "open", 1)
+    event = last_event(case)
+    assert event.action == "case.open" and event.details["trm_stage"] == "identification"
+    assert case.code.endswith("/1")
+
+
+def test_second_open_case_refused(cast, fatima_case) -> None:
+    with pytest.raises(StateError):
+        case_open(actor=cast.ma_case_worker, person=fatima_case.person)
+    assert Case.objects.count() == 1
+
+
+def test_stage_risk_note_close_reopen_each_audited(cast, fatima_case) -> None:
+    case = fatima_case
+    case_set_stage(actor=cast.ma_case_worker, case=case, trm_stage="first_assistance")
+    assert last_event(case).details == {"from": "identification", "to": "first_assistance"}
+    case_set_risk(actor=cast.ma_case_worker, case=case, risk_level="high")
+    assert last_event(case).action == "case.risk"
+    note = case_note_add(actor=cast.ma_case_worker, case=case, body="  زيارة المستشفى  ")
+    assert case_note_text(note) == "زيارة المستشفى" and b"\xd8" not in bytes(note.body)[:1]
+    assert last_event(case).details == {"note": str(note.pk)}
+    case_close(actor=cast.ma_supervisor, case=case, reason="reintegrated_recovered")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.CLOSED and case.closed_on and last_event(case).action == "case.close"
+    with pytest.raises(StateError):
+        case_close(actor=cast.ma_supervisor, case=case, reason="other")
+    with pytest.raises(StateError):
+        case_set_stage(actor=cast.ma_case_worker, case=case, trm_stage="proceedings")
+    case_reopen(actor=cast.ma_case_worker, case=case, note="she came back to the centre")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.OPEN and case.closure_reason == ""
+    actions = list(case_timeline(case).values_list("action", flat=True))
+    assert actions[:3] == ["case.note_add", "case.reopen", "case.close"]
+    assert "case.view" not in actions
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        (lambda c, case: case_set_stage(actor=c.ma_case_worker, case=case, trm_stage="nowhere"), ValueError),
+        (lambda c, case: case_set_risk(actor=c.ma_case_worker, case=case, risk_level="extreme"), ValueError),
+        (lambda c, case: case_close(actor=c.ma_case_worker, case=case, reason="bored"), ValueError),
+        (lambda c, case: case_note_add(actor=c.ma_case_worker, case=case, body="   "), ValueError),
+        (lambda c, case: case_note_add(actor=c.ma_coordinator, case=case, body="hello"), PermissionDeniedError),
+        (lambda c, case: case_close(actor=c.ma_analyst, case=case, reason="other"), PermissionDeniedError),
+        (lambda c, case: case_assign(actor=c.ma_case_worker, case=case, assignee=c.ma_case_worker_2),
+         PermissionDeniedError),
+        (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.es_case_worker), ValueError),
+        (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.ma_analyst), ValueError),
+        (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.ma_case_worker_2,
+                                     team=c.es_team), ValueError),
+        (lambda c, case: case_set_stage(actor=c.es_case_worker, case=case, trm_stage="proceedings"),
+         PermissionDeniedError),
+    ],
+)
+def test_refused_requests_change_nothing(cast, fatima_case, call, error) -> None:
+    before = (Case.objects.values().get(pk=fatima_case.pk), AuditEvent.objects.count())
+    with pytest.raises(error):
+        call(cast, fatima_case)
+    assert (Case.objects.values().get(pk=fatima_case.pk), AuditEvent.objects.count()) == before
+
+
+def test_assign_moves_case_and_audits(cast, fatima_case) -> None:
+    case_assign(actor=cast.ma_coordinator, case=fatima_case, assignee=cast.ma_case_worker_2)
+    assert last_event(fatima_case).details["to"] == cast.ma_case_worker_2.pk
+    assert fatima_case in cases_visible_to(cast.ma_case_worker_2)
+    assert fatima_case not in cases_visible_to(cast.ma_case_worker)
+
+
+def test_case_scoping_by_role(cast, fatima_case) -> None:
+    visible = {name for name, user in cast.all().items() if fatima_case in cases_visible_to(user)}
+    assert visible == {"ma_case_worker", "ma_supervisor", "ma_coordinator"}
+    with pytest.raises(Http404):
+        case_get_for_user(cast.es_supervisor, fatima_case.pk)
+    with pytest.raises(Http404):
+        case_get_for_user(cast.ma_case_worker, "not-a-uuid")
+    assert case_get_for_user(cast.ma_supervisor, fatima_case.pk) == fatima_case
+    assert AuditEvent.objects.filter(action="case.view", actor=cast.ma_supervisor).count() == 1
+
+
+def test_inactive_user_sees_nothing(cast, fatima_case) -> None:
+    cast.ma_case_worker.is_active = False
+    assert not cases_visible_to(cast.ma_case_worker).exists()

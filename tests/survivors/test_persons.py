@@ -1,0 +1,205 @@
+"""Persons: registration, encryption at rest, duplicates, reveal, erasure, scoping."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.http import Http404
+
+from jisr.audit.models import AuditEvent
+from jisr.cases.services import case_assign, case_note_add, case_open
+from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.services import DataKeyDestroyedError
+from jisr.survivors.identity import Identity, IdentityDocument
+from jisr.survivors.models import Person, PersonIndex
+from jisr.survivors.selectors import (
+    duplicate_suggestions,
+    identity_for_display,
+    person_get_for_user,
+    persons_visible_to,
+)
+from jisr.survivors.services import person_erase, person_identity, person_register, person_reveal
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action=action))
+
+
+def test_register_encrypts_identity_and_audits(cast, fatima_case) -> None:
+    person = fatima_case.person
+    assert person.code == f"MA-TEST-{dt.date.today().year}-0001"
+    identity = person_identity(Person.objects.get(pk=person.pk))
+    assert (identity.given_name, identity.family_name_latin, identity.phone) == ("فاطمة", "Benali", "+212612345678")
+    assert identity.documents == (IdentityDocument("national_id", "AB123456", "MA"),)
+    [event] = _events("person.register")
+    assert event.target_id == str(person.pk) and event.actor == cast.ma_case_worker
+    assert "فاطمة" not in str(event.details) and "Fatima" not in repr(person) + str(identity)
+
+
+def test_no_plaintext_identity_in_raw_rows(cast, fatima_case) -> None:
+    """Reads every column of every table as raw SQL and looks for the plaintext."""
+    needles = ["فاطمة", "Fatima", "Benali", "بن علي", "612345678", "AB123456"]
+    with connection.cursor() as cur:
+        for table in connection.introspection.table_names():
+            cur.execute(f'SELECT * FROM "{table}"')  # noqa: S608 — table names from introspection
+            for row in cur.fetchall():
+                blob = " ".join(
+                    bytes(v).decode("latin-1") if isinstance(v, bytes | memoryview) else str(v) for v in row
+                )
+                raw = b"".join(bytes(v) for v in row if isinstance(v, bytes | memoryview))
+                for needle in needles:
+                    assert needle not in blob, (table, needle)
+                    assert needle.encode() not in raw, (table, needle)
+
+
+def test_ciphertext_moved_to_another_row_fails(cast, fatima_case) -> None:
+    other = person_register(actor=cast.ma_case_worker, organisation=cast.ma,
+                            identity=Identity(given_name_latin="Nadia", family_name_latin="Tazi"))
+    Person.objects.filter(pk=other.pk).update(given_name_latin=fatima_case.person.given_name_latin)
+    with pytest.raises(DecryptionError):
+        person_identity(Person.objects.get(pk=other.pk))
+
+
+def test_codes_are_sequential_per_organisation(cast) -> None:
+    codes = [
+        person_register(actor=cast.ma_case_worker, organisation=cast.ma,
+                        identity=Identity(given_name_latin=f"Test{i}")).code
+        for i in range(3)
+    ]
+    es = person_register(actor=cast.es_case_worker, organisation=cast.es, identity=Identity(given_name_latin="Ana"))
+    year = dt.date.today().year
+    assert codes == [f"MA-TEST-{year}-000{i}" for i in (1, 2, 3)]
+    assert es.code == f"ES-TEST-{year}-0001"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"identity": Identity()}, "name is required"),
+        ({"identity": Identity(given_name_latin="A", date_of_birth=dt.date(2000, 1, 1)), "estimated_age": 20}, "not both"),
+        ({"identity": Identity(given_name_latin="A"), "estimated_age": 130}, "between 0 and 120"),
+        ({"identity": Identity(given_name_latin="A", date_of_birth=dt.date.today() + dt.timedelta(days=1))}, "future"),
+    ],
+)
+def test_register_refuses_bad_data_and_writes_nothing(cast, kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        person_register(actor=cast.ma_case_worker, organisation=cast.ma, **kwargs)
+    assert Person.objects.count() == 0 and AuditEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["ma_analyst", "ma_roadmap", "ma_focal_point", "ma_coordinator", "es_case_worker"])
+def test_register_refused_for_roles_and_strangers(cast, who) -> None:
+    with pytest.raises(PermissionDeniedError):
+        person_register(actor=getattr(cast, who), organisation=cast.ma, identity=Identity(given_name_latin="A"))
+    assert Person.objects.count() == 0
+
+
+def test_age_is_derived_not_stored(cast) -> None:
+    person = person_register(actor=cast.ma_case_worker, organisation=cast.ma, identity=Identity(given_name_latin="A"),
+                             estimated_age=17, age_estimated_on=dt.date(2024, 6, 1))
+    assert person.age_on(dt.date(2024, 6, 1)) == 17
+    assert person.age_on(dt.date(2025, 5, 31)) == 17
+    assert person.age_on(dt.date(2025, 6, 1)) == 18
+    assert person.age_on(dt.date(2026, 3, 1), dt.date(2008, 2, 29)) == 18
+    assert person.age_on(dt.date(2026, 2, 28), dt.date(2008, 2, 29)) == 17
+
+
+# --- duplicates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("identity", "reason"),
+    [
+        (Identity(given_name_latin="Fatma", family_name_latin="Ben Ali"), "similar_name"),
+        (Identity(given_name="فاطمه", family_name="بن علي"), "same_name"),
+        (Identity(given_name_latin="BENALI", family_name_latin="fatima"), "same_name"),
+        (Identity(given_name_latin="Zahra", phone="+212612345678"), "same_phone"),
+        (Identity(given_name_latin="X", documents=(IdentityDocument("passport", "ab-123 456"),)), "same_document"),
+    ],
+)
+def test_duplicate_suggestions_find_spelling_variants(cast, fatima_case, identity, reason) -> None:
+    report = duplicate_suggestions(cast.ma_case_worker, cast.ma, identity, estimated_age=25)
+    [candidate] = report.candidates
+    assert candidate.person == fatima_case.person and reason in candidate.reasons
+    assert 0 < candidate.score <= 100 and not report.hidden_match
+    assert Person.objects.count() == 1  # never merged, nothing written but the audit event
+    [event] = _events("person.duplicate_check")
+    assert "Fatma" not in str(event.details) and event.details["shown"] == 1
+
+
+def test_duplicate_in_unseen_record_is_reported_without_detail(cast, fatima_case) -> None:
+    variant = Identity(given_name_latin="Fatma", family_name_latin="Benali")
+    for user, org in [(cast.es_case_worker, cast.es), (cast.ma_case_worker_2, cast.ma)]:
+        report = duplicate_suggestions(user, org, variant)
+        assert report.candidates == [] and report.hidden_match is True
+
+
+def test_unrelated_name_is_not_suggested(cast, fatima_case) -> None:
+    report = duplicate_suggestions(cast.ma_case_worker, cast.ma, Identity(given_name_latin="Salma", family_name_latin="Tazi"))
+    assert report.candidates == [] and not report.hidden_match
+
+
+# --- scoping, masking, reveal ---------------------------------------------------------------------
+
+def test_scoping_by_role(cast, fatima_case) -> None:
+    pid = fatima_case.person.pk
+    for allowed in ("ma_case_worker", "ma_supervisor", "ma_coordinator"):
+        assert person_get_for_user(getattr(cast, allowed), pid) == fatima_case.person
+    for denied in ("ma_case_worker_2", "ma_other_supervisor", "ma_analyst", "ma_roadmap", "ma_focal_point",
+                   "es_case_worker", "es_supervisor", "outsider"):
+        with pytest.raises(Http404):
+            person_get_for_user(getattr(cast, denied), pid)
+    assert len(_events("person.view")) == 3
+
+
+def test_reassignment_moves_visibility(cast, fatima_case) -> None:
+    case_assign(actor=cast.ma_supervisor, case=fatima_case, assignee=cast.ma_case_worker_2)
+    assert fatima_case.person in persons_visible_to(cast.ma_case_worker_2)
+    # The registering case worker keeps sight of the person she registered.
+    assert fatima_case.person in persons_visible_to(cast.ma_case_worker)
+
+
+def test_masking_and_audited_reveal(cast, fatima_case) -> None:
+    person = fatima_case.person
+    clear = identity_for_display(cast.ma_case_worker, person)
+    masked = identity_for_display(cast.ma_supervisor, person)
+    assert clear.name == "فاطمة بن علي" and not clear.masked
+    assert masked.masked and "فاطمة" not in masked.name and masked.phone == "••••"
+    with pytest.raises(ValueError, match="why"):
+        person_reveal(actor=cast.ma_supervisor, person=person, field="phone", reason="")
+    with pytest.raises(PermissionDeniedError):
+        person_reveal(actor=cast.ma_coordinator, person=person, field="phone", reason="need to call her back")
+    value = person_reveal(actor=cast.ma_supervisor, person=person, field="phone", reason="safety call tonight")
+    assert value == "+212612345678"
+    [event] = _events("person.reveal")
+    assert event.reason == "safety call tonight" and event.details == {"field": "phone"}
+    assert "612345678" not in str(event.payload())
+
+
+# --- erasure --------------------------------------------------------------------------------------
+
+def test_erasure_shreds_identity_notes_and_indexes(cast, fatima_case) -> None:
+    note = case_note_add(actor=cast.ma_case_worker, case=fatima_case, body="ملاحظة سرية")
+    person = fatima_case.person
+    with pytest.raises(PermissionDeniedError):
+        person_erase(actor=cast.ma_case_worker, person=person, reason="she asked for erasure")
+    person_erase(actor=cast.ma_supervisor, person=person, reason="she asked for erasure")
+    person = Person.objects.get(pk=person.pk)
+    with pytest.raises(DataKeyDestroyedError):
+        person_identity(person)
+    from jisr.cases.services import case_note_text
+    from jisr.cases.models import CaseNote
+
+    with pytest.raises(DataKeyDestroyedError):
+        case_note_text(CaseNote.objects.get(pk=note.pk))
+    assert not PersonIndex.objects.filter(person=person).exists()
+    assert identity_for_display(cast.ma_case_worker, person).erased
+    assert duplicate_suggestions(cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima",
+                                                                       family_name_latin="Benali")).candidates == []
+    with pytest.raises(StateError):
+        person_erase(actor=cast.ma_supervisor, person=person, reason="again please")
+    with pytest.raises(StateError):
+        case_open(actor=cast.ma_case_worker, person=person)
+    assert _events("person.erase")[0].reason == "she asked for erasure"
