@@ -1,0 +1,132 @@
+"""REST API: same scoping and write path as the screens."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from jisr.audit.models import AuditEvent
+from jisr.cases.models import Case
+from jisr.survivors.models import Person
+from jisr.survivors.services import person_identity
+
+
+def client_for(user) -> APIClient:  # type: ignore[no-untyped-def]
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_anonymous_is_refused(db) -> None:
+    assert APIClient().get("/api/v1/persons/").status_code in (401, 403)
+
+
+def test_token_auth(cast, fatima_case) -> None:
+    token = Token.objects.create(user=cast.ma_case_worker)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/cases/")
+    assert response.status_code == 200 and [c["id"] for c in response.json()["results"]] == [str(fatima_case.pk)]
+
+
+def test_lists_are_scoped(cast, fatima_case) -> None:
+    def ids(user, url):  # type: ignore[no-untyped-def]
+        response = client_for(user).get(url)
+        assert response.status_code == 200
+        return [row["id"] for row in response.json()["results"]]
+
+    assert ids(cast.ma_case_worker, "/api/v1/persons/") == [str(fatima_case.person.pk)]
+    for user in (cast.es_case_worker, cast.ma_case_worker_2, cast.ma_analyst, cast.outsider):
+        assert ids(user, "/api/v1/persons/") == []
+        assert ids(user, "/api/v1/cases/") == []
+        assert client_for(user).get(f"/api/v1/persons/{fatima_case.person.pk}/").status_code == 404
+        assert client_for(user).get(f"/api/v1/cases/{fatima_case.pk}/").status_code == 404
+
+
+def test_identity_is_masked_for_supervisor_and_clear_for_case_worker(cast, fatima_case) -> None:
+    url = f"/api/v1/persons/{fatima_case.person.pk}/"
+    clear = client_for(cast.ma_case_worker).get(url).json()["identity"]
+    masked = client_for(cast.ma_supervisor).get(url).json()["identity"]
+    assert clear["name"] == "فاطمة بن علي" and not clear["masked"]
+    assert masked["masked"] and "فاطمة" not in masked["name"] and "612345678" not in masked["phone"]
+
+
+def test_register_with_duplicate_needs_confirmation(cast, fatima_case) -> None:
+    client = client_for(cast.ma_case_worker)
+    body = {"given_name_latin": "Fatma", "family_name_latin": "Ben Ali", "estimated_age": "٢٥",
+            "phone": "٠٦٩٨٧٦٥٤٣٢", "sex": "Feminine", "nationality": "MA"}
+    response = client.post("/api/v1/persons/", body, format="json")
+    assert response.status_code == 409
+    [candidate] = response.json()["candidates"]
+    assert candidate["person"] == str(fatima_case.person.pk) and "similar_name" in candidate["reasons"]
+    assert Person.objects.count() == 1
+    response = client.post("/api/v1/persons/", {**body, "confirm_not_duplicate": True}, format="json")
+    assert response.status_code == 201, response.json()
+    created = Person.objects.get(pk=response.json()["id"])
+    assert created.estimated_age == 25 and person_identity(created).phone == "+212698765432"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"given_name_latin": "A", "phone": "12"}, "phone"),
+        ({"given_name_latin": "A", "date_of_birth": "31/02/2001"}, "date_of_birth"),
+        ({"given_name_latin": "A", "estimated_age": 300}, "estimated_age"),
+        ({"given_name_latin": "A", "sex": "robot"}, "sex"),
+    ],
+)
+def test_bad_input_is_a_clear_400_and_writes_nothing(cast, body, field) -> None:
+    response = client_for(cast.ma_case_worker).post("/api/v1/persons/", body, format="json")
+    assert response.status_code == 400 and field in response.json()
+    assert Person.objects.count() == 0
+
+
+def test_no_name_is_a_400(cast) -> None:
+    response = client_for(cast.ma_case_worker).post("/api/v1/persons/", {"confirm_not_duplicate": True}, format="json")
+    assert response.status_code == 400 and Person.objects.count() == 0
+
+
+def test_roles_that_may_not_register_get_403(cast) -> None:
+    for user in (cast.ma_analyst, cast.ma_coordinator, cast.outsider):
+        response = client_for(user).post("/api/v1/persons/", {"given_name_latin": "A"}, format="json")
+        assert response.status_code == 403
+    assert Person.objects.count() == 0
+
+
+def test_case_writes_and_notes(cast, fatima_case) -> None:
+    client = client_for(cast.ma_case_worker)
+    base = f"/api/v1/cases/{fatima_case.pk}"
+    assert client.post(f"{base}/stage/", {"trm_stage": "first_assistance"}).json()["trm_stage"] == "first_assistance"
+    assert client.post(f"{base}/notes/", {"body": "مكالمة"}).status_code == 201
+    assert [n["body"] for n in client.get(f"{base}/notes/").json()] == ["مكالمة"]
+    assert client.post(f"{base}/assign/", {"assignee": "ma-cw2"}).status_code == 403
+    assert client_for(cast.ma_supervisor).post(f"{base}/assign/", {"assignee": "es-cw"}).status_code == 400
+    assert client.post(f"{base}/close/", {"reason": "lost_contact"}).json()["status"] == "closed"
+    assert client.post(f"{base}/close/", {"reason": "lost_contact"}).status_code == 409
+    assert client.post(f"{base}/reopen/", {"body": "she called again"}).json()["status"] == "open"
+    assert client_for(cast.es_case_worker).post(f"{base}/notes/", {"body": "x"}).status_code == 404
+    assert client_for(cast.ma_coordinator).post(f"{base}/notes/", {"body": "x"}).status_code == 403
+
+
+def test_open_case_via_api(cast) -> None:
+    client = client_for(cast.ma_case_worker)
+    person = client.post("/api/v1/persons/", {"given_name_latin": "Salma", "confirm_not_duplicate": True},
+                         format="json").json()
+    response = client.post("/api/v1/cases/", {"person": person["id"]})
+    assert response.status_code == 201 and Case.objects.get().person_id is not None
+    assert client_for(cast.es_case_worker).post("/api/v1/cases/", {"person": person["id"]}).status_code == 404
+
+
+def test_reveal_via_api(cast, fatima_case) -> None:
+    url = f"/api/v1/persons/{fatima_case.person.pk}/reveal/"
+    assert client_for(cast.ma_supervisor).post(url, {"field": "phone", "reason": "x"}).status_code == 400
+    response = client_for(cast.ma_supervisor).post(url, {"field": "phone", "reason": "urgent safety call"})
+    assert response.json() == {"field": "phone", "value": "+212612345678"}
+    assert client_for(cast.ma_coordinator).post(url, {"field": "phone", "reason": "urgent safety call"}).status_code == 403
+    assert AuditEvent.objects.filter(action="person.reveal").count() == 1
+
+
+def test_schema_is_served(cast) -> None:
+    response = client_for(cast.ma_case_worker).get("/api/schema/")
+    assert response.status_code == 200 and b"/api/v1/persons/" in response.content
