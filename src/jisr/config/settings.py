@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jisr.audit",
     "jisr.survivors",
     "jisr.cases",
+    "jisr.outcomes",
     "jisr.web",
     "jisr.api",
 ]
