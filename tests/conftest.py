@@ -23,9 +23,15 @@ def fatima_case(cast: Cast):  # type: ignore[no-untyped-def]
         actor=cast.ma_case_worker,
         organisation=cast.ma,
         identity=Identity(
-            given_name="فاطمة", family_name="بن علي", given_name_latin="Fatima", family_name_latin="Benali",
-            phone="+212612345678", documents=(IdentityDocument("national_id", "AB123456", "MA"),),
+            given_name="فاطمة",
+            family_name="بن علي",
+            given_name_latin="Fatima",
+            family_name_latin="Benali",
+            phone="+212612345678",
+            documents=(IdentityDocument("national_id", "AB123456", "MA"),),
         ),
-        sex="Feminine", nationality="MA", estimated_age=24,
+        sex="Feminine",
+        nationality="MA",
+        estimated_age=24,
     )
     return case_open(actor=cast.ma_case_worker, person=person)

@@ -46,15 +46,27 @@ def _user(username: str, org: Organisation | None, role: Role | None, team: Team
 
 
 def make_cast() -> Cast:
-    ma = Organisation.objects.create(slug="test-ma", name="Test MA", country="MA", kind="ngo",
-                                     code_prefix="MA-TEST", languages=["ar", "fr"])
-    es = Organisation.objects.create(slug="test-es", name="Test ES", country="ES", kind="ngo",
-                                     code_prefix="ES-TEST", languages=["es"], time_zone="Europe/Madrid")
+    ma = Organisation.objects.create(
+        slug="test-ma", name="Test MA", country="MA", kind="ngo", code_prefix="MA-TEST", languages=["ar", "fr"]
+    )
+    es = Organisation.objects.create(
+        slug="test-es",
+        name="Test ES",
+        country="ES",
+        kind="ngo",
+        code_prefix="ES-TEST",
+        languages=["es"],
+        time_zone="Europe/Madrid",
+    )
     ma_team = Team.objects.create(organisation=ma, name="Tanger")
     ma_other = Team.objects.create(organisation=ma, name="Rabat")
     es_team = Team.objects.create(organisation=es, name="Madrid")
     return Cast(
-        ma=ma, es=es, ma_team=ma_team, ma_other_team=ma_other, es_team=es_team,
+        ma=ma,
+        es=es,
+        ma_team=ma_team,
+        ma_other_team=ma_other,
+        es_team=es_team,
         ma_case_worker=_user("ma-cw", ma, Role.CASE_WORKER, ma_team),
         ma_case_worker_2=_user("ma-cw2", ma, Role.CASE_WORKER, ma_team),
         ma_supervisor=_user("ma-sup", ma, Role.SUPERVISOR, ma_team),

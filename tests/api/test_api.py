@@ -54,8 +54,14 @@ def test_identity_is_masked_for_supervisor_and_clear_for_case_worker(cast, fatim
 
 def test_register_with_duplicate_needs_confirmation(cast, fatima_case) -> None:
     client = client_for(cast.ma_case_worker)
-    body = {"given_name_latin": "Fatma", "family_name_latin": "Ben Ali", "estimated_age": "٢٥",
-            "phone": "٠٦٩٨٧٦٥٤٣٢", "sex": "Feminine", "nationality": "MA"}
+    body = {
+        "given_name_latin": "Fatma",
+        "family_name_latin": "Ben Ali",
+        "estimated_age": "٢٥",
+        "phone": "٠٦٩٨٧٦٥٤٣٢",
+        "sex": "Feminine",
+        "nationality": "MA",
+    }
     response = client.post("/api/v1/persons/", body, format="json")
     assert response.status_code == 409
     [candidate] = response.json()["candidates"]
@@ -111,8 +117,9 @@ def test_case_writes_and_notes(cast, fatima_case) -> None:
 
 def test_open_case_via_api(cast) -> None:
     client = client_for(cast.ma_case_worker)
-    person = client.post("/api/v1/persons/", {"given_name_latin": "Salma", "confirm_not_duplicate": True},
-                         format="json").json()
+    person = client.post(
+        "/api/v1/persons/", {"given_name_latin": "Salma", "confirm_not_duplicate": True}, format="json"
+    ).json()
     response = client.post("/api/v1/cases/", {"person": person["id"]})
     assert response.status_code == 201 and Case.objects.get().person_id is not None
     assert client_for(cast.es_case_worker).post("/api/v1/cases/", {"person": person["id"]}).status_code == 404
@@ -123,7 +130,9 @@ def test_reveal_via_api(cast, fatima_case) -> None:
     assert client_for(cast.ma_supervisor).post(url, {"field": "phone", "reason": "x"}).status_code == 400
     response = client_for(cast.ma_supervisor).post(url, {"field": "phone", "reason": "urgent safety call"})
     assert response.json() == {"field": "phone", "value": "+212612345678"}
-    assert client_for(cast.ma_coordinator).post(url, {"field": "phone", "reason": "urgent safety call"}).status_code == 403
+    assert (
+        client_for(cast.ma_coordinator).post(url, {"field": "phone", "reason": "urgent safety call"}).status_code == 403
+    )
     assert AuditEvent.objects.filter(action="person.reveal").count() == 1
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -26,7 +28,7 @@ def test_chains_are_per_organisation(cast, fatima_case) -> None:
     es = AuditEvent.objects.filter(organisation=cast.es)
     assert [e.seq for e in ma] == list(range(1, ma.count() + 1))
     assert [e.seq for e in es] == [1]
-    assert all(b.prev_hash == a.hash for a, b in zip(ma, ma[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(ma))
 
 
 def test_events_are_append_only(cast) -> None:

@@ -28,7 +28,12 @@ def last_event(case: Case) -> AuditEvent:
 def test_open_defaults_and_audit(cast, fatima_case) -> None:
     case = fatima_case
     assert (case.assigned_to, case.team, case.trm_stage, case.status, case.number) == (
-        cast.ma_case_worker, cast.ma_team, "identification", "open", 1)
+        cast.ma_case_worker,
+        cast.ma_team,
+        "identification",
+        "open",
+        1,
+    )
     event = last_event(case)
     assert event.action == "case.open" and event.details["trm_stage"] == "identification"
     assert case.code.endswith("/1")
@@ -73,14 +78,20 @@ def test_stage_risk_note_close_reopen_each_audited(cast, fatima_case) -> None:
         (lambda c, case: case_note_add(actor=c.ma_case_worker, case=case, body="   "), ValueError),
         (lambda c, case: case_note_add(actor=c.ma_coordinator, case=case, body="hello"), PermissionDeniedError),
         (lambda c, case: case_close(actor=c.ma_analyst, case=case, reason="other"), PermissionDeniedError),
-        (lambda c, case: case_assign(actor=c.ma_case_worker, case=case, assignee=c.ma_case_worker_2),
-         PermissionDeniedError),
+        (
+            lambda c, case: case_assign(actor=c.ma_case_worker, case=case, assignee=c.ma_case_worker_2),
+            PermissionDeniedError,
+        ),
         (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.es_case_worker), ValueError),
         (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.ma_analyst), ValueError),
-        (lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.ma_case_worker_2,
-                                     team=c.es_team), ValueError),
-        (lambda c, case: case_set_stage(actor=c.es_case_worker, case=case, trm_stage="proceedings"),
-         PermissionDeniedError),
+        (
+            lambda c, case: case_assign(actor=c.ma_supervisor, case=case, assignee=c.ma_case_worker_2, team=c.es_team),
+            ValueError,
+        ),
+        (
+            lambda c, case: case_set_stage(actor=c.es_case_worker, case=case, trm_stage="proceedings"),
+            PermissionDeniedError,
+        ),
     ],
 )
 def test_refused_requests_change_nothing(cast, fatima_case, call, error) -> None:

@@ -14,11 +14,20 @@ from jisr.config import env
 
 
 def _run(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items()
-                   if not k.startswith(("JISR_", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS"))}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JISR_", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS"))
+    }
     environment.update({"JISR_DATA_DIR": str(tmp_path / "data"), **extra})
-    return subprocess.run([sys.executable, "-m", "jisr", "check"], env=environment, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "jisr", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_development_generates_keys_once_private(tmp_path: Path) -> None:
@@ -45,8 +54,13 @@ def test_production_refuses_without_keys(tmp_path: Path, given: dict[str, str], 
 def test_production_reads_key_files(tmp_path: Path) -> None:
     (tmp_path / "k").write_text(base64.b64encode(os.urandom(32)).decode())
     (tmp_path / "s").write_text("x" * 60)
-    result = _run(tmp_path, JISR_ENV="production", JISR_ALLOWED_HOSTS="jisr.example.org",
-                  SECRET_KEY_FILE=str(tmp_path / "s"), JISR_MASTER_KEY_FILE=str(tmp_path / "k"))
+    result = _run(
+        tmp_path,
+        JISR_ENV="production",
+        JISR_ALLOWED_HOSTS="jisr.example.org",
+        SECRET_KEY_FILE=str(tmp_path / "s"),
+        JISR_MASTER_KEY_FILE=str(tmp_path / "k"),
+    )
     assert result.returncode == 0, result.stderr[-500:]
 
 

@@ -56,8 +56,11 @@ def test_no_plaintext_identity_in_raw_rows(cast, fatima_case) -> None:
 
 
 def test_ciphertext_moved_to_another_row_fails(cast, fatima_case) -> None:
-    other = person_register(actor=cast.ma_case_worker, organisation=cast.ma,
-                            identity=Identity(given_name_latin="Nadia", family_name_latin="Tazi"))
+    other = person_register(
+        actor=cast.ma_case_worker,
+        organisation=cast.ma,
+        identity=Identity(given_name_latin="Nadia", family_name_latin="Tazi"),
+    )
     Person.objects.filter(pk=other.pk).update(given_name_latin=fatima_case.person.given_name_latin)
     with pytest.raises(DecryptionError):
         person_identity(Person.objects.get(pk=other.pk))
@@ -65,8 +68,9 @@ def test_ciphertext_moved_to_another_row_fails(cast, fatima_case) -> None:
 
 def test_codes_are_sequential_per_organisation(cast) -> None:
     codes = [
-        person_register(actor=cast.ma_case_worker, organisation=cast.ma,
-                        identity=Identity(given_name_latin=f"Test{i}")).code
+        person_register(
+            actor=cast.ma_case_worker, organisation=cast.ma, identity=Identity(given_name_latin=f"Test{i}")
+        ).code
         for i in range(3)
     ]
     es = person_register(actor=cast.es_case_worker, organisation=cast.es, identity=Identity(given_name_latin="Ana"))
@@ -79,7 +83,10 @@ def test_codes_are_sequential_per_organisation(cast) -> None:
     ("kwargs", "message"),
     [
         ({"identity": Identity()}, "name is required"),
-        ({"identity": Identity(given_name_latin="A", date_of_birth=dt.date(2000, 1, 1)), "estimated_age": 20}, "not both"),
+        (
+            {"identity": Identity(given_name_latin="A", date_of_birth=dt.date(2000, 1, 1)), "estimated_age": 20},
+            "not both",
+        ),
         ({"identity": Identity(given_name_latin="A"), "estimated_age": 130}, "between 0 and 120"),
         ({"identity": Identity(given_name_latin="A", date_of_birth=dt.date.today() + dt.timedelta(days=1))}, "future"),
     ],
@@ -98,8 +105,13 @@ def test_register_refused_for_roles_and_strangers(cast, who) -> None:
 
 
 def test_age_is_derived_not_stored(cast) -> None:
-    person = person_register(actor=cast.ma_case_worker, organisation=cast.ma, identity=Identity(given_name_latin="A"),
-                             estimated_age=17, age_estimated_on=dt.date(2024, 6, 1))
+    person = person_register(
+        actor=cast.ma_case_worker,
+        organisation=cast.ma,
+        identity=Identity(given_name_latin="A"),
+        estimated_age=17,
+        age_estimated_on=dt.date(2024, 6, 1),
+    )
     assert person.age_on(dt.date(2024, 6, 1)) == 17
     assert person.age_on(dt.date(2025, 5, 31)) == 17
     assert person.age_on(dt.date(2025, 6, 1)) == 18
@@ -108,6 +120,7 @@ def test_age_is_derived_not_stored(cast) -> None:
 
 
 # --- duplicates -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("identity", "reason"),
@@ -137,18 +150,29 @@ def test_duplicate_in_unseen_record_is_reported_without_detail(cast, fatima_case
 
 
 def test_unrelated_name_is_not_suggested(cast, fatima_case) -> None:
-    report = duplicate_suggestions(cast.ma_case_worker, cast.ma, Identity(given_name_latin="Salma", family_name_latin="Tazi"))
+    report = duplicate_suggestions(
+        cast.ma_case_worker, cast.ma, Identity(given_name_latin="Salma", family_name_latin="Tazi")
+    )
     assert report.candidates == [] and not report.hidden_match
 
 
 # --- scoping, masking, reveal ---------------------------------------------------------------------
 
+
 def test_scoping_by_role(cast, fatima_case) -> None:
     pid = fatima_case.person.pk
     for allowed in ("ma_case_worker", "ma_supervisor", "ma_coordinator"):
         assert person_get_for_user(getattr(cast, allowed), pid) == fatima_case.person
-    for denied in ("ma_case_worker_2", "ma_other_supervisor", "ma_analyst", "ma_roadmap", "ma_focal_point",
-                   "es_case_worker", "es_supervisor", "outsider"):
+    for denied in (
+        "ma_case_worker_2",
+        "ma_other_supervisor",
+        "ma_analyst",
+        "ma_roadmap",
+        "ma_focal_point",
+        "es_case_worker",
+        "es_supervisor",
+        "outsider",
+    ):
         with pytest.raises(Http404):
             person_get_for_user(getattr(cast, denied), pid)
     assert len(_events("person.view")) == 3
@@ -180,6 +204,7 @@ def test_masking_and_audited_reveal(cast, fatima_case) -> None:
 
 # --- erasure --------------------------------------------------------------------------------------
 
+
 def test_erasure_shreds_identity_notes_and_indexes(cast, fatima_case) -> None:
     note = case_note_add(actor=cast.ma_case_worker, case=fatima_case, body="ملاحظة سرية")
     person = fatima_case.person
@@ -189,15 +214,19 @@ def test_erasure_shreds_identity_notes_and_indexes(cast, fatima_case) -> None:
     person = Person.objects.get(pk=person.pk)
     with pytest.raises(DataKeyDestroyedError):
         person_identity(person)
-    from jisr.cases.services import case_note_text
     from jisr.cases.models import CaseNote
+    from jisr.cases.services import case_note_text
 
     with pytest.raises(DataKeyDestroyedError):
         case_note_text(CaseNote.objects.get(pk=note.pk))
     assert not PersonIndex.objects.filter(person=person).exists()
     assert identity_for_display(cast.ma_case_worker, person).erased
-    assert duplicate_suggestions(cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima",
-                                                                       family_name_latin="Benali")).candidates == []
+    assert (
+        duplicate_suggestions(
+            cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima", family_name_latin="Benali")
+        ).candidates
+        == []
+    )
     with pytest.raises(StateError):
         person_erase(actor=cast.ma_supervisor, person=person, reason="again please")
     with pytest.raises(StateError):

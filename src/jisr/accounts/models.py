@@ -10,7 +10,6 @@ from django_countries.fields import CountryField
 from jisr.accounts.roles import CAPABILITIES, NO_CAPABILITIES, Capabilities, Role
 from jisr.common.models import BaseModel
 
-
 ROLE_LABELS = {
     Role.CASE_WORKER: _("Case worker"),
     Role.SUPERVISOR: _("Supervisor"),

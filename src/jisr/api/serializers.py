@@ -72,15 +72,15 @@ class PersonInSerializer(serializers.Serializer):
     aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False, default=list)
     date_of_birth = LenientDateField(required=False, allow_null=True, default=None)
     estimated_age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True, default=None)
-    age_precision = serializers.ChoiceField(choices=AgePrecision.choices, required=False, allow_null=True,
-                                            default=None)
+    age_precision = serializers.ChoiceField(choices=AgePrecision.choices, required=False, allow_null=True, default=None)
     sex = serializers.ChoiceField(choices=Sex.choices, default=Sex.UNKNOWN)
     nationality = CountryField(required=False, allow_blank=True, default="")
     languages = serializers.ListField(child=serializers.CharField(max_length=8), required=False, default=list)
     phone = DigitsCharField(max_length=40, required=False, allow_blank=True, default="")
     documents = DocumentInSerializer(many=True, required=False, default=list)
     confirm_not_duplicate = serializers.BooleanField(
-        default=False, help_text="true to register although duplicate suggestions exist")
+        default=False, help_text="true to register although duplicate suggestions exist"
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict) and isinstance(data.get("estimated_age"), str):
@@ -97,7 +97,9 @@ class CandidateSerializer(serializers.Serializer):
 
 class DuplicateReportSerializer(serializers.Serializer):
     candidates = CandidateSerializer(many=True)
-    hidden_match = serializers.BooleanField(help_text="a possible match exists that you cannot see: ask the coordinator")
+    hidden_match = serializers.BooleanField(
+        help_text="a possible match exists that you cannot see: ask the coordinator"
+    )
 
 
 class RevealInSerializer(serializers.Serializer):
@@ -160,12 +162,16 @@ class NoteOutSerializer(serializers.Serializer):
 
 def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
     """The `{count, next, previous, results}` envelope of LimitOffsetPagination around `item`."""
-    return type(name, (serializers.Serializer,), {
-        "count": serializers.IntegerField(),
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "results": item(many=True),
-    })
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": item(many=True),
+        },
+    )
 
 
 PaginatedPersons = paginated(PersonOutSerializer, "PaginatedPersons")

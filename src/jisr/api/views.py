@@ -37,17 +37,27 @@ UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a
 def _person_out(user: User, person: Person) -> dict[str, Any]:
     shown = identity_for_display(user, person)
     return {
-        "id": person.pk, "code": person.code, "sex": person.sex, "nationality": str(person.nationality or ""),
-        "languages": person.languages, "age": shown.age, "identity": shown.__dict__, "created_at": person.created_at,
+        "id": person.pk,
+        "code": person.code,
+        "sex": person.sex,
+        "nationality": str(person.nationality or ""),
+        "languages": person.languages,
+        "age": shown.age,
+        "identity": shown.__dict__,
+        "created_at": person.created_at,
     }
 
 
 def _identity(data: dict[str, Any]) -> Identity:
     return Identity(
-        given_name=data["given_name"].strip(), family_name=data["family_name"].strip(),
-        given_name_latin=data["given_name_latin"].strip(), family_name_latin=data["family_name_latin"].strip(),
-        aliases=tuple(a.strip() for a in data["aliases"] if a.strip()), date_of_birth=data["date_of_birth"],
-        phone=data["phone"], documents=tuple(IdentityDocument(**d) for d in data["documents"]),
+        given_name=data["given_name"].strip(),
+        family_name=data["family_name"].strip(),
+        given_name_latin=data["given_name_latin"].strip(),
+        family_name_latin=data["family_name_latin"].strip(),
+        aliases=tuple(a.strip() for a in data["aliases"] if a.strip()),
+        date_of_birth=data["date_of_birth"],
+        phone=data["phone"],
+        documents=tuple(IdentityDocument(**d) for d in data["documents"]),
     )
 
 
@@ -69,7 +79,9 @@ class PersonViewSet(viewsets.ViewSet):
         person = person_get_for_user(request.user, pk)
         return Response(s.PersonOutSerializer(_person_out(request.user, person)).data)
 
-    @extend_schema(request=s.PersonInSerializer, responses={201: s.PersonOutSerializer, 409: s.DuplicateReportSerializer})
+    @extend_schema(
+        request=s.PersonInSerializer, responses={201: s.PersonOutSerializer, 409: s.DuplicateReportSerializer}
+    )
     def create(self, request: Request) -> Response:
         """Register a person. When duplicate suggestions exist and `confirm_not_duplicate` is false,
         nothing is written and 409 returns the suggestions."""
@@ -85,8 +97,14 @@ class PersonViewSet(viewsets.ViewSet):
             if report.candidates or report.hidden_match:
                 return Response(s.DuplicateReportSerializer(report).data, status=status.HTTP_409_CONFLICT)
         person = person_register(
-            actor=user, organisation=org, identity=identity, sex=data["sex"], nationality=data["nationality"],
-            languages=data["languages"], estimated_age=data["estimated_age"], age_precision=data["age_precision"],
+            actor=user,
+            organisation=org,
+            identity=identity,
+            sex=data["sex"],
+            nationality=data["nationality"],
+            languages=data["languages"],
+            estimated_age=data["estimated_age"],
+            age_precision=data["age_precision"],
         )
         return Response(s.PersonOutSerializer(_person_out(user, person)).data, status=status.HTTP_201_CREATED)
 
@@ -167,35 +185,54 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         def do(case: Case, data: dict[str, Any]) -> None:
-            assignee = User.objects.filter(username=data["assignee"], membership__organisation=case.organisation).first()
+            assignee = User.objects.filter(
+                username=data["assignee"], membership__organisation=case.organisation
+            ).first()
             if assignee is None:
                 raise ValueError("no such colleague in this organisation")
             case_services.case_assign(actor=request.user, case=case, assignee=assignee)
+
         return self._write(request, pk, s.CaseAssignSerializer, do)
 
     @extend_schema(request=s.CaseStageSerializer, responses=s.CaseOutSerializer)
     @action(detail=True, methods=["post"])
     def stage(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, s.CaseStageSerializer, lambda case, d: case_services.case_set_stage(
-            actor=request.user, case=case, trm_stage=d["trm_stage"]))
+        return self._write(
+            request,
+            pk,
+            s.CaseStageSerializer,
+            lambda case, d: case_services.case_set_stage(actor=request.user, case=case, trm_stage=d["trm_stage"]),
+        )
 
     @extend_schema(request=s.CaseRiskSerializer, responses=s.CaseOutSerializer)
     @action(detail=True, methods=["post"])
     def risk(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, s.CaseRiskSerializer, lambda case, d: case_services.case_set_risk(
-            actor=request.user, case=case, risk_level=d["risk_level"]))
+        return self._write(
+            request,
+            pk,
+            s.CaseRiskSerializer,
+            lambda case, d: case_services.case_set_risk(actor=request.user, case=case, risk_level=d["risk_level"]),
+        )
 
     @extend_schema(request=s.CaseCloseSerializer, responses=s.CaseOutSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, s.CaseCloseSerializer, lambda case, d: case_services.case_close(
-            actor=request.user, case=case, reason=d["reason"]))
+        return self._write(
+            request,
+            pk,
+            s.CaseCloseSerializer,
+            lambda case, d: case_services.case_close(actor=request.user, case=case, reason=d["reason"]),
+        )
 
     @extend_schema(request=s.NoteInSerializer, responses=s.CaseOutSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        return self._write(request, pk, s.NoteInSerializer, lambda case, d: case_services.case_reopen(
-            actor=request.user, case=case, note=d["body"]))
+        return self._write(
+            request,
+            pk,
+            s.NoteInSerializer,
+            lambda case, d: case_services.case_reopen(actor=request.user, case=case, note=d["body"]),
+        )
 
     @extend_schema(methods=["GET"], responses=s.NoteOutSerializer(many=True))
     @extend_schema(methods=["POST"], request=s.NoteInSerializer, responses={201: s.NoteOutSerializer})
@@ -207,14 +244,20 @@ class CaseViewSet(viewsets.ViewSet):
             ser = s.NoteInSerializer(data=request.data)
             ser.is_valid(raise_exception=True)
             note = case_services.case_note_add(actor=request.user, case=case, body=ser.validated_data["body"])
-            out = {"id": note.pk, "author": request.user.username, "created_at": note.created_at,
-                   "body": case_services.case_note_text(note)}
+            out = {
+                "id": note.pk,
+                "author": request.user.username,
+                "created_at": note.created_at,
+                "body": case_services.case_note_text(note),
+            }
             return Response(s.NoteOutSerializer(out).data, status=status.HTTP_201_CREATED)
         notes = [
-            {"id": n.pk, "author": n.author.username, "created_at": n.created_at,
-             "body": case_services.case_note_text(n)}
+            {
+                "id": n.pk,
+                "author": n.author.username,
+                "created_at": n.created_at,
+                "body": case_services.case_note_text(n),
+            }
             for n in case.notes.select_related("author", "case__person__data_key")
         ]
         return Response(s.NoteOutSerializer(notes, many=True).data)
-
-

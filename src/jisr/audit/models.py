@@ -14,9 +14,7 @@ class AuditEvent(models.Model):
     # Chain key: the organisation's UUID, or "instance" for events outside any organisation.
     chain = models.CharField(max_length=40)
     seq = models.PositiveBigIntegerField()
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+"
-    )
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, null=True, related_name="+")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     actor_label = models.CharField(max_length=150, help_text="username or command at the time")
     action = models.CharField(max_length=64)

@@ -51,7 +51,9 @@ class Case(BaseModel):
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases"
     )
-    trm_stage = models.CharField(_("TRM stage"), max_length=32, choices=TrmStage.choices, default=TrmStage.IDENTIFICATION)
+    trm_stage = models.CharField(
+        _("TRM stage"), max_length=32, choices=TrmStage.choices, default=TrmStage.IDENTIFICATION
+    )
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     risk_level = models.CharField(_("risk level"), max_length=16, choices=RiskLevel.choices, default=RiskLevel.UNKNOWN)
     opened_on = models.DateField(_("opened on"))
@@ -63,8 +65,10 @@ class Case(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["person", "number"], name="case_number_per_person"),
             models.CheckConstraint(
-                condition=(models.Q(status="open", closed_on__isnull=True, closure_reason="")
-                           | models.Q(status="closed", closed_on__isnull=False) & ~models.Q(closure_reason="")),
+                condition=(
+                    models.Q(status="open", closed_on__isnull=True, closure_reason="")
+                    | models.Q(status="closed", closed_on__isnull=False) & ~models.Q(closure_reason="")
+                ),
                 name="case_closed_iff_closure",
             ),
         ]

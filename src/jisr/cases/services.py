@@ -30,8 +30,14 @@ def _require_open(case: Case) -> None:
 
 
 @transaction.atomic
-def case_open(*, actor: User, person: Person, team: Team | None = None, assigned_to: User | None = None,
-              trm_stage: str = TrmStage.IDENTIFICATION) -> Case:
+def case_open(
+    *,
+    actor: User,
+    person: Person,
+    team: Team | None = None,
+    assigned_to: User | None = None,
+    trm_stage: str = TrmStage.IDENTIFICATION,
+) -> Case:
     """Open a case for `person` (fetched through persons_visible_to). Defaults: assigned to the actor,
     in the actor's team, at the identification stage. Raises PermissionDeniedError, StateError when
     the person was erased or already has an open case, ValueError for a team or assignee outside the
@@ -45,12 +51,20 @@ def case_open(*, actor: User, person: Person, team: Team | None = None, assigned
     team = team or (actor.membership.team if actor.membership_or_none else None)
     _check_assignee(person.organisation, assignee, team)
     number = (Case.objects.filter(person=person).aggregate(n=Max("number"))["n"] or 0) + 1
-    case = Case(organisation=person.organisation, person=person, number=number, team=team,
-                assigned_to=assignee, trm_stage=trm_stage, opened_on=timezone.localdate())
+    case = Case(
+        organisation=person.organisation,
+        person=person,
+        number=number,
+        team=team,
+        assigned_to=assignee,
+        trm_stage=trm_stage,
+        opened_on=timezone.localdate(),
+    )
     case.full_clean(exclude=["person", "organisation", "team", "assigned_to"])
     case.save(force_insert=True)
-    audit_record(actor=actor, action="case.open", target=case,
-                 details={"trm_stage": trm_stage, "assigned_to": assignee.pk})
+    audit_record(
+        actor=actor, action="case.open", target=case, details={"trm_stage": trm_stage, "assigned_to": assignee.pk}
+    )
     return case
 
 
@@ -73,8 +87,12 @@ def case_assign(*, actor: User, case: Case, assignee: User, team: Team | None = 
     previous = case.assigned_to_id
     case.assigned_to, case.team = assignee, team
     case.save(update_fields=["assigned_to", "team", "updated_at"])
-    audit_record(actor=actor, action="case.assign", target=case,
-                 details={"from": previous, "to": assignee.pk, "team": str(team.pk) if team else None})
+    audit_record(
+        actor=actor,
+        action="case.assign",
+        target=case,
+        details={"from": previous, "to": assignee.pk, "team": str(team.pk) if team else None},
+    )
     return case
 
 

@@ -31,8 +31,13 @@ def parse_date(text: str) -> dt.date:
         raise ValueError("not a valid calendar date") from exc
 
 
-def age_on(on: dt.date, *, date_of_birth: dt.date | None = None, estimated_age: int | None = None,
-           estimated_on: dt.date | None = None) -> int | None:
+def age_on(
+    on: dt.date,
+    *,
+    date_of_birth: dt.date | None = None,
+    estimated_age: int | None = None,
+    estimated_on: dt.date | None = None,
+) -> int | None:
     """Age in completed years on `on`.
 
     From `date_of_birth` when known (a person born on 29 February turns a year older on 1 March in

@@ -19,9 +19,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 def derive_index_key(root_key: bytes, index_name: str) -> bytes:
     """A 256-bit key for one index (e.g. ``"person.name"``), HKDF-SHA256 from `root_key`."""
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"jisr-blind-index:" + index_name.encode()).derive(
-        root_key
-    )
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"jisr-blind-index:" + index_name.encode()
+    ).derive(root_key)
 
 
 def blind_index(key: bytes, normalised_value: str, bits: int) -> int:

@@ -46,7 +46,9 @@ class AgePrecision(models.TextChoices):
 
 class Person(BaseModel):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="persons")
-    code = models.CharField(_("code"), max_length=40, unique=True, help_text="pseudonymous code, e.g. MA-DEMO-2026-0001")
+    code = models.CharField(
+        _("code"), max_length=40, unique=True, help_text="pseudonymous code, e.g. MA-DEMO-2026-0001"
+    )
     data_key = models.OneToOneField("crypto.DataKey", on_delete=models.PROTECT, related_name="person")
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -96,8 +98,9 @@ class Person(BaseModel):
     def age_on(self, on: dt.date, date_of_birth: dt.date | None = None) -> int | None:
         """Age in completed years on `on`: from the (decrypted) `date_of_birth` when given, else from the
         estimate and the date it was made. Derived every time, never stored."""
-        return age_on(on, date_of_birth=date_of_birth, estimated_age=self.estimated_age,
-                      estimated_on=self.age_estimated_on)
+        return age_on(
+            on, date_of_birth=date_of_birth, estimated_age=self.estimated_age, estimated_on=self.age_estimated_on
+        )
 
 
 class IndexKind(models.TextChoices):

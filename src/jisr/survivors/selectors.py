@@ -81,8 +81,14 @@ def identity_for_display(user: User, person: Person) -> DisplayIdentity:
         return DisplayIdentity(name, latin, dob, identity.phone, docs, masked=False, erased=False, age=age)
     hidden = "••••"
     return DisplayIdentity(
-        mask(name), mask(latin), hidden if dob else "", hidden if identity.phone else "",
-        hidden if docs else "", masked=True, erased=False, age=age,
+        mask(name),
+        mask(latin),
+        hidden if dob else "",
+        hidden if identity.phone else "",
+        hidden if docs else "",
+        masked=True,
+        erased=False,
+        age=age,
     )
 
 
@@ -111,8 +117,9 @@ _WEIGHTS = {
 }
 
 
-def duplicate_suggestions(user: User, organisation: Organisation, identity: Identity,
-                          estimated_age: int | None = None, limit: int = 10) -> DuplicateReport:
+def duplicate_suggestions(
+    user: User, organisation: Organisation, identity: Identity, estimated_age: int | None = None, limit: int = 10
+) -> DuplicateReport:
     """People who may be the one being registered, for a person to confirm — never merged.
 
     Candidates come from blind-index equality on names (exact normalised, and the coarse
@@ -146,13 +153,16 @@ def duplicate_suggestions(user: User, organisation: Organisation, identity: Iden
             report.hidden_match = True
     report.candidates.sort(key=lambda c: -c.score)
     report.candidates = report.candidates[:limit]
-    audit_record(actor=user, action="person.duplicate_check", organisation=organisation,
-                 details={"shown": len(report.candidates), "hidden_match": report.hidden_match})
+    audit_record(
+        actor=user,
+        action="person.duplicate_check",
+        organisation=organisation,
+        details={"shown": len(report.candidates), "hidden_match": report.hidden_match},
+    )
     return report
 
 
-def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person,
-                   today: dt.date) -> list[str]:
+def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person, today: dt.date) -> list[str]:
     reasons = []
     new_docs = {normalise_document(d.number) for d in new.documents}
     if new_docs & {normalise_document(d.number) for d in other.documents}:

@@ -129,8 +129,14 @@ def person_register(
     person.full_clean(exclude=["data_key", "registered_by", "organisation"])
     person.save(force_insert=True)
     _reindex(person, identity)
-    audit_record(actor=actor, action="person.register", organisation=organisation, target=person,
-                 details=audit_details or {}, actor_label="" if actor else "import")
+    audit_record(
+        actor=actor,
+        action="person.register",
+        organisation=organisation,
+        target=person,
+        details=audit_details or {},
+        actor_label="" if actor else "import",
+    )
     return person
 
 

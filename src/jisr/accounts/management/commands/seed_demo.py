@@ -25,23 +25,59 @@ from jisr.survivors.models import Sex
 from jisr.survivors.services import person_register
 
 # (Arabic script, Latin script) — common names, combined at random into people who do not exist.
-GIVEN_F = [("فاطمة", "Fatima"), ("خديجة", "Khadija"), ("زينب", "Zineb"), ("مريم", "Meryem"), ("سلمى", "Salma"),
-           ("نادية", "Nadia"), ("أمينة", "Amina"), ("حنان", "Hanane"), ("سعاد", "Souad"), ("إيمان", "Imane"),
-           ("شيماء", "Chaimae"), ("هند", "Hind")]
+GIVEN_F = [
+    ("فاطمة", "Fatima"),
+    ("خديجة", "Khadija"),
+    ("زينب", "Zineb"),
+    ("مريم", "Meryem"),
+    ("سلمى", "Salma"),
+    ("نادية", "Nadia"),
+    ("أمينة", "Amina"),
+    ("حنان", "Hanane"),
+    ("سعاد", "Souad"),
+    ("إيمان", "Imane"),
+    ("شيماء", "Chaimae"),
+    ("هند", "Hind"),
+]
 GIVEN_M = [("محمد", "Mohamed"), ("يوسف", "Youssef"), ("أحمد", "Ahmed"), ("عمر", "Omar")]
-FAMILY = [("بن علي", "Benali"), ("العمراني", "El Amrani"), ("الإدريسي", "El Idrissi"), ("بنعيسى", "Benaissa"),
-          ("الحسني", "El Hassani"), ("التازي", "Tazi"), ("الفاسي", "El Fassi"), ("بوزيد", "Bouzid"),
-          ("الشرقاوي", "Cherkaoui"), ("العلوي", "Alaoui")]
+FAMILY = [
+    ("بن علي", "Benali"),
+    ("العمراني", "El Amrani"),
+    ("الإدريسي", "El Idrissi"),
+    ("بنعيسى", "Benaissa"),
+    ("الحسني", "El Hassani"),
+    ("التازي", "Tazi"),
+    ("الفاسي", "El Fassi"),
+    ("بوزيد", "Bouzid"),
+    ("الشرقاوي", "Cherkaoui"),
+    ("العلوي", "Alaoui"),
+]
 GIVEN_ES = ["Lucía", "María", "Carmen", "Ana", "Rosa", "Grace", "Blessing", "Joy"]
 FAMILY_ES = ["García", "Martín", "López", "Okafor", "Eze", "Sánchez", "Mensah", "Pérez"]
 
 ORGS = [
-    {"slug": "demo-ma", "name": "جمعية تجريبية لحقوق النساء (Demo MA)", "country": "MA", "kind": "ngo",
-     "code_prefix": "MA-DEMO", "languages": ["ar", "fr"], "time_zone": "Africa/Casablanca",
-     "team": "Tanger", "user_prefix": "ma"},
-    {"slug": "demo-es", "name": "ONG de demostración (Demo ES)", "country": "ES", "kind": "ngo",
-     "code_prefix": "ES-DEMO", "languages": ["es"], "time_zone": "Europe/Madrid",
-     "team": "Madrid", "user_prefix": "es"},
+    {
+        "slug": "demo-ma",
+        "name": "جمعية تجريبية لحقوق النساء (Demo MA)",
+        "country": "MA",
+        "kind": "ngo",
+        "code_prefix": "MA-DEMO",
+        "languages": ["ar", "fr"],
+        "time_zone": "Africa/Casablanca",
+        "team": "Tanger",
+        "user_prefix": "ma",
+    },
+    {
+        "slug": "demo-es",
+        "name": "ONG de demostración (Demo ES)",
+        "country": "ES",
+        "kind": "ngo",
+        "code_prefix": "ES-DEMO",
+        "languages": ["es"],
+        "time_zone": "Europe/Madrid",
+        "team": "Madrid",
+        "user_prefix": "es",
+    },
 ]
 ROLE_USERNAMES = {
     Role.CASE_WORKER: "caseworker",
@@ -88,16 +124,26 @@ class Command(BaseCommand):
 
     def _seed_org(self, spec: dict, password: str, people: int) -> None:
         org = Organisation.objects.create(
-            slug=spec["slug"], name=spec["name"], country=spec["country"], kind=spec["kind"],
-            code_prefix=spec["code_prefix"], languages=spec["languages"], time_zone=spec["time_zone"],
+            slug=spec["slug"],
+            name=spec["name"],
+            country=spec["country"],
+            kind=spec["kind"],
+            code_prefix=spec["code_prefix"],
+            languages=spec["languages"],
+            time_zone=spec["time_zone"],
         )
         team = Team.objects.create(organisation=org, name=spec["team"])
         users = {}
         for role, suffix in ROLE_USERNAMES.items():
-            user = User.objects.create_user(f"{spec['user_prefix']}-{suffix}", password=password,
-                                            preferred_language=spec["languages"][0])
-            Membership.objects.create(user=user, organisation=org, role=role,
-                                      team=team if role in (Role.CASE_WORKER, Role.SUPERVISOR) else None)
+            user = User.objects.create_user(
+                f"{spec['user_prefix']}-{suffix}", password=password, preferred_language=spec["languages"][0]
+            )
+            Membership.objects.create(
+                user=user,
+                organisation=org,
+                role=role,
+                team=team if role in (Role.CASE_WORKER, Role.SUPERVISOR) else None,
+            )
             users[role] = user
         rng = random.Random(f"jisr-demo-{spec['slug']}")  # fixed seed: the README can name a demo person
         worker = users[Role.CASE_WORKER]
@@ -106,20 +152,36 @@ class Command(BaseCommand):
             if spec["country"] == "MA":
                 (g_ar, g_lat) = rng.choice(GIVEN_F if i % 5 else GIVEN_M) if i else GIVEN_F[0]
                 (f_ar, f_lat) = rng.choice(FAMILY) if i else FAMILY[0]
-                identity = Identity(given_name=g_ar, family_name=f_ar, given_name_latin=g_lat, family_name_latin=f_lat,
-                                    phone=f"+2126{rng.randrange(10_000_000, 99_999_999)}")
+                identity = Identity(
+                    given_name=g_ar,
+                    family_name=f_ar,
+                    given_name_latin=g_lat,
+                    family_name_latin=f_lat,
+                    phone=f"+2126{rng.randrange(10_000_000, 99_999_999)}",
+                )
                 nationality = rng.choice(["MA", "MA", "NG", "CI", "CM", "SN"])
             else:
-                identity = Identity(given_name_latin=rng.choice(GIVEN_ES), family_name_latin=rng.choice(FAMILY_ES),
-                                    phone=f"+346{rng.randrange(10_000_000, 99_999_999)}")
+                identity = Identity(
+                    given_name_latin=rng.choice(GIVEN_ES),
+                    family_name_latin=rng.choice(FAMILY_ES),
+                    phone=f"+346{rng.randrange(10_000_000, 99_999_999)}",
+                )
                 nationality = rng.choice(["ES", "NG", "MA", "RO", "CO", "PY"])
             use_dob = i % 2 == 0
             if use_dob:
-                identity = Identity(**{**identity.__dict__, "date_of_birth": today.replace(year=today.year - rng.randint(17, 40), day=1)})
+                identity = Identity(
+                    **{
+                        **identity.__dict__,
+                        "date_of_birth": today.replace(year=today.year - rng.randint(17, 40), day=1),
+                    }
+                )
             person = person_register(
-                actor=worker, organisation=org, identity=identity,
+                actor=worker,
+                organisation=org,
+                identity=identity,
                 sex=Sex.MASCULINE if (spec["country"] == "MA" and i and i % 5 == 0) else Sex.FEMININE,
-                nationality=nationality, languages=spec["languages"][:1],
+                nationality=nationality,
+                languages=spec["languages"][:1],
                 estimated_age=None if use_dob else rng.randint(16, 35),
             )
             case = case_open(actor=worker, person=person)
@@ -130,16 +192,22 @@ class Command(BaseCommand):
 
 
 NOTES = {
-    "MA": ["أول لقاء في المركز. تحتاج إلى مأوى ومتابعة صحية.", "Premier entretien, orientée vers l'hébergement.",
-           "مكالمة متابعة: الوضع مستقر."],
+    "MA": [
+        "أول لقاء في المركز. تحتاج إلى مأوى ومتابعة صحية.",
+        "Premier entretien, orientée vers l'hébergement.",
+        "مكالمة متابعة: الوضع مستقر.",
+    ],
     "ES": ["Primera entrevista; necesita alojamiento y apoyo psicológico.", "Llamada de seguimiento: estable."],
 }
 
 
 def login_help(password: str) -> str:
-    lines = ["", "Log in at http://127.0.0.1:%s/ with any demo user and the password: %s" % ("{PORT}", password),
-             "  demo-ma (Morocco): ma-caseworker, ma-supervisor, ma-coordinator, ma-focalpoint, ma-analyst, ma-roadmap",
-             "  demo-es (Spain):   es-caseworker, es-supervisor, es-coordinator, es-focalpoint, es-analyst, es-roadmap"]
+    lines = [
+        "",
+        "Log in at http://127.0.0.1:{}/ with any demo user and the password: {}".format("{PORT}", password),
+        "  demo-ma (Morocco): ma-caseworker, ma-supervisor, ma-coordinator, ma-focalpoint, ma-analyst, ma-roadmap",
+        "  demo-es (Spain):   es-caseworker, es-supervisor, es-coordinator, es-focalpoint, es-analyst, es-roadmap",
+    ]
     import os
 
     return "\n".join(lines).replace("{PORT}", os.environ.get("PORT", "8000"))
