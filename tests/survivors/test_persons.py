@@ -232,3 +232,15 @@ def test_erasure_shreds_identity_notes_and_indexes(cast, fatima_case) -> None:
     with pytest.raises(StateError):
         case_open(actor=cast.ma_case_worker, person=person)
     assert _events("person.erase")[0].reason == "she asked for erasure"
+
+
+def test_reindex_after_population_change_keeps_duplicates_findable(cast, fatima_case, settings) -> None:
+    from django.core.management import call_command
+
+    variant = Identity(given_name_latin="Fatma", family_name_latin="Benali")
+    settings.JISR_EXPECTED_POPULATION = 500_000  # different index sizes: old rows no longer match
+    assert duplicate_suggestions(cast.ma_case_worker, cast.ma, variant).candidates == []
+    call_command("reindex_persons")
+    assert [c.person for c in duplicate_suggestions(cast.ma_case_worker, cast.ma, variant).candidates] == [
+        fatima_case.person
+    ]

@@ -69,7 +69,8 @@ def person_identity(person: Person) -> Identity:
     )
 
 
-def _reindex(person: Person, identity: Identity) -> None:
+def person_reindex(person: Person, identity: Identity) -> None:
+    """Replace the person's blind-index rows with those of `identity` (same transaction as the caller)."""
     PersonIndex.objects.filter(person=person).delete()
     PersonIndex.objects.bulk_create(
         [PersonIndex(person=person, kind=kind, value=value) for kind, value in sorted(index_values(identity))]
@@ -128,7 +129,7 @@ def person_register(
     _seal_identity(person, identity)
     person.full_clean(exclude=["data_key", "registered_by", "organisation"])
     person.save(force_insert=True)
-    _reindex(person, identity)
+    person_reindex(person, identity)
     audit_record(
         actor=actor,
         action="person.register",
