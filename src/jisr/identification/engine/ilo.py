@@ -48,7 +48,7 @@ def resolve_variant(ruleset: IloRuleSet, variant_id: str | None, age_group: str)
         known = ", ".join(v.id for v in ruleset.combination_variants if v.applies_to == age_group)
         raise VariantError(f"unknown {age_group} combination variant {chosen!r} (known: {known})")
     if variant.applies_to != age_group:
-        raise VariantError(f"{chosen!r} is a {variant.applies_to} variant, not a {age_group} one")
+        raise VariantError(f"{chosen!r} applies to {variant.applies_to} profiles, not to {age_group} ones")
     return variant
 
 

@@ -139,14 +139,6 @@ class LegalRuleSet(_Model):
             raise ValueError("purposes.items: 'other' can never be an enumerated purpose")
         return self
 
-    def act_codes(self) -> frozenset[str]:
-        """Act codes this frame recognises."""
-        return frozenset(item.code for item in self.acts)
-
-    def means_codes(self) -> frozenset[str]:
-        """Means codes this frame recognises."""
-        return frozenset(item.code for item in self.means)
-
     def purpose_codes(self) -> frozenset[str]:
         """Purpose codes this frame enumerates."""
         return frozenset(item.code for item in self.purposes.items)
