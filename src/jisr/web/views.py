@@ -1,10 +1,486 @@
-"""Thin views: validate, call a service or selector, render."""
+"""Thin views: validate, call a service or selector, render.
 
+Rules every view here follows:
+- records are fetched only through the scoped selectors, so a record the user may not see is a 404;
+- writes go only through services; a domain error becomes a translated message and changes nothing;
+- personal data never goes into a URL, a redirect or the session: identity travels in POST bodies
+  only, and redirects carry UUIDs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from jisr.accounts.models import Membership, User
+from jisr.cases import services as case_services
+from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
+from jisr.cases.selectors import case_get_for_user, case_timeline, cases_visible_to
+from jisr.common.errors import DomainError, PermissionDeniedError, StateError
+from jisr.crypto.envelope import DecryptionError
+from jisr.survivors.models import Person
+from jisr.survivors.selectors import (
+    DisplayIdentity,
+    duplicate_suggestions,
+    identity_for_display,
+    person_get_for_user,
+    persons_visible_to,
+)
+from jisr.survivors.services import person_register, person_reveal
+from jisr.web import forms as web_forms
+from jisr.web.forms import REVEAL_FIELD_LABELS, language_name
+
+# --- Translated labels for codes that the domain stores ---------------------------------------------
+
+REASON_LABELS = {
+    "same_document": gettext_lazy("same identity document number"),
+    "same_phone": gettext_lazy("same phone number"),
+    "same_name": gettext_lazy("same name"),
+    "similar_name": gettext_lazy("similar name (another spelling or script)"),
+    "same_birth_date": gettext_lazy("same date of birth"),
+    "similar_age": gettext_lazy("similar age"),
+}
+
+ACTION_LABELS = {
+    "person.register": gettext_lazy("Person registered"),
+    "person.reveal": gettext_lazy("Masked information revealed"),
+    "person.erase": gettext_lazy("Identity erased"),
+    "person.update": gettext_lazy("Person's details changed"),
+    "case.open": gettext_lazy("Case opened"),
+    "case.assign": gettext_lazy("Case assigned"),
+    "case.stage": gettext_lazy("TRM stage changed"),
+    "case.risk": gettext_lazy("Risk level changed"),
+    "case.note_add": gettext_lazy("Note added"),
+    "case.close": gettext_lazy("Case closed"),
+    "case.reopen": gettext_lazy("Case reopened"),
+}
+
+# Service messages (English, for developers) → what the user reads. Unknown ones fall back to a
+# generic message per error type, so a new service message never shows untranslated.
+DOMAIN_MESSAGES = {
+    "this role may not change cases": gettext_lazy("Your role does not allow you to change cases."),
+    "this role may not assign cases": gettext_lazy("Your role does not allow you to assign cases."),
+    "this role may not reveal masked fields": gettext_lazy(
+        "Your role does not allow you to reveal masked information."),
+    "this account may not register people in this organisation": gettext_lazy(
+        "Your role does not allow you to register people."),
+    "the case is closed; reopen it first": gettext_lazy("The case is closed. Reopen it first."),
+    "the case is not closed": gettext_lazy("The case is not closed."),
+    "this person already has an open case": gettext_lazy("This person already has an open case."),
+    "this person's identity was erased": gettext_lazy("This person's identity was erased."),
+    "the note is empty": gettext_lazy("The note is empty."),
+    "the note is too long (20,000 characters at most)": gettext_lazy(
+        "The note is too long (20,000 characters at most)."),
+    "unknown closure reason": gettext_lazy("Choose a reason for closing from the list."),
+    "unknown TRM stage": gettext_lazy("Choose a stage from the list."),
+    "unknown risk level": gettext_lazy("Choose a risk level from the list."),
+    "the assignee must be a case worker or supervisor of this organisation": gettext_lazy(
+        "A case can only be assigned to a case worker or supervisor of your organisation."),
+    "the team must belong to this organisation": gettext_lazy("The team must belong to your organisation."),
+    "say why you need to see this (at least a few words)": gettext_lazy(
+        "Say why you need to see this (at least a few words)."),
+    "a given or family name is required (in Arabic or Latin script)": gettext_lazy(
+        "Enter at least a given name or a family name, in either script."),
+    "give a date of birth or an estimated age, not both": gettext_lazy(
+        "Give a date of birth or an estimated age, not both."),
+    "date of birth is in the future": gettext_lazy("The date of birth cannot be in the future."),
+    "estimated age must be between 0 and 120": gettext_lazy("Enter an age in years, between 0 and 120."),
+}
+
+
+def domain_message(exc: Exception) -> str:
+    """A translated, user-readable message for a refused request (never contains personal data)."""
+    known = DOMAIN_MESSAGES.get(str(exc))
+    if known is not None:
+        return str(known)
+    if isinstance(exc, PermissionDeniedError):
+        return _("Your role does not allow this action.")
+    if isinstance(exc, StateError):
+        return _("This is not possible in the record's current state.")
+    return _("The request could not be completed: please check what you entered.")
+
+
+# --- Shapes for templates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    identity: DisplayIdentity | None
+
+
+def _display(user: User, person: Person) -> DisplayIdentity | None:
+    try:
+        return identity_for_display(user, person)
+    except DecryptionError:
+        return None  # shown as "cannot be read"; never the ciphertext
+
+
+def _case_rows(user: User, cases: Any) -> list[CaseRow]:
+    return [CaseRow(c, _display(user, c.person)) for c in cases]
+
+
+def _local(at: str, tz_name: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(at)
+    try:
+        tz = zoneinfo.ZoneInfo(tz_name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = timezone.get_current_timezone()
+    return value.astimezone(tz)
+
+
+_CHOICE_LABELS = {
+    "case.stage": dict(TrmStage.choices),
+    "case.risk": dict(RiskLevel.choices),
+}
+
+
+def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dict[str, Any]:
+    details = event.details or {}
+    detail = ""
+    labels = _CHOICE_LABELS.get(event.action)
+    if labels is not None:
+        before, after = labels.get(details.get("from"), ""), labels.get(details.get("to"), "")
+        detail = f"{before} → {after}" if before else str(after)
+    elif event.action == "case.close":
+        detail = str(dict(ClosureReason.choices).get(details.get("reason"), ""))
+    elif event.action == "case.assign" or event.action == "case.open":
+        to = details.get("to", details.get("assigned_to"))
+        detail = user_names.get(to, "") if to is not None else ""
+        if event.action == "case.open":
+            detail = str(dict(TrmStage.choices).get(details.get("trm_stage"), "")) + (
+                f" · {detail}" if detail else "")
+    elif event.action == "person.reveal":
+        detail = str(REVEAL_FIELD_LABELS.get(details.get("field"), ""))
+    return {
+        "label": ACTION_LABELS.get(event.action, event.action),
+        "actor": event.actor.get_username() if event.actor_id else event.actor_label,
+        "at": _local(event.at, tz_name),
+        "detail": detail,
+        "reason": event.reason if event.action == "person.reveal" else "",
+    }
+
+
+def _require_org(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if user.organisation is None:
+        raise PermissionDenied
+    return user
+
+
+# --- Pages ---------------------------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html", {})
+    user: User = request.user  # type: ignore[assignment]
+    open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
+    page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
+    return render(request, "web/dashboard.html", {
+        "page": page,
+        "rows": _case_rows(user, page.object_list),
+        "follow_ups": [],  # follow-ups arrive with the care plan (issue: care/)
+    })
+
+
+@login_required
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    # The search is by pseudonymous code only, so a GET query string carries no personal data.
+    form = web_forms.PersonSearchForm(request.GET or None)
+    persons = persons_visible_to(user)
+    if form.is_valid() and form.cleaned_data["q"]:
+        persons = persons.filter(code__icontains=form.cleaned_data["q"].strip())
+    page = Paginator(persons.order_by("-created_at"), 25).get_page(request.GET.get("page"))
+    rows = [(p, _display(user, p)) for p in page.object_list]
+    return render(request, "web/person_list.html", {"form": form, "page": page, "rows": rows})
+
+
+def _suggestions_context(request: HttpRequest, form: web_forms.PersonRegisterForm,
+                         report: Any) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    candidates = [
+        {
+            "person": c.person,
+            "identity": _display(user, c.person),
+            "score": c.score,
+            "reasons": [str(REASON_LABELS.get(r, r)) for r in c.reasons],
+        }
+        for c in (report.candidates if report else [])
+    ]
+    return {
+        "form": form,
+        "candidates": candidates,
+        "hidden_match": bool(report and report.hidden_match),
+        "has_suggestions": bool(candidates) or bool(report and report.hidden_match),
+    }
+
+
+def _can_register(request: HttpRequest) -> User:
+    user = _require_org(request)
+    if not user.capabilities.register_persons:
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def person_register_view(request: HttpRequest) -> HttpResponse:
+    user = _can_register(request)
+    org = user.organisation
+    assert org is not None
+    report = None
+    if request.method == "POST":
+        form = web_forms.PersonRegisterForm(request.POST, country=org.country.code)
+        if form.is_valid():
+            identity = form.identity()
+            d = form.cleaned_data
+            # Always re-run the check on submit: the client's earlier live result is not trusted.
+            report = duplicate_suggestions(user, org, identity, d["estimated_age"])
+            if (report.candidates or report.hidden_match) and not d["confirm_different"]:
+                form.add_error("confirm_different", _(
+                    "Possible matches were found. Check them; if this is a different person, tick the box "
+                    "and save again."))
+            else:
+                try:
+                    estimated = d["estimated_age"]
+                    person = person_register(
+                        actor=user, organisation=org, identity=identity, sex=d["sex"],
+                        nationality=d["nationality"] or "", languages=d["languages"],
+                        estimated_age=estimated,
+                        age_precision=(d["age_precision"] or None) if estimated is not None else None,
+                        audit_details={"duplicates_shown": len(report.candidates),
+                                       "hidden_match": int(report.hidden_match)},
+                    )
+                except (DomainError, ValueError) as exc:
+                    form.add_error(None, domain_message(exc))
+                else:
+                    messages.success(request, _("Person registered with code %(code)s.") % {"code": person.code})
+                    return redirect("web:person_detail", person_id=person.pk)
+    elif request.method == "GET":
+        form = web_forms.PersonRegisterForm(country=org.country.code)
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "web/person_register.html", _suggestions_context(request, form, report))
+
+
+@login_required
+@require_POST
+def person_duplicates(request: HttpRequest) -> HttpResponse:
+    """htmx: duplicate suggestions for what has been typed so far (POST: names never go in a URL)."""
+    user = _can_register(request)
+    org = user.organisation
+    assert org is not None
+    form = web_forms.PersonRegisterForm(request.POST, country=org.country.code)
+    identity, age = form.partial_identity()
+    typed = "".join(g + f for g, f in identity.name_variants())
+    report = None
+    if len(typed) >= 3 or identity.phone or identity.documents:
+        report = duplicate_suggestions(user, org, identity, age)
+    # The live partial must not show the form's validation errors while the user is still typing.
+    ctx = _suggestions_context(request, web_forms.PersonRegisterForm(request.POST, country=org.country.code),
+                               report)
+    return render(request, "web/_duplicate_suggestions.html", ctx)
+
+
+def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
+    user: User = request.user  # type: ignore[assignment]
+    cases = cases_visible_to(user).filter(person=person).order_by("-number")
+    can_open = (user.capabilities.write_cases and not person.is_erased
+                and not Case.objects.filter(person=person, status=CaseStatus.OPEN).exists())
+    return {
+        "person": person,
+        "identity": _display(user, person),
+        "languages": [language_name(c) for c in person.languages],
+        "cases": cases,
+        "can_open_case": can_open,
+        "reveal_form": extra.pop("reveal_form", None) or (
+            web_forms.RevealForm() if user.capabilities.reveal_identity else None),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def person_detail(request: HttpRequest, person_id: str) -> HttpResponse:
+    person = person_get_for_user(request.user, person_id)  # type: ignore[arg-type]
+    return render(request, "web/person_detail.html", _person_context(request, person))
+
+
+@login_required
+@require_POST
+def person_reveal_view(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Show one masked field once, in this response only: never stored in the session or a URL."""
+    user: User = request.user  # type: ignore[assignment]
+    # The reveal writes its own, more specific audit event (with the reason).
+    person = person_get_for_user(user, person_id, log_read=False)
+    if not user.capabilities.reveal_identity:
+        raise PermissionDenied
+    form = web_forms.RevealForm(request.POST)
+    revealed = None
+    status = 200
+    if form.is_valid():
+        field = form.cleaned_data["field"]
+        try:
+            value = person_reveal(actor=user, person=person, field=field, reason=form.cleaned_data["reason"])
+        except (DomainError, ValueError) as exc:
+            form.add_error(None, domain_message(exc))
+            status = 400
+        else:
+            revealed = {"label": REVEAL_FIELD_LABELS[field], "value": value, "field": field}
+    else:
+        status = 400
+    response = render(request, "web/person_detail.html",
+                      _person_context(request, person, reveal_form=form, revealed=revealed), status=status)
+    # A revealed value must not stay in the browser's cache or history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def case_open_view(request: HttpRequest, person_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    person = person_get_for_user(user, person_id, log_read=False)
+    try:
+        case = case_services.case_open(actor=user, person=person)
+    except (DomainError, ValueError) as exc:
+        messages.error(request, domain_message(exc))
+        return redirect("web:person_detail", person_id=person.pk)
+    messages.success(request, _("Case %(code)s opened.") % {"code": case.code})
+    return redirect("web:case_detail", case_id=case.pk)
+
+
+def _assignees(case: Case) -> list[tuple[str, str]]:
+    members = (Membership.objects.filter(organisation=case.organisation, user__is_active=True)
+               .select_related("user").order_by("user__username"))
+    return [(str(m.user_id), m.user.get_username()) for m in members if m.user.capabilities.write_cases]
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    case = case_get_for_user(user, case_id)
+    caps = user.capabilities
+    notes = []
+    for note in case.notes.select_related("author", "case__person__data_key"):
+        try:
+            text = case_services.case_note_text(note)
+        except DecryptionError:
+            text = None
+        notes.append({"note": note, "text": text})
+    events = list(case_timeline(case)[:200])
+    ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
+    names = dict(User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])
+                 .values_list("pk", "username"))
+    timeline = [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
+    is_open = case.status == CaseStatus.OPEN
+    return render(request, "web/case_detail.html", {
+        "case": case,
+        "identity": _display(user, case.person),
+        "notes": notes,
+        "timeline": timeline,
+        "is_open": is_open,
+        "can_write": caps.write_cases,
+        "can_assign": caps.assign_cases and is_open,
+        "stage_form": web_forms.StageForm(initial={"trm_stage": case.trm_stage}),
+        "risk_form": web_forms.RiskForm(initial={"risk_level": case.risk_level}),
+        "assign_form": web_forms.AssignForm(assignees=_assignees(case),
+                                            initial={"assignee": str(case.assigned_to_id or "")}),
+        "note_form": web_forms.NoteForm(),
+        "close_form": web_forms.CloseForm(),
+        "reopen_form": web_forms.ReopenForm(),
+    })
+
+
+def _case_action(request: HttpRequest, case_id: str, form_class: Any, apply: Any, done: Any,
+                 **form_kwargs: Any) -> HttpResponseRedirect:
+    """Validate `form_class`, call `apply(user, case, cleaned_data)` (a service), message, redirect."""
+    user: User = request.user  # type: ignore[assignment]
+    case = case_get_for_user(user, case_id, log_read=False)  # the service writes the specific event
+    kwargs = {k: (v(case) if callable(v) else v) for k, v in form_kwargs.items()}
+    form = form_class(request.POST, **kwargs)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        try:
+            with transaction.atomic():
+                apply(user, case, form.cleaned_data)
+        except (DomainError, ValueError) as exc:
+            messages.error(request, domain_message(exc))
+        else:
+            messages.success(request, str(done))
+    return redirect(reverse("web:case_detail", kwargs={"case_id": case.pk}))
+
+
+@login_required
+@require_POST
+def case_stage(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.StageForm,
+                        lambda u, c, d: case_services.case_set_stage(actor=u, case=c, trm_stage=d["trm_stage"]),
+                        gettext_lazy("TRM stage changed."))
+
+
+@login_required
+@require_POST
+def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.RiskForm,
+                        lambda u, c, d: case_services.case_set_risk(actor=u, case=c, risk_level=d["risk_level"]),
+                        gettext_lazy("Risk level changed."))
+
+
+def _assign(user: User, case: Case, data: dict[str, Any]) -> None:
+    assignee = User.objects.filter(pk=data["assignee"], membership__organisation=case.organisation).first()
+    if assignee is None:
+        raise ValueError("the assignee must be a case worker or supervisor of this organisation")
+    case_services.case_assign(actor=user, case=case, assignee=assignee)
+
+
+@login_required
+@require_POST
+def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.AssignForm, _assign, gettext_lazy("Case assigned."),
+                        assignees=_assignees)
+
+
+@login_required
+@require_POST
+def case_note(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.NoteForm,
+                        lambda u, c, d: case_services.case_note_add(actor=u, case=c, body=d["body"]),
+                        gettext_lazy("Note added."))
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.CloseForm,
+                        lambda u, c, d: case_services.case_close(actor=u, case=c, reason=d["reason"]),
+                        gettext_lazy("Case closed."))
+
+
+@login_required
+@require_POST
+def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(request, case_id, web_forms.ReopenForm,
+                        lambda u, c, d: case_services.case_reopen(actor=u, case=c, note=d["note"]),
+                        gettext_lazy("Case reopened."))
