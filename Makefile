@@ -7,7 +7,8 @@ export JISR_DATA_DIR ?= $(CURDIR)/var
 
 .PHONY: run test check install messages clean-var
 
-$(BIN)/jisr: pyproject.toml
+$(BIN)/jisr: pyproject.toml scripts/system-packages.txt
+	./scripts/system-deps.sh
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
