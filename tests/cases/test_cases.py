@@ -15,6 +15,7 @@ from jisr.cases.services import (
     case_note_text,
     case_open,
     case_reopen,
+    case_set_exploitation,
     case_set_risk,
     case_set_stage,
 )
@@ -122,3 +123,15 @@ def test_case_scoping_by_role(cast, fatima_case) -> None:
 def test_inactive_user_sees_nothing(cast, fatima_case) -> None:
     cast.ma_case_worker.is_active = False
     assert not cases_visible_to(cast.ma_case_worker).exists()
+
+
+def test_exploitation_types_are_a_set_of_htcds_codes(cast, fatima_case) -> None:
+    case_set_exploitation(
+        actor=cast.ma_case_worker, case=fatima_case, types=["SexualExploitation", "ForcedLabour", "ForcedLabour"]
+    )
+    assert fatima_case.exploitation_types == ["ForcedLabour", "SexualExploitation"]
+    assert last_event(fatima_case).details["to"] == ["ForcedLabour", "SexualExploitation"]
+    with pytest.raises(ValueError):
+        case_set_exploitation(actor=cast.ma_case_worker, case=fatima_case, types=["Sexual"])
+    with pytest.raises(PermissionDeniedError):
+        case_set_exploitation(actor=cast.ma_coordinator, case=fatima_case, types=["Other"])

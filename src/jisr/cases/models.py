@@ -43,6 +43,22 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ExploitationType(models.TextChoices):
+    """HTCDS 2.0 `vic_TypeOfExploitation` picklist (codes as the standard spells them)."""
+
+    FORCED_LABOUR = "ForcedLabour", _("Forced labour")
+    SEXUAL_EXPLOITATION = "SexualExploitation", _("Sexual exploitation")
+    CHILD_LABOUR = "ChildLabour", _("Child labour")
+    FORCED_MARRIAGE = "ForcedMarriage", _("Forced marriage")
+    SERVITUDE = "Servitude", _("Domestic servitude")
+    FORCED_MILITARY = "ForcedMilitaryByNonStateActors", _("Forced military service by non-state actors")
+    ORGAN_REMOVAL = "OrganRemoval", _("Organ removal")
+    FORCED_BEGGING = "ForcedBegging", _("Forced begging")
+    FORCED_ADOPTION = "ForcedAdoption", _("Forced adoption")
+    SURROGACY = "Surrogacy", _("Surrogacy")
+    OTHER = "Other", _("Other")
+
+
 class Case(BaseModel):
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="cases")
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
@@ -59,6 +75,8 @@ class Case(BaseModel):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
+    # Forms of exploitation as recorded by the case worker (HTCDS codes, a set); feeds statistics.
+    exploitation_types = models.JSONField(_("forms of exploitation"), default=list, blank=True)
 
     class Meta:
         ordering = ["-opened_on", "-created_at"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jisr.accounts.models import Team, User
 from jisr.audit.services import audit_record
-from jisr.cases.models import Case, CaseNote, CaseStatus, ClosureReason, RiskLevel, TrmStage
+from jisr.cases.models import Case, CaseNote, CaseStatus, ClosureReason, ExploitationType, RiskLevel, TrmStage
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.crypto.services import seal, unseal
 from jisr.survivors.models import Person
@@ -118,6 +118,23 @@ def case_set_risk(*, actor: User, case: Case, risk_level: str) -> Case:
     previous, case.risk_level = case.risk_level, risk_level
     case.save(update_fields=["risk_level", "updated_at"])
     audit_record(actor=actor, action="case.risk", target=case, details={"from": previous, "to": risk_level})
+    return case
+
+
+@transaction.atomic
+def case_set_exploitation(*, actor: User, case: Case, types: list[str]) -> Case:
+    """Record the forms of exploitation (HTCDS `vic_TypeOfExploitation` codes; a set, order kept as
+    the standard lists them). Raises ValueError for an unknown code."""
+    _require_write(actor, case)
+    unknown = set(types) - set(ExploitationType.values)
+    if unknown:
+        raise ValueError("unknown form of exploitation")
+    previous = case.exploitation_types
+    case.exploitation_types = [t for t in ExploitationType.values if t in set(types)]
+    case.save(update_fields=["exploitation_types", "updated_at"])
+    audit_record(
+        actor=actor, action="case.exploitation", target=case, details={"from": previous, "to": case.exploitation_types}
+    )
     return case
 
 
