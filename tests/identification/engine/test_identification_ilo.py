@@ -51,6 +51,7 @@ def test_unknown_age_cannot_choose_a_set() -> None:
     result = evaluate("ilo-ec-2009", {"indicators": POSITIVE_D1_D4_D5})
     assert result["outcome"] == "INSUFFICIENT_INFORMATION"
     assert result["missing"] == ["profile"]
+    assert by_code(result["warnings"], "age_unknown")
     assert result["dimensions"] == {}
 
 

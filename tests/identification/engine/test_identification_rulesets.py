@@ -52,14 +52,16 @@ def test_round_trip_through_the_schema(ruleset_id: str) -> None:
 
 def _sourced_things(ruleset: LegalRuleSet | IloRuleSet) -> list[tuple[str, object, bool]]:
     if isinstance(ruleset, IloRuleSet):
-        things = [("dimension_rule", ruleset.dimension_rule.source, ruleset.dimension_rule.verified)]
+        things: list[tuple[str, object, bool]] = [
+            ("dimension_rule", ruleset.dimension_rule.source, ruleset.dimension_rule.verified)
+        ]
         things += [(v.id, v.source, v.verified) for v in ruleset.combination_variants]
         for profile, s in ruleset.indicator_sets.items():
             things.append((profile, s.source, s.verified))
             things += [(i.code, i.source, i.verified) for i in s.indicators]
         return things
     rules = ruleset.rules
-    things = [(name, getattr(rules, name).source, getattr(rules, name).verified)
+    things = [(name, getattr(rules, name).source, bool(getattr(rules, name).verified))
               for name in ("child_definition", "child_rule", "consent_irrelevant", "presumption_of_minority")]
     things += [(i.code, i.source, i.verified) for i in (*ruleset.acts, *ruleset.means, *ruleset.purposes.items)]
     things += [(a.id, a.source, a.verified) for a in ruleset.aggravating]

@@ -68,7 +68,8 @@ def evaluate_ilo(
         "child": resolve_variant(ruleset, child_variant, "child"),
     }
     age = assess_age(obs, ADULT_AGE)
-    warnings: list[Message] = list(age.warnings)
+    # With the profile given, an unknown age decides nothing here: do not warn about it.
+    warnings = [w for w in age.warnings if obs.profile is None or w["code"] != "age_unknown"]
     notes: list[Message] = []
 
     profile = obs.profile
