@@ -21,7 +21,7 @@ run: install
 	$(BIN)/jisr seed_demo
 	@echo ""
 	@echo "Jisr is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	$(BIN)/jisr runserver 127.0.0.1:$(PORT) --insecure
+	$(BIN)/jisr runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)

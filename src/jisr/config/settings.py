@@ -58,7 +58,9 @@ SECRET_KEY = _require_secret("SECRET_KEY", "secret_key", "token")
 JISR_MASTER_KEYS = [k.strip() for k in _require_secret("JISR_MASTER_KEY", "master_key", "key256").split(",")]
 JISR_EXPECTED_POPULATION = env_int("JISR_EXPECTED_POPULATION", 20_000)
 
-DEBUG = env_bool("JISR_DEBUG", default=not PRODUCTION and not TESTING)
+# Off by default even in development: Django's debug pages show local variables, which can hold
+# decrypted survivor data. Opt in with JISR_DEBUG=true on a machine with generated data only.
+DEBUG = env_bool("JISR_DEBUG", default=False)
 ALLOWED_HOSTS = [h for h in env_str("JISR_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost").split(",") if h]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("JISR_ENV=production and JISR_ALLOWED_HOSTS is missing")
@@ -88,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,6 +165,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+# WhiteNoise serves static files from the app itself (no CDN, no extra web server to configure);
+# in development straight from the apps' static folders, in production from `jisr collectstatic`.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Sessions and browser protections (OWASP ASVS L2) ---
 SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
