@@ -244,3 +244,28 @@ def test_reindex_after_population_change_keeps_duplicates_findable(cast, fatima_
     assert [c.person for c in duplicate_suggestions(cast.ma_case_worker, cast.ma, variant).candidates] == [
         fatima_case.person
     ]
+
+
+def test_update_reseals_reindexes_and_names_fields_only(cast, fatima_case) -> None:
+    from jisr.survivors.services import person_update
+
+    person = fatima_case.person
+    new = Identity(
+        given_name="فاطمة الزهراء",
+        family_name="بن علي",
+        given_name_latin="Fatima Zahra",
+        family_name_latin="Benali",
+        date_of_birth=dt.date(2001, 3, 4),
+    )
+    with pytest.raises(PermissionDeniedError):
+        person_update(actor=cast.ma_coordinator, person=person, identity=new)
+    person_update(actor=cast.ma_case_worker, person=person, identity=new, sex="Feminine")
+    person = Person.objects.get(pk=person.pk)
+    assert person_identity(person).given_name_latin == "Fatima Zahra" and person.estimated_age is None
+    [event] = _events("person.update")
+    assert set(event.details["fields"]) == {"given_name", "given_name_latin", "date_of_birth", "phone", "documents"}
+    assert "Zahra" not in str(event.payload())
+    report = duplicate_suggestions(
+        cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima Zahra", family_name_latin="Benali")
+    )
+    assert [c.person for c in report.candidates] == [person]

@@ -187,3 +187,54 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     person.save(update_fields=["erased_at", "updated_at"])
     audit_record(actor=actor, action="person.erase", target=person, reason=reason.strip())
     return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    actor: User,
+    person: Person,
+    identity: Identity,
+    sex: str | None = None,
+    nationality: str | None = None,
+    languages: list[str] | None = None,
+) -> Person:
+    """Correct a person's identity (fetched through persons_visible_to) and re-index her.
+
+    Only roles that write cases, in her organisation. The audit event names the fields that changed,
+    never their values. Raises PermissionDeniedError, StateError (erased), ValueError (no name left)."""
+    if actor.organisation != person.organisation or not actor.capabilities.write_cases:
+        raise PermissionDeniedError("this role may not change a person's identity")
+    if person.is_erased:
+        raise StateError("this person's identity was erased")
+    if not any(identity.name_variants()):
+        raise ValueError("a given or family name is required (in Arabic or Latin script)")
+    if identity.date_of_birth and identity.date_of_birth > timezone.localdate():
+        raise ValueError("date of birth is in the future")
+    before = person_identity(person)
+    changed = [
+        f
+        for f in (
+            "given_name",
+            "family_name",
+            "given_name_latin",
+            "family_name_latin",
+            "aliases",
+            "date_of_birth",
+            "phone",
+            "documents",
+        )
+        if getattr(before, f) != getattr(identity, f)
+    ]
+    for field_name, value in (("sex", sex), ("nationality", nationality), ("languages", languages)):
+        if value is not None and getattr(person, field_name) != value:
+            setattr(person, field_name, value)
+            changed.append(field_name)
+    if identity.date_of_birth:
+        person.estimated_age, person.age_estimated_on, person.age_precision = None, None, AgePrecision.EXACT
+    _seal_identity(person, identity)
+    person.full_clean(exclude=["data_key", "registered_by", "organisation"])
+    person.save()
+    person_reindex(person, identity)
+    audit_record(actor=actor, action="person.update", target=person, details={"fields": changed})
+    return person
