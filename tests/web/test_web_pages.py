@@ -143,6 +143,10 @@ def test_case_worker_changes_stage_and_adds_note(cast, fatima_case, login_as):
     html = client.get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
     assert "Appel de suivi." in html
     assert "Étape TRM modifiée" in html  # timeline label of case.stage in French
+    assert "Identification → Première assistance et protection" in html
+    html = login_as(cast.ma_case_worker, "ar").get(
+        reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
+    assert "تحديد الهوية ← المساعدة الأولى والحماية" in html  # the arrow follows the reading direction
 
 
 def test_close_then_reopen(cast, fatima_case, login_as):

@@ -58,16 +58,23 @@ def language_name(code: str, locale: str | None = None) -> str:
     return loc.languages.get(code) or Locale("en").languages.get(code) or code
 
 
+# Offered first, in this order: the working languages of the partnership (Morocco and Spain).
+FIRST_LANGUAGES = ("ar", "zgh", "fr", "es", "en")
+
+
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(((c, language_name(c)) for c in COMMON_LANGUAGES), key=lambda c: c[1].casefold())
+    """Common languages, names in the active language: the partnership's own first, then the rest
+    alphabetically."""
+    first = [(c, language_name(c)) for c in FIRST_LANGUAGES]
+    rest = sorted(((c, language_name(c)) for c in COMMON_LANGUAGES if c not in FIRST_LANGUAGES),
+                  key=lambda c: c[1].casefold())
+    return first + rest
 
 
-def _numeric_attrs(placeholder: Any = "") -> dict[str, Any]:
-    # A text input, not type=number/date: those refuse Eastern Arabic digits (٠-٩, ۰-۹).
-    attrs: dict[str, Any] = {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
-    if placeholder:
-        attrs["placeholder"] = placeholder
-    return attrs
+def _numeric_attrs() -> dict[str, Any]:
+    # A text input, not type=number/date: those refuse Eastern Arabic digits (٠-٩, ۰-۹). No
+    # placeholder: an example date in the box looks like a value already typed; the hint says it.
+    return {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
 
 
 class PersonRegisterForm(forms.Form):
@@ -83,7 +90,7 @@ class PersonRegisterForm(forms.Form):
     )
     date_of_birth = forms.CharField(
         label=_("Date of birth"), required=False, max_length=20,
-        help_text=DATE_HINT, widget=forms.TextInput(attrs=_numeric_attrs("25/03/1998")),
+        help_text=DATE_HINT, widget=forms.TextInput(attrs=_numeric_attrs()),
     )
     estimated_age = forms.CharField(
         label=_("Estimated age (years)"), required=False, max_length=3,
@@ -100,8 +107,7 @@ class PersonRegisterForm(forms.Form):
     nationality = forms.ChoiceField(label=_("Nationality"), choices=lambda: [("", "—"), *countries], required=False)
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), required=False, choices=language_choices,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     phone = forms.CharField(
         label=_("Phone"), required=False, max_length=32,

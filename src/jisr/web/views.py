@@ -152,11 +152,11 @@ _CHOICE_LABELS = {
 
 def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dict[str, Any]:
     details = event.details or {}
-    detail = ""
+    detail, before = "", ""
     labels = _CHOICE_LABELS.get(event.action)
     if labels is not None:
-        before, after = labels.get(details.get("from"), ""), labels.get(details.get("to"), "")
-        detail = f"{before} → {after}" if before else str(after)
+        # The template draws the arrow, so that it points the reading direction (← in Arabic).
+        before, detail = str(labels.get(details.get("from"), "")), str(labels.get(details.get("to"), ""))
     elif event.action == "case.close":
         detail = str(dict(ClosureReason.choices).get(details.get("reason"), ""))
     elif event.action == "case.assign" or event.action == "case.open":
@@ -171,6 +171,7 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
         "label": ACTION_LABELS.get(event.action, event.action),
         "actor": event.actor.get_username() if event.actor_id else event.actor_label,
         "at": _local(event.at, tz_name),
+        "before": before,
         "detail": detail,
         "reason": event.reason if event.action == "person.reveal" else "",
     }
