@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jisr.survivors",
     "jisr.cases",
     "jisr.outcomes",
+    "jisr.care",
     "jisr.web",
     "jisr.api",
 ]
