@@ -56,6 +56,9 @@ def _require_secret(name: str, dev_filename: str, make: str) -> str:
 
 SECRET_KEY = _require_secret("SECRET_KEY", "secret_key", "token")
 JISR_MASTER_KEYS = [k.strip() for k in _require_secret("JISR_MASTER_KEY", "master_key", "key256").split(",")]
+# The development key file, which `jisr rotate_keys` may rewrite; None when keys come from the
+# operator (JISR_MASTER_KEY or JISR_MASTER_KEY_FILE), whose files Jisr never writes.
+JISR_MASTER_KEY_DEV_FILE = None if env_secret("JISR_MASTER_KEY") else DATA_DIR / "master_key"
 JISR_EXPECTED_POPULATION = env_int("JISR_EXPECTED_POPULATION", 20_000)
 
 # Off by default even in development: Django's debug pages show local variables, which can hold
