@@ -193,9 +193,13 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     """Decode a CSV file's bytes: UTF-8 (BOM or not) when it decodes; Windows-1256 when the bytes look
     like a single-byte Arabic/Latin file; an ImportFileError otherwise.
 
-    A file whose non-ASCII bytes are mostly well-formed UTF-8 sequences, or that starts with a UTF-8
-    BOM, but does not decode is a damaged UTF-8 file, not Windows-1256: decoding it as Windows-1256
-    would store mojibake as names. The error names the spreadsheet row of the first bad byte.
+    A file whose non-ASCII bytes are mostly well-formed UTF-8 sequences of the scripts registers are
+    written in (Arabic, accented Latin, typographic punctuation), or that starts with a UTF-8 BOM, but
+    does not decode is a damaged UTF-8 file, not Windows-1256: decoding it as Windows-1256 would store
+    mojibake as names. The error names the spreadsheet row of the first bad byte. Windows-1256 Arabic
+    produces such sequences only by accident (a letter followed by گ or the Arabic comma usually
+    decodes to Cyrillic or IPA letters, which do not count); when they are more than a tenth of the
+    non-ASCII bytes the file is refused as mixed rather than guessed.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise ImportFileError("this is not a CSV text file in UTF-8 or Windows-1256 (it looks like UTF-16 or a "
@@ -206,7 +210,7 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         text, encoding = body.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
         high = sum(1 for b in body if b >= 0x80)
-        valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(body))
+        valid = sum(len(m) for m in _UTF8_SEQUENCE.findall(body) if _plausible(m.decode("utf-8")))
         if bom or valid * 2 >= high:
             prefix = body[: exc.start].decode("utf-8")
             raise ImportFileError(
@@ -220,6 +224,14 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
         raise ImportFileError(f"the file holds control characters and is not a CSV text file in {encoding} "
                               "(save it as 'CSV UTF-8' or as .xlsx)")
     return text, encoding
+
+
+_PLAUSIBLE_RANGES = ((0x00A0, 0x017F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F),
+                     (0x20AC, 0x20AC), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+
+
+def _plausible(char: str) -> bool:
+    return any(lo <= ord(char) <= hi for lo, hi in _PLAUSIBLE_RANGES)
 
 
 def _record_number_at(prefix: str) -> int:
