@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "jisr.survivors",
     "jisr.cases",
     "jisr.outcomes",
+    "jisr.roadmap",
     "jisr.care",
     "jisr.web",
     "jisr.api",
