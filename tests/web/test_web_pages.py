@@ -135,7 +135,7 @@ def test_case_worker_changes_stage_and_adds_note(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     url = reverse("web:case_stage", kwargs={"case_id": fatima_case.pk})
     response = client.post(url, {"trm_stage": TrmStage.FIRST_ASSISTANCE})
-    assert response.status_code == 302
+    assert response.status_code == 303
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.FIRST_ASSISTANCE
     client.post(reverse("web:case_note", kwargs={"case_id": fatima_case.pk}), {"body": "Appel de suivi."})
@@ -149,6 +149,22 @@ def test_case_worker_changes_stage_and_adds_note(cast, fatima_case, login_as):
     assert "تحديد الهوية ← المساعدة الأولى والحماية" in html  # the arrow follows the reading direction
 
 
+def test_empty_note_is_refused_with_message(cast, fatima_case, login_as):
+    response = login_as(cast.ma_case_worker).post(
+        reverse("web:case_note", kwargs={"case_id": fatima_case.pk}), {"body": "   "})
+    assert response.status_code == 400
+    assert fatima_case.notes.count() == 0
+    assert "obligatoire" in response.content.decode()  # Django's "This field is required." in French
+
+
+def test_close_needs_a_chosen_reason(cast, fatima_case, login_as):
+    response = login_as(cast.ma_case_worker).post(
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": ""})
+    assert response.status_code == 400
+    fatima_case.refresh_from_db()
+    assert fatima_case.status == CaseStatus.OPEN
+
+
 def test_close_then_reopen(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"})
@@ -156,7 +172,8 @@ def test_close_then_reopen(cast, fatima_case, login_as):
     assert fatima_case.status == CaseStatus.CLOSED
     # Refused while closed: the stage does not change and a translated message says why.
     response = client.post(reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}),
-                           {"trm_stage": TrmStage.PROCEEDINGS}, follow=True)
+                           {"trm_stage": TrmStage.PROCEEDINGS})
+    assert response.status_code == 409
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.IDENTIFICATION
     assert "Le dossier est clos" in response.content.decode()
@@ -168,7 +185,8 @@ def test_close_then_reopen(cast, fatima_case, login_as):
 def test_case_worker_cannot_assign_and_nothing_changes(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     response = client.post(reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}),
-                           {"assignee": str(cast.ma_case_worker_2.pk)}, follow=True)
+                           {"assignee": str(cast.ma_case_worker_2.pk)})
+    assert response.status_code == 403
     fatima_case.refresh_from_db()
     assert fatima_case.assigned_to == cast.ma_case_worker
     assert not AuditEvent.objects.filter(action="case.assign").exists()
@@ -192,6 +210,7 @@ def test_open_case_from_person_page(cast, fatima_case, login_as):
     new = Case.objects.get(person=fatima_case.person, number=2)
     assert response["Location"] == reverse("web:case_detail", kwargs={"case_id": new.pk})
     # A second open case is refused with a message, nothing written.
-    response = client.post(reverse("web:case_open", kwargs={"person_id": fatima_case.person_id}), follow=True)
+    response = client.post(reverse("web:case_open", kwargs={"person_id": fatima_case.person_id}))
+    assert response.status_code == 409
     assert Case.objects.filter(person=fatima_case.person).count() == 2
     assert "a déjà un dossier ouvert" in response.content.decode()

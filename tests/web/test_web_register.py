@@ -32,7 +32,7 @@ def test_register_with_eastern_arabic_digits(cast, login_as):
                  document_kind="passport", document_number="AB١٢٣٤٥")
     data["languages"] = ["ar", "fr"]
     response = client.post(reverse(REGISTER), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.status_code == 303, response.content.decode()[:2000]
     person = Person.objects.get()
     assert response["Location"] == reverse("web:person_detail", kwargs={"person_id": person.pk})
     assert person.estimated_age == 23
@@ -84,7 +84,7 @@ def test_duplicate_suggestion_for_spelling_variant_and_confirmation(cast, fatima
     assert "cochez la case" in html
     # With the tick, the person is saved (never merged: a second record).
     response = client.post(reverse(REGISTER), {**data, "confirm_different": "on"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert Person.objects.count() == 2
     for name in (*FATIMA_NAMES, "Fatma", "Ben Ali"):
         assert name not in response["Location"]

@@ -249,7 +249,8 @@ class NoteForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
+    # No reason pre-selected: closing must be a deliberate choice.
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "—"), *ClosureReason.choices])
 
 
 class ReopenForm(forms.Form):

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -177,6 +177,21 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
     }
 
 
+class SeeOther(HttpResponseRedirect):
+    """303 after a successful POST (post/redirect/get): the browser GETs the page it is sent to."""
+
+    status_code = 303
+
+
+def _see_other(name: str, **kwargs: Any) -> SeeOther:
+    return SeeOther(reverse(name, kwargs=kwargs))
+
+
+def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A write the actor's role does not allow: 403 with a translated message; nothing changed."""
+    return render(request, "web/refused.html", {"message": domain_message(exc)}, status=403)
+
+
 def _require_org(request: HttpRequest) -> User:
     user: User = request.user  # type: ignore[assignment]
     if user.organisation is None:
@@ -273,7 +288,7 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, domain_message(exc))
                 else:
                     messages.success(request, _("Person registered with code %(code)s.") % {"code": person.code})
-                    return redirect("web:person_detail", person_id=person.pk)
+                    return _see_other("web:person_detail", person_id=person.pk)
     elif request.method == "GET":
         form = web_forms.PersonRegisterForm(country=org.country.code)
     else:
@@ -361,11 +376,13 @@ def case_open_view(request: HttpRequest, person_id: str) -> HttpResponse:
     person = person_get_for_user(user, person_id, log_read=False)
     try:
         case = case_services.case_open(actor=user, person=person)
+    except PermissionDeniedError as exc:
+        return _refused(request, exc)
     except (DomainError, ValueError) as exc:
         messages.error(request, domain_message(exc))
-        return redirect("web:person_detail", person_id=person.pk)
+        return render(request, "web/person_detail.html", _person_context(request, person), status=409)
     messages.success(request, _("Case %(code)s opened.") % {"code": case.code})
-    return redirect("web:case_detail", case_id=case.pk)
+    return _see_other("web:case_detail", case_id=case.pk)
 
 
 def _assignees(case: Case) -> list[tuple[str, str]]:
@@ -377,8 +394,12 @@ def _assignees(case: Case) -> list[tuple[str, str]]:
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
+    case = case_get_for_user(request.user, case_id)  # type: ignore[arg-type]
+    return render(request, "web/case_detail.html", _case_context(request, case))
+
+
+def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
-    case = case_get_for_user(user, case_id)
     caps = user.capabilities
     notes = []
     for note in case.notes.select_related("author", "case__person__data_key"):
@@ -393,7 +414,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
                  .values_list("pk", "username"))
     timeline = [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
     is_open = case.status == CaseStatus.OPEN
-    return render(request, "web/case_detail.html", {
+    return {
         "case": case,
         "identity": _display(user, case.person),
         "notes": notes,
@@ -408,29 +429,39 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
         "note_form": web_forms.NoteForm(),
         "close_form": web_forms.CloseForm(),
         "reopen_form": web_forms.ReopenForm(),
-    })
+    }
 
 
 def _case_action(request: HttpRequest, case_id: str, form_class: Any, apply: Any, done: Any,
-                 **form_kwargs: Any) -> HttpResponseRedirect:
-    """Validate `form_class`, call `apply(user, case, cleaned_data)` (a service), message, redirect."""
+                 **form_kwargs: Any) -> HttpResponse:
+    """Validate `form_class`, call `apply(user, case, cleaned_data)` (a service).
+
+    Success: 303 to the case page with a message. Refused: the case page again with a translated
+    message and nothing changed — 400 for invalid input, 403 when the role may not, 409 when the
+    case's state does not allow it."""
     user: User = request.user  # type: ignore[assignment]
     case = case_get_for_user(user, case_id, log_read=False)  # the service writes the specific event
     kwargs = {k: (v(case) if callable(v) else v) for k, v in form_kwargs.items()}
     form = form_class(request.POST, **kwargs)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    else:
+    status = 400
+    if form.is_valid():
         try:
             with transaction.atomic():
                 apply(user, case, form.cleaned_data)
+        except PermissionDeniedError as exc:
+            return _refused(request, exc)
         except (DomainError, ValueError) as exc:
             messages.error(request, domain_message(exc))
+            status = 409 if isinstance(exc, DomainError) else 400
+            case.refresh_from_db()
         else:
             messages.success(request, str(done))
-    return redirect(reverse("web:case_detail", kwargs={"case_id": case.pk}))
+            return _see_other("web:case_detail", case_id=case.pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return render(request, "web/case_detail.html", _case_context(request, case), status=status)
 
 
 @login_required
