@@ -1,0 +1,233 @@
+"""Screens: the screening form of a case, the result page, re-evaluation. Thin: validate, call a service or
+selector, render. Records are fetched only through scoped selectors (404 for a stranger); paths carry
+UUIDs only and observations travel in POST bodies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jisr.accounts.models import User
+from jisr.cases.models import Case, CaseStatus
+from jisr.cases.selectors import case_get_for_user
+from jisr.common.errors import DomainError, PermissionDeniedError, StateError
+from jisr.crypto.envelope import DecryptionError
+from jisr.identification import engine, labels, services
+from jisr.identification.forms import ScreeningForm, observation_field
+from jisr.identification.models import Screening, ScreeningResult
+from jisr.identification.selectors import screening_get_for_user
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, PermissionDeniedError):
+        return _("Your role does not allow you to record screenings.")
+    if isinstance(exc, StateError):
+        if "closed" in str(exc):
+            return _("The case is closed. Reopen it first.")
+        return _("This person's identity was erased.")
+    return _("The screening could not be evaluated: please check what you entered.")
+
+
+@login_required
+def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    case = case_get_for_user(user, case_id, log_read=request.method != "POST")
+    if not user.capabilities.write_cases or user.organisation != case.organisation:
+        raise PermissionDenied
+    country = case.organisation.country.code
+    if request.method == "POST":
+        form = ScreeningForm(request.POST)
+        if form.is_valid():
+            try:
+                screening = services.screening_record(
+                    actor=user, case=case, observation=form.observation(), rulesets=form.cleaned_data["rulesets"]
+                )
+            except engine.ObservationError as exc:
+                form.add_error(observation_field(exc.field), _refusal(exc))
+            except (DomainError, ValueError) as exc:
+                form.add_error(None, _refusal(exc))
+            else:
+                messages.success(request, _("Screening recorded."))
+                return redirect("identification:screening_detail", screening_id=screening.pk)
+        status = 400
+    elif request.method == "GET":
+        form = ScreeningForm(initial={"rulesets": services.default_rulesets(country)})
+        status = 200
+    else:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    return render(request, "identification/screening_form.html", {
+        "case": case,
+        "form": form,
+        "is_open": case.status == CaseStatus.OPEN,
+        "element_fields": [
+            (labels.ELEMENT_LABELS["act"], form["acts"], form["acts_none"]),
+            (labels.ELEMENT_LABELS["means"], form["means"], form["means_none"]),
+            (labels.ELEMENT_LABELS["purpose"], form["purposes"], form["purposes_none"]),
+        ],
+    }, status=status)
+
+
+# --- Result page -------------------------------------------------------------------------------------
+
+
+def _message(msg: dict[str, Any]) -> dict[str, Any]:
+    code = msg.get("code", "")
+    items = list(msg.get("items") or [])
+    text = str(labels.MESSAGE_LABELS.get(code, msg.get("message", "")))
+    shown_items: list[str] = []
+    if code == "aggravating_circumstance":
+        text = labels.code_label(items[0]) if items and items[0] in labels.AGGRAVATION_LABELS else text
+    elif code == "combination_rule":
+        text = labels.code_label(items[0]) if items else text
+    elif code in ("dimension_positive", "indicators_ignored", "indicator_weight_disputed", "purpose_not_enumerated",
+                  "act_not_enumerated", "means_not_enumerated", "unverified_weights"):
+        shown_items = [labels.code_label(i) for i in items]
+    elif code == "exploitation_without_trafficking_dimensions":
+        shown_items = [labels.missing_label(i) for i in items]
+    return {"code": code, "text": text, "items": shown_items, "english": msg.get("message", ""),
+            "source": msg.get("source") or ""}
+
+
+def _element_rows(output: dict[str, Any], observation: dict[str, Any]) -> list[dict[str, Any]]:
+    unnamed: dict[str, set[str]] = {"act": set(), "means": set(), "purpose": set()}
+    for note in output.get("notes", []):
+        kind = {"act_not_enumerated": "act", "means_not_enumerated": "means",
+                "purpose_not_enumerated": "purpose"}.get(note["code"])
+        if kind:
+            unnamed[kind].update(note.get("items") or [])
+    rows = []
+    for element, key in (("act", "acts"), ("means", "means"), ("purpose", "purposes")):
+        value = output.get("elements", {}).get(element)
+        recorded = observation.get(key)
+        drivers = [labels.code_label(c) for c in (recorded or []) if c not in unnamed[element]]
+        rows.append({
+            "label": labels.ELEMENT_LABELS[element],
+            "value": value,
+            "drivers": drivers,
+            "unnamed": [labels.code_label(c) for c in (recorded or []) if c in unnamed[element]],
+            "not_required": element == "means" and output.get("child") and value is not True,
+        })
+    return rows
+
+
+def _dimension_rows(output: dict[str, Any], observation: dict[str, Any]) -> list[dict[str, Any]]:
+    observed = observation.get("indicators") or []
+    rows = []
+    for dim, counts in output.get("dimensions", {}).items():
+        rows.append({
+            "id": dim,
+            "number": dim[1:],
+            "label": labels.DIMENSION_LABELS.get(dim, dim),
+            "positive": counts["positive"],
+            "strong": counts["strong"], "medium": counts["medium"], "weak": counts["weak"],
+            "drivers": [labels.code_label(c) for c in observed if c.startswith(f"{dim}.")],
+        })
+    return rows
+
+
+def _frame(row: ScreeningResult, observation: dict[str, Any]) -> dict[str, Any]:
+    output = row.output
+    return {
+        "row": row,
+        "label": labels.RULESET_LABELS.get(row.ruleset, row.ruleset),
+        "outcome_label": labels.OUTCOME_LABELS.get(row.outcome, row.outcome),
+        "outcome_style": labels.OUTCOME_STYLES.get(row.outcome, "secondary"),
+        "is_ilo": bool(output.get("dimensions")) or row.ruleset == "ilo-ec-2009",
+        "child": output.get("child"),
+        "presumed": output.get("presumption_of_minority_applied"),
+        "elements": _element_rows(output, observation) if output.get("elements") else [],
+        "dimensions": _dimension_rows(output, observation),
+        "missing": [labels.missing_label(m) for m in output.get("missing", [])],
+        "notes": [_message(m) for m in output.get("notes", [])],
+        "warnings": [_message(m) for m in output.get("warnings", [])],
+    }
+
+
+def _observation_summary(observation: dict[str, Any]) -> dict[str, Any]:
+    """What was recorded, as labels. The date of birth itself is not shown again (identifying)."""
+    from jisr.identification.engine.age import assess_age
+
+    obs = engine.Observation.from_dict(observation)
+    age = assess_age(obs, 18)
+
+    def names(key: str) -> list[str] | None:
+        value = observation.get(key)
+        return None if value is None else [labels.code_label(c) for c in value]
+
+    return {
+        "age": age.age, "age_uncertain": obs.age_uncertain, "believed_minor": obs.believed_minor,
+        "act_date": obs.act_date,
+        "acts": names("acts"), "means": names("means"), "purposes": names("purposes"),
+        "indicators": names("indicators"),
+        "profile": labels.PROFILE_LABELS.get(obs.profile or "", None),
+        "consent": obs.consent, "will_overridden": obs.will_overridden,
+        "exploitation_occurred": obs.exploitation_occurred,
+    }
+
+
+@login_required
+def screening_detail(request: HttpRequest, screening_id: str) -> HttpResponse:
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    user: User = request.user  # type: ignore[assignment]
+    screening = screening_get_for_user(user, screening_id)
+    rows = list(screening.results.select_related("evaluated_by").order_by("run", "created_at"))
+    runs = sorted({r.run for r in rows})
+    latest = runs[-1] if runs else 0
+    try:
+        shown = int(request.GET.get("run", latest))
+    except ValueError:
+        shown = latest
+    if shown not in runs:
+        shown = latest
+    try:
+        observation = services.screening_observation(screening)
+        readable = True
+    except DecryptionError:
+        observation, readable = {}, False
+    order = {rid: i for i, rid in enumerate(screening.rulesets)}
+    shown_rows = sorted((r for r in rows if r.run == shown), key=lambda r: order.get(r.ruleset, 99))
+    history = []
+    for run in reversed(runs):
+        in_run = sorted((r for r in rows if r.run == run), key=lambda r: order.get(r.ruleset, 99))
+        history.append({"run": run, "at": in_run[0].created_at, "by": in_run[0].evaluated_by,
+                        "rows": [{"label": labels.RULESET_LABELS.get(r.ruleset, r.ruleset),
+                                  "version": r.ruleset_version,
+                                  "outcome": labels.OUTCOME_LABELS.get(r.outcome, r.outcome),
+                                  "style": labels.OUTCOME_STYLES.get(r.outcome, "secondary")} for r in in_run]})
+    case: Case = screening.case
+    return render(request, "identification/screening_detail.html", {
+        "screening": screening,
+        "case": case,
+        "frames": [_frame(r, observation) for r in shown_rows],
+        "shown_run": shown,
+        "latest_run": latest,
+        "history": history,
+        "summary": _observation_summary(observation) if readable else None,
+        "readable": readable,
+        "can_reevaluate": (user.capabilities.write_cases and user.organisation == case.organisation
+                           and readable and not case.person.is_erased),
+    })
+
+
+@login_required
+@require_POST
+def screening_reevaluate(request: HttpRequest, screening_id: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    screening: Screening = screening_get_for_user(user, screening_id, log_read=False)
+    if not user.capabilities.write_cases or user.organisation != screening.case.organisation:
+        raise PermissionDenied
+    try:
+        services.screening_reevaluate(actor=user, screening=screening)
+    except (DomainError, ValueError, DecryptionError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("Evaluated again with the current rules. Earlier results are kept below."))
+    return redirect("identification:screening_detail", screening_id=screening.pk)
