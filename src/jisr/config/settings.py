@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jisr.outcomes",
     "jisr.roadmap",
     "jisr.care",
+    "jisr.identification",
     "jisr.web",
     "jisr.api",
 ]

@@ -9,8 +9,10 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/identification/", include("jisr.identification.api_urls")),
     path("api/v1/", include("jisr.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("jisr.care.urls")),
+    path("identification/", include("jisr.identification.urls")),
     path("", include("jisr.web.urls")),
 ]
