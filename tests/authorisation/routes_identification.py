@@ -1,6 +1,6 @@
 """Identification routes in the authorisation matrix: screens of a case's screenings and the API."""
 
-from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, expect
+from matrix import MA_CASE_TEAM, MA_WRITERS, Route, expect
 
 API_ANON = 403  # DRF with session authentication first: 403 for an anonymous request
 CASE_ROLES = ("ma_case_worker", "ma_case_worker_2", "ma_supervisor", "ma_other_supervisor", "ma_coordinator",
@@ -35,8 +35,8 @@ ROUTES = {
         kwargs=_screening, post=expect(MA_WRITERS, ok=302, ma_coordinator=403),
     ),
     "identification_api:evaluate": Route(
+        # the permission check comes before the method check: GET is 405 only for those allowed to POST
+        get=expect(CASE_ROLES, ok=405, denied=403, anonymous=API_ANON),
         post=expect(CASE_ROLES, denied=403, anonymous=API_ANON), data=lambda w: OBSERVATION, json=True,
     ),
 }
-
-__all__ = ["ROUTES", "STAFF"]
