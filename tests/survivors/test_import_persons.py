@@ -508,3 +508,17 @@ def test_command_line_import_leaves_no_arabic_name_in_the_sqlite_file(tmp_path):
     broken = _jisr(["audit_verify"], env)
     assert broken.returncode != 0
     assert "event #3" in broken.stderr
+
+
+def test_progress_bar_only_on_a_terminal(cast, tmp_path, capsys, monkeypatch):
+    path = write_csv(tmp_path / "r.csv", HEADER, ROWS)
+    call_command("import_persons", str(path), organisation="test-ma", dry_run=True, stdout=io.StringIO())
+    assert capsys.readouterr().err == ""  # not a TTY: no bar
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    call_command("import_persons", str(path), organisation="test-ma", stdout=io.StringIO())
+    err = capsys.readouterr().err
+    assert "checking:" in err and "registering:" in err and "/5 " in err
+    assert_no_names(err)
+    call_command("import_persons", str(path), organisation="test-ma", no_progress=True, dry_run=True,
+                 stdout=io.StringIO())
+    assert capsys.readouterr().err == ""

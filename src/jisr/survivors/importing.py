@@ -346,7 +346,8 @@ def parse_sex(text: str, *, m_is_ambiguous: bool = False) -> str:
     if not key:
         return Sex.UNKNOWN
     if key == "m" and m_is_ambiguous:
-        raise _Bad("'M' is ambiguous in a file that also uses 'H' (hombre/homme): write F/M in full words")
+        raise _Bad("'M' is ambiguous in a file that also uses 'H' (hombre/homme): "
+                   "write mujer/hombre or female/male in full")
     try:
         return _sex_table()[key]
     except KeyError:
