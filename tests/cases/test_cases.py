@@ -62,6 +62,8 @@ def test_stage_risk_note_close_reopen_each_audited(cast, fatima_case) -> None:
         case_close(actor=cast.ma_supervisor, case=case, reason="other")
     with pytest.raises(StateError):
         case_set_stage(actor=cast.ma_case_worker, case=case, trm_stage="proceedings")
+    with pytest.raises(StateError):
+        case_set_risk(actor=cast.ma_case_worker, case=case, risk_level="low")
     case_reopen(actor=cast.ma_case_worker, case=case, note="she came back to the centre")
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.closure_reason == ""

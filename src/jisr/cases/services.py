@@ -113,6 +113,7 @@ def case_set_stage(*, actor: User, case: Case, trm_stage: str) -> Case:
 def case_set_risk(*, actor: User, case: Case, risk_level: str) -> Case:
     """Record the case's current risk level (the dated assessment itself belongs to care plans)."""
     _require_write(actor, case)
+    _require_open(case)
     if risk_level not in RiskLevel.values:
         raise ValueError("unknown risk level")
     previous, case.risk_level = case.risk_level, risk_level
