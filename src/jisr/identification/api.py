@@ -33,7 +33,7 @@ class HasCaseRole(permissions.BasePermission):
 # --- Shapes for the OpenAPI schema (the engine validates the body itself, naming the field) ---------------
 
 
-class ObservationSerializer(serializers.Serializer):
+class IdentificationObservationSerializer(serializers.Serializer):
     """The input document (identification-interface.md). Every key is optional; for the code lists,
     null means *not established* and [] means *checked, none observed*."""
 
@@ -58,21 +58,21 @@ class ObservationSerializer(serializers.Serializer):
                                        help_text="ILO/EC indicator codes, e.g. D1.nature_job")
 
 
-class MessageSerializer(serializers.Serializer):
+class IdentificationMessageSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="stable code; screens translate by it")
     message = serializers.CharField(help_text="English explanation")
     source = serializers.CharField(allow_null=True, help_text="the rule's citation")
     items = serializers.ListField(child=serializers.CharField())
 
 
-class DimensionSerializer(serializers.Serializer):
+class IdentificationDimensionSerializer(serializers.Serializer):
     positive = serializers.BooleanField()
     strong = serializers.IntegerField()
     medium = serializers.IntegerField()
     weak = serializers.IntegerField()
 
 
-class ResultSerializer(serializers.Serializer):
+class IdentificationResultSerializer(serializers.Serializer):
     """The output document. An indication for assistance and referral, never a legal determination."""
 
     outcome = serializers.ChoiceField([o.value for o in engine.Outcome])
@@ -82,28 +82,21 @@ class ResultSerializer(serializers.Serializer):
     presumption_of_minority_applied = serializers.BooleanField()
     elements = serializers.DictField(child=serializers.BooleanField(allow_null=True),
                                      help_text='{"act", "means", "purpose"}: true, false or null (legal frames)')
-    dimensions = serializers.DictField(child=DimensionSerializer(), help_text="D1…D6 (ILO/EC)")
+    dimensions = serializers.DictField(child=IdentificationDimensionSerializer(), help_text="D1…D6 (ILO/EC)")
     missing = serializers.ListField(child=serializers.CharField())
-    warnings = MessageSerializer(many=True)
-    notes = MessageSerializer(many=True)
+    warnings = IdentificationMessageSerializer(many=True)
+    notes = IdentificationMessageSerializer(many=True)
 
 
-class ResultMapSerializer(serializers.Serializer):
+class IdentificationResultMapSerializer(serializers.Serializer):
     """`?ruleset=all`: `{ruleset_id: output document}` for every frame."""
-
-    palermo_2000 = ResultSerializer(source="palermo-2000")
-    ilo_ec_2009 = ResultSerializer(source="ilo-ec-2009")
-    ma_law_27_14 = ResultSerializer(source="ma-law-27-14")
-    es_cp_177bis = ResultSerializer(source="es-cp-177bis")
-    eu_2011_36 = ResultSerializer(source="eu-2011-36")
-    eu_2011_36_2024 = ResultSerializer(source="eu-2011-36-2024")
 
     def get_fields(self) -> dict[str, Any]:
         # The keys are the rule-set ids themselves, which are not Python identifiers.
-        return {field.source: field for field in super().get_fields().values()}
+        return {ruleset_id: IdentificationResultSerializer() for ruleset_id in engine.available_rulesets()}
 
 
-class ErrorSerializer(serializers.Serializer):
+class IdentificationErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     field = serializers.CharField(allow_null=True, help_text="the offending key, e.g. act_date or acts[0]")
 
@@ -123,7 +116,7 @@ class EvaluateView(APIView):
         operation_id="identification_evaluate",
         summary="Evaluate an observation (stores nothing)",
         description=__doc__,
-        request=ObservationSerializer,
+        request=IdentificationObservationSerializer,
         parameters=[
             OpenApiParameter("ruleset", str, enum=["all", *engine.available_rulesets()],
                              description="a rule-set id, or all (default)"),
@@ -132,11 +125,11 @@ class EvaluateView(APIView):
         ],
         responses={
             200: PolymorphicProxySerializer(
-                component_name="EvaluateResult",
-                serializers=[ResultSerializer, ResultMapSerializer],
+                component_name="IdentificationEvaluateResult",
+                serializers=[IdentificationResultSerializer, IdentificationResultMapSerializer],
                 resource_type_field_name=None,
             ),
-            400: OpenApiResponse(ErrorSerializer, description="bad observation, rule set or variant"),
+            400: OpenApiResponse(IdentificationErrorSerializer, description="bad observation, rule set or variant"),
         },
     )
     def post(self, request: Request) -> Response:

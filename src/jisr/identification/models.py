@@ -87,6 +87,24 @@ class ScreeningResult(BaseModel):
     def __str__(self) -> str:
         return f"{self.ruleset} {self.ruleset_version}: {self.outcome}"
 
+    @property
+    def ruleset_label(self) -> str:
+        from jisr.identification.labels import RULESET_LABELS
+
+        return str(RULESET_LABELS.get(self.ruleset, self.ruleset))
+
+    @property
+    def outcome_label(self) -> str:
+        from jisr.identification.labels import OUTCOME_LABELS
+
+        return str(OUTCOME_LABELS.get(self.outcome, self.outcome))
+
+    @property
+    def outcome_style(self) -> str:
+        from jisr.identification.labels import OUTCOME_STYLES
+
+        return OUTCOME_STYLES.get(self.outcome, "secondary")
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ImmutableRowError("screening results are append-only")

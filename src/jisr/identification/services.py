@@ -48,7 +48,8 @@ def _clean_rulesets(rulesets: Iterable[str]) -> list[str]:
         raise engine.UnknownRuleSetError(sorted(unknown)[0])
     if not chosen:
         raise ValueError("choose at least one frame")
-    return [rid for rid in available if rid in chosen]  # engine order: stable screens and comparisons
+    # Legal frames first (they decide), the ILO/EC indicators last; otherwise engine order. Stable screens.
+    return sorted(chosen, key=lambda rid: (rid == "ilo-ec-2009", available.index(rid)))
 
 
 def _evaluate(screening: Screening, observation: engine.Observation, actor: User, run: int) -> list[ScreeningResult]:
@@ -75,7 +76,7 @@ def _evaluate(screening: Screening, observation: engine.Observation, actor: User
 def screening_record(
     *, actor: User, case: Case, observation: Mapping[str, Any] | engine.Observation, rulesets: Iterable[str]
 ) -> Screening:
-    """Record a screening of ``case`` and evaluate it against ``rulesets`` (ids; engine order kept).
+    """Record a screening of ``case`` and evaluate it against ``rulesets`` (ids; legal frames, then ILO/EC).
 
     ``observation`` is the engine's input document (identification-interface.md). Stores it encrypted
     under the person's data key and one result row per rule set (run 1). Audited as ``screening.record``.
