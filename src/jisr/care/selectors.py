@@ -165,7 +165,3 @@ def followups_dashboard(user: User, today: dt.date | None = None) -> Dashboard:
         alerts = list(safety_alerts_open(user))
     return Dashboard(today, overdue_mine, overdue_team, due_mine, due_team, reflection, approvals, alerts)
 
-
-def cases_for_user_ids(user: User) -> QuerySet[Case]:
-    q = case_scope_q(user)
-    return Case.objects.none() if q is None else Case.objects.filter(q)

@@ -1,0 +1,216 @@
+"""Forms of the care page. Dates and numbers are typed in text inputs (Eastern Arabic digits
+accepted, parsed with `parse_date` / `normalise_digits`); forms never write anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jisr.care.models import (
+    ConsentGiver,
+    ConsentLanguage,
+    ConsentMethod,
+    ConsentPurpose,
+    Domain,
+    FollowUpKind,
+    GoalStatus,
+    Jurisdiction,
+    NeedLevel,
+    ProceedingKind,
+    RiskReason,
+    ServiceStatus,
+    ServiceType,
+    Training,
+)
+from jisr.cases.models import ClosureReason, RiskLevel
+from jisr.common.dates import parse_date
+from jisr.crypto.normalise import normalise_digits
+
+DATE_HINT = _("Day/month/year, e.g. 25/03/2026")
+
+
+class TypedDateField(forms.Field):
+    """A date typed as DD/MM/YYYY or YYYY-MM-DD, in any digits."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", DATE_HINT)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "maxlength": "20"})
+
+    def to_python(self, value: Any) -> dt.date | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > 20:
+            raise forms.ValidationError(_("Enter a date as day/month/year."))
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("Enter a date as day/month/year.")) from exc
+
+
+class TypedIntField(forms.Field):
+    """A whole number typed in any digits (Eastern Arabic accepted)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args: Any, min_value: int = 0, max_value: int = 10_000, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.min_value, self.max_value = min_value, max_value
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"})
+
+    def to_python(self, value: Any) -> int | None:
+        text = normalise_digits(str(value or "")).strip()
+        if not text:
+            return None
+        if len(text) > 6 or not text.isascii() or not text.isdigit():
+            raise forms.ValidationError(_("Enter a whole number."))
+        number = int(text)
+        if not self.min_value <= number <= self.max_value:
+            raise forms.ValidationError(_("Enter a number between %(min)s and %(max)s.")
+                                        % {"min": self.min_value, "max": self.max_value})
+        return number
+
+
+def _today_text() -> str:
+    return timezone.localdate().strftime("%d/%m/%Y")
+
+
+def _text(label: Any, rows: int = 3, required: bool = False, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(label=label, required=required, max_length=20_000, help_text=help_text,
+                           widget=forms.Textarea(attrs={"rows": rows, "dir": "auto"}))
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    recipient = forms.CharField(label=_("Recipient (organisation or service)"), required=False, max_length=200,
+                                help_text=_("Required for a referral or for sharing."))
+    recipient_country = forms.CharField(label=_("Recipient's country (two letters, e.g. ES)"), required=False,
+                                        max_length=2, widget=forms.TextInput(attrs={"dir": "ltr"}))
+    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
+    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
+    witness_name = forms.CharField(label=_("Witness (for oral consent)"), required=False, max_length=200,
+                                   widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}))
+    language = forms.ChoiceField(label=_("Language of the consent"), choices=ConsentLanguage.choices)
+    given_on = TypedDateField(label=_("Given on"))
+    valid_until = TypedDateField(label=_("Valid until"), required=False)
+
+
+class WithdrawForm(forms.Form):
+    withdrawn_on = TypedDateField(label=_("Withdrawn on"), required=False,
+                                  help_text=_("Leave empty for today."))
+
+
+class RiskForm(forms.Form):
+    level = forms.ChoiceField(label=_("Risk level"),
+                              choices=[c for c in RiskLevel.choices if c[0] != RiskLevel.UNKNOWN])
+    reasons = forms.MultipleChoiceField(label=_("Reasons"), choices=RiskReason.choices, required=False,
+                                        widget=forms.CheckboxSelectMultiple)
+    assessed_on = TypedDateField(label=_("Assessed on"))
+    review_on = TypedDateField(label=_("Review on"), required=False)
+    safety_plan = _text(_("Safety plan"), rows=5, help_text=_("Stored encrypted; only the care team can read it."))
+
+
+class ReflectionForm(forms.Form):
+    jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), choices=Jurisdiction.choices)
+    starts_on = TypedDateField(label=_("Starts on"))
+    length_days = TypedIntField(label=_("Length in days"), required=False, min_value=1, max_value=730,
+                                help_text=_("Leave empty for the configured length (Spain: 90 days). "
+                                            "Morocco: the legal length is to be confirmed; type the agreed length."))
+    informed_on = TypedDateField(label=_("Person informed of her rights on"), required=False)
+
+
+class ProceedingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What"), choices=ProceedingKind.choices)
+    on = TypedDateField(label=_("Date"))
+    notes = _text(_("Notes"))
+
+
+class NeedForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    level = forms.ChoiceField(label=_("Need"), choices=NeedLevel.choices)
+    assessed_on = TypedDateField(label=_("Assessed on"))
+    notes = _text(_("Notes"), rows=2)
+
+
+class GoalForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    description = _text(_("Goal"), rows=2, required=True)
+    target_on = TypedDateField(label=_("Target date"), required=False)
+    training = forms.ModelChoiceField(label=_("Linked training (empowerment goal)"), required=False,
+                                      queryset=Training.objects.none())
+
+    def __init__(self, *args: Any, trainings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if trainings is not None:
+            self.fields["training"].queryset = trainings  # type: ignore[attr-defined]
+
+
+class GoalStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+
+
+class ServiceForm(forms.Form):
+    service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
+    in_house = forms.BooleanField(label=_("Provided by our organisation"), required=False, initial=True)
+    provider = forms.CharField(label=_("Provider (if another organisation)"), required=False, max_length=200)
+    starts_on = TypedDateField(label=_("Starts on"))
+    ends_on = TypedDateField(label=_("Ends on"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    notes = _text(_("Notes"), rows=2)
+
+
+class ServiceStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+
+
+class FollowUpForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=FollowUpKind.choices)
+    due_on = TypedDateField(label=_("Due on"))
+    notes = _text(_("Notes"), rows=2)
+
+
+class FollowUpDoneForm(forms.Form):
+    done_on = TypedDateField(label=_("Done on"))
+    notes = _text(_("What happened"), rows=2)
+    next_due_on = TypedDateField(label=_("Next follow-up on"), required=False)
+
+
+class ApprovalRequestForm(forms.Form):
+    comment = _text(_("Comment for the supervisor"), rows=2)
+
+
+class ClosureRequestForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
+    comment = _text(_("Comment for the supervisor"), rows=2)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Send back"))])
+    comment = _text(_("Comment"), rows=2)
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Training.Kind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    organiser = forms.CharField(label=_("Organiser"), max_length=200)
+    starts_on = TypedDateField(label=_("Starts on"))
+    ends_on = TypedDateField(label=_("Ends on"), required=False)
+
+
+class AttendanceForm(forms.Form):
+    training = forms.ModelChoiceField(label=_("Training or workshop"), queryset=Training.objects.none())
+    attended = forms.BooleanField(label=_("Attended"), required=False, initial=True)
+    completed = forms.BooleanField(label=_("Completed"), required=False)
+
+    def __init__(self, *args: Any, trainings: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if trainings is not None:
+            self.fields["training"].queryset = trainings  # type: ignore[attr-defined]
