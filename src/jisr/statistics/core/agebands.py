@@ -1,0 +1,61 @@
+"""Half-open age bands [low, high) for statistics. Pure.
+
+Two schemes:
+
+- `JISR_BANDS`: [0,12) [12,15) [15,18) [18,25) [25,35) [35,50) [50,∞) — child bands follow the
+  child-protection thresholds used in Morocco and Spain (12, 15, 18); adult bands are the usual
+  reporting bands.
+- `CTDC_BANDS`: CTDC "Age range 2" (`ageBroad`): 0–8, 9–17, 18–20, 21–23, 24–26, 27–29, 30–38, 39–47,
+  48+ (CTDC data dictionary, 2017; codebook v2024). Labels spelt as CTDC spells them (`30--38`).
+
+An age is a whole number of completed years; None (unknown) maps to the label `UNKNOWN`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+UNKNOWN = "Unknown"
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    low: int
+    high: int | None  # exclusive; None = no upper bound
+    label: str
+
+    def contains(self, age: int) -> bool:
+        return age >= self.low and (self.high is None or age < self.high)
+
+
+def _bands(lows: tuple[int, ...], labels: tuple[str, ...]) -> tuple[AgeBand, ...]:
+    highs: tuple[int | None, ...] = (*lows[1:], None)
+    return tuple(AgeBand(lo, hi, lab) for lo, hi, lab in zip(lows, highs, labels, strict=True))
+
+
+JISR_BANDS = _bands((0, 12, 15, 18, 25, 35, 50), ("0-11", "12-14", "15-17", "18-24", "25-34", "35-49", "50+"))
+CTDC_BANDS = _bands(
+    (0, 9, 18, 21, 24, 27, 30, 39, 48),
+    ("0--8", "9--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"),
+)
+
+
+def band_of(age: int | None, bands: tuple[AgeBand, ...] = JISR_BANDS) -> str:
+    """The label of the band holding `age`; `UNKNOWN` for None. Raises ValueError for a negative age."""
+    if age is None:
+        return UNKNOWN
+    if age < 0:
+        raise ValueError("age cannot be negative")
+    index = bisect_right([b.low for b in bands], age) - 1
+    return bands[index].label
+
+
+def labels(bands: tuple[AgeBand, ...] = JISR_BANDS) -> list[str]:
+    """Band labels in order, then `UNKNOWN`."""
+    return [b.label for b in bands] + [UNKNOWN]
+
+
+def is_minor(age: int | None) -> bool | None:
+    """CTDC `majorityStatus`: True under 18, False from 18, None when unknown."""
+    return None if age is None else age < 18

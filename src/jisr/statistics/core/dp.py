@@ -1,0 +1,66 @@
+"""Differentially private count tables and privacy-budget arithmetic. Pure (no Django).
+
+Mechanism: OpenDP's discrete Laplace (`make_laplace` over integers; "geometric" is its older name)
+on a histogram in which each person counts in exactly one cell, so the L1 sensitivity is 1 and the
+scale is 1/ε (ε-DP, pure). OpenDP computes the privacy loss itself: `measurement.map(1)` must not
+exceed the ε charged to the ledger, or the release is refused. Noisy counts are then clamped at 0
+(post-processing: no further privacy cost).
+
+Budget: the total ε of a dataset is finite; sequential releases add up (basic composition, the
+worst case CTDC itself describes). `charge` refuses a release that would exceed the budget.
+Amounts are Decimal so that the ledger adds up exactly and audit details never hold floats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+
+class BudgetExceededError(ValueError):
+    """The release would spend more privacy budget than remains."""
+
+
+@dataclass(frozen=True)
+class NoisyTable:
+    counts: list[int]
+    epsilon: Decimal
+    scale: float
+    accuracy_95: float  # half-width: |noise| ≤ this with probability 0.95
+
+
+def remaining(total: Decimal, spent: Decimal) -> Decimal:
+    return max(Decimal(0), total - spent)
+
+
+def charge(*, total: Decimal, spent: Decimal, epsilon: Decimal) -> Decimal:
+    """The budget spent after charging `epsilon`; BudgetExceededError when it would pass `total`,
+    ValueError for ε ≤ 0."""
+    if epsilon <= 0:
+        raise ValueError("ε must be positive")
+    if spent + epsilon > total:
+        raise BudgetExceededError(f"ε {epsilon} requested, {remaining(total, spent)} left of {total}")
+    return spent + epsilon
+
+
+def _opendp() -> Any:
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")  # discrete Laplace on vectors is a contrib component in OpenDP 0.16
+    return dp
+
+
+def noisy_counts(counts: list[int], epsilon: Decimal) -> NoisyTable:
+    """ε-DP counts of a histogram (each person in one cell). Raises ValueError for ε ≤ 0."""
+    if epsilon <= 0:
+        raise ValueError("ε must be positive")
+    dp = _opendp()
+    scale = 1.0 / float(epsilon)
+    measurement = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
+    loss = float(measurement.map(1))
+    if loss > float(epsilon) * (1 + 1e-9):
+        raise BudgetExceededError(f"OpenDP reports ε {loss} for the mechanism, more than the {epsilon} charged")
+    released = [max(0, int(v)) for v in measurement([int(c) for c in counts])]
+    accuracy = float(dp.discrete_laplacian_scale_to_accuracy(scale=scale, alpha=0.05))
+    return NoisyTable(released, epsilon, scale, accuracy)

@@ -1,0 +1,467 @@
+"""Writes of the statistics app: imports, releases, exports. Each one audits in its own transaction.
+
+Nothing leaves through these functions except aggregates that passed suppression, DP tables charged
+to the ledger, or microdata that pycanon confirmed k-anonymous (security-and-privacy §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jisr.accounts.models import Organisation, User
+from jisr.audit.services import audit_record
+from jisr.common.errors import StateError
+from jisr.common.exports import to_csv, to_xlsx
+from jisr.statistics.core import ctdc, disclosure, dp, glotip
+from jisr.statistics.core.agebands import UNKNOWN
+from jisr.statistics.core.htcds import CaseRecord, case_to_htcds
+from jisr.statistics.core.kanon import Hierarchy, KAnonymityError, anonymise
+from jisr.statistics.core.parsing import MalformedFileError, Rejection, sha256_of
+from jisr.statistics.models import (
+    CtdcRecord,
+    Dataset,
+    GlotipFigure,
+    ImportBatch,
+    PrivacyBudget,
+    PrivacyLedgerEntry,
+    Release,
+    ReleaseApproval,
+    ReleaseStatus,
+)
+from jisr.statistics.selectors import CaseloadQuery, breakdown, ordered
+
+BATCH_SIZE = 5000
+
+
+def suppression_threshold() -> int:
+    return int(getattr(settings, "JISR_STATISTICS_SUPPRESSION_THRESHOLD", disclosure.DEFAULT_THRESHOLD))
+
+
+# --- Import ------------------------------------------------------------------------------------------
+
+
+class ImportRejectedError(StateError):
+    """Some rows (or a whole file) were rejected: nothing was imported. `rejections` maps file name →
+    rejections with line numbers and reasons."""
+
+    def __init__(self, rejections: dict[str, list[Rejection]]):
+        self.rejections = rejections
+        n = sum(len(v) for v in rejections.values())
+        super().__init__(f"{n} rejected row(s); nothing imported")
+
+
+@dataclass
+class ImportReport:
+    imported: dict[str, int] = field(default_factory=dict)  # file name → rows
+    skipped: list[str] = field(default_factory=list)  # already imported (same SHA-256)
+    flagged: dict[str, list[str]] = field(default_factory=dict)  # file → "line n: note"
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)  # file → category → rows
+
+
+def _bulk(model: Any, objects: Iterable[Any], total: int, progress: bool, label: str) -> None:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=label, unit="row", disable=not progress, leave=False)
+    batch: list[Any] = []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) >= BATCH_SIZE:
+            model.objects.bulk_create(batch)
+            bar.update(len(batch))
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)
+        bar.update(len(batch))
+    bar.close()
+
+
+def _glotip_objects(batch: ImportBatch, rows: list[glotip.GlotipRow]) -> Iterable[GlotipFigure]:
+    for r in rows:
+        yield GlotipFigure(
+            batch=batch, line=r.line, iso3=r.iso3, country=r.country, region=r.region, subregion=r.subregion,
+            indicator=r.indicator, dimension=r.dimension, category=r.category[:200], sex=r.sex, age=r.age,
+            year=r.year, value_low=r.low, value_high=r.high, censored=r.censored, plausible=r.plausible,
+            quality_note=r.note[:200], citizenship=r.citizenship_iso2,
+        )
+
+
+def _ctdc_objects(batch: ImportBatch, rows: list[ctdc.CtdcRow]) -> Iterable[CtdcRecord]:
+    for r in rows:
+        v, f = r.values, r.flags
+        yield CtdcRecord(
+            batch=batch, line=r.line, year_low=r.year_low, year_high=r.year_high, gender=v["gender"],
+            majority_status=v["majorityStatus"], is_forced_labour=f["isForcedLabour"],
+            is_sexual_exploit=f["isSexualExploit"], origin_region=v["UN_COO_Region"],
+            exploitation_region=v["UN_COE_Region"], ip_exploiter=f["IP_Exploiter"], ip_gender=v["IP_Gender"],
+            ip_age=v["IP_ageBroad"], ip_citizen_region=v["IP_citizen_UNRegion"], ip_relation=v["IP_Relation"],
+            ip_pay_money=v["IP_PayMoney"], ip_recruiter_broker=f["IP_RecruiterBroker"],
+            ip_transaction_process=f["IP_TransactionProcess"], ip_control_abuse_kidnap=f["IP_ControlAbuseKidnap"],
+        )
+
+
+def import_statistics(*, actor: User | None, dataset: str, paths: Sequence[Path], progress: bool = False) -> ImportReport:
+    """Import GLOTIP or CTDC files, all or nothing.
+
+    Every file is parsed before anything is written; a malformed file or any rejected row raises
+    ImportRejectedError (with line numbers and reasons) and writes nothing. A file whose SHA-256 was
+    imported before is skipped. Rows go in with bulk_create in batches of BATCH_SIZE (no per-row query).
+    """
+    if dataset not in Dataset.values:
+        raise ValueError(f"unknown dataset {dataset!r}")
+    report = ImportReport()
+    parsed: list[tuple[Path, str, Any]] = []
+    rejections: dict[str, list[Rejection]] = {}
+    seen: set[str] = set()
+    for path in paths:
+        digest = sha256_of(path)
+        if digest in seen or ImportBatch.objects.filter(sha256=digest).exists():
+            report.skipped.append(path.name)
+            continue
+        seen.add(digest)
+        try:
+            result = glotip.parse_file(path) if dataset == Dataset.GLOTIP else ctdc.parse_file(path)
+        except MalformedFileError as exc:
+            rejections[path.name] = exc.rejections
+            continue
+        if result.rejections:
+            rejections[path.name] = result.rejections
+        parsed.append((path, digest, result))
+    if rejections:
+        raise ImportRejectedError(rejections)
+    with transaction.atomic():
+        for path, digest, result in parsed:
+            flags = getattr(result, "flags", [])
+            batch = ImportBatch.objects.create(
+                dataset=dataset, sha256=digest, filename=path.name, rows=len(result.rows), flagged=len(flags),
+                report={"flags": [str(f.line) + ": " + f.note for f in flags],
+                        "unmapped": getattr(result, "unmapped_citizenships", {})},
+            )
+            if dataset == Dataset.GLOTIP:
+                _bulk(GlotipFigure, _glotip_objects(batch, result.rows), len(result.rows), progress, path.name)
+            else:
+                _bulk(CtdcRecord, _ctdc_objects(batch, result.rows), len(result.rows), progress, path.name)
+            report.imported[path.name] = len(result.rows)
+            report.flagged[path.name] = [f"line {f.line}: {f.note}" for f in flags]
+            report.unmapped[path.name] = dict(getattr(result, "unmapped_citizenships", {}))
+            audit_record(
+                actor=actor, action="statistics.import", target=batch, actor_label="" if actor else "command",
+                details={"dataset": dataset, "rows": len(result.rows), "flagged": len(flags), "sha256": digest},
+            )
+    return report
+
+
+# --- Aggregate exports -------------------------------------------------------------------------------
+
+TABLES = {
+    "sex_by_stage": ("sex", "trm_stage"),
+    "age_by_sex": ("age_band", "sex"),
+    "exploitation_by_sex": ("exploitation", "sex"),
+    "nationality_by_sex": ("nationality", "sex"),
+}
+
+
+def _cross(query: CaseloadQuery, rows_dim: str, cols_dim: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[list[int]]]:
+    """A two-way table of the caseload: (row keys/labels, column keys/labels, counts)."""
+    from jisr.statistics.selectors import _SQL_FIELDS, _labels_in_python, caseload
+
+    qs = caseload(query)
+
+    def labels_of(dimension: str) -> dict[object, list[str]]:
+        if dimension in _SQL_FIELDS:
+            return {pk: [v or UNKNOWN] for pk, v in qs.values_list("pk", _SQL_FIELDS[dimension])}
+        return _labels_in_python(qs, dimension)
+
+    r_labels, c_labels = labels_of(rows_dim), labels_of(cols_dim)
+    row_keys = [(k, lab) for k, lab, _n in ordered(rows_dim, breakdown(query, rows_dim))]
+    col_keys = [(k, lab) for k, lab, _n in ordered(cols_dim, breakdown(query, cols_dim))]
+    r_index = {k: i for i, (k, _l) in enumerate(row_keys)}
+    c_index = {k: j for j, (k, _l) in enumerate(col_keys)}
+    cells = [[0] * len(col_keys) for _ in row_keys]
+    for pk, rs in r_labels.items():
+        for r in rs:
+            for c in c_labels.get(pk, []):
+                cells[r_index[r]][c_index[c]] += 1
+    return row_keys, col_keys, cells
+
+
+def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a cross-table with margins, small cells and their complements withheld.
+
+    Exploitation counts a case once per form, so its margins are not head counts: its "Total" row is
+    the number of mentions.
+    """
+    rows_dim, cols_dim = TABLES[table]
+    row_keys, col_keys, cells = _cross(query, rows_dim, cols_dim)
+    threshold = suppression_threshold()
+    result = disclosure.suppress(cells, threshold)
+    mark = f"<{threshold}"
+
+    def show(v: int | None) -> Any:
+        return mark if v is None else v
+
+    header = ["", *[label for _k, label in col_keys], _("Total")]
+    rows: list[list[Any]] = [
+        [label, *[show(v) for v in result.cells[i]], show(result.row_totals[i])] for i, (_k, label) in enumerate(row_keys)
+    ]
+    rows.append([_("Total"), *[show(v) for v in result.column_totals], show(result.total)])
+    return header, rows
+
+
+def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt: str, query: CaseloadQuery) -> bytes:
+    """The suppressed table as CSV (UTF-8 with BOM) or XLSX (right-to-left in Arabic). Audited."""
+    from django.utils import translation
+
+    if table not in TABLES or fmt not in ("csv", "xlsx"):
+        raise ValueError("unknown table or format")
+    header, rows = suppressed_table(query, table)
+    note = [_("Cells below %(n)s and their complements are withheld.") % {"n": suppression_threshold()}]
+    data = to_csv(header, [*rows, [], note]) if fmt == "csv" else to_xlsx(
+        {table: (header, [*rows, [], note])}, rtl=bool(translation.get_language_bidi()))
+    with transaction.atomic():
+        audit_record(actor=actor, action="statistics.export", organisation=organisation, details={
+            "table": table, "format": fmt, "start": query.start.isoformat(), "end": query.end.isoformat(),
+            "sha256": hashlib.sha256(data).hexdigest()})
+    return data
+
+
+# --- Differentially private tables -------------------------------------------------------------------
+
+
+@transaction.atomic
+def dp_release(*, actor: User, organisation: Organisation, dimension: str, query: CaseloadQuery,
+               epsilon: Decimal) -> tuple[bytes, PrivacyLedgerEntry]:
+    """An ε-DP one-way table (a disjoint breakdown: each case in one cell), charged to the organisation's
+    ledger. Raises dp.BudgetExceededError (nothing released, nothing charged) when over budget."""
+    if dimension not in ("trm_stage", "sex", "age_band", "ctdc_age", "nationality"):
+        raise ValueError("DP tables are offered for breakdowns in which each case is in one cell")
+    budget, _created = PrivacyBudget.objects.get_or_create(organisation=organisation)
+    budget = PrivacyBudget.objects.select_for_update().get(pk=budget.pk)
+    spent = sum((e.epsilon for e in PrivacyLedgerEntry.objects.filter(organisation=organisation)), Decimal(0))
+    dp.charge(total=budget.total_epsilon, spent=spent, epsilon=epsilon)
+    rows = ordered(dimension, breakdown(query, dimension))
+    table = dp.noisy_counts([n for _k, _l, n in rows], epsilon)
+    header = [_("Category"), _("Count (ε-DP)")]
+    body: list[list[Any]] = [[label, v] for (_k, label, _n), v in zip(rows, table.counts, strict=True)]
+    body += [[], [_("ε = %(e)s; 95%% of counts within ±%(a)s of the truth") % {"e": epsilon, "a": round(table.accuracy_95, 1)}]]
+    data = to_csv(header, body)
+    entry = PrivacyLedgerEntry.objects.create(organisation=organisation, released_by=actor, table=dimension,
+                                              epsilon=epsilon, file_sha256=hashlib.sha256(data).hexdigest())
+    audit_record(actor=actor, action="statistics.dp_release", organisation=organisation, target=entry,
+                 details={"table": dimension, "epsilon": str(epsilon), "spent": str(spent + epsilon),
+                          "budget": str(budget.total_epsilon)})
+    return data, entry
+
+
+# --- k-anonymous microdata ---------------------------------------------------------------------------
+
+MICRODATA_QIS = ("prs_Gender", "prs_AgeBand", "prs_Citizenship", "year")
+
+
+def _hierarchies(values: dict[str, list[str]]) -> dict[str, Hierarchy]:
+    from jisr.statistics.core.agebands import JISR_BANDS
+
+    def age_level1(label: str) -> str:
+        if label == UNKNOWN:
+            return UNKNOWN
+        low = int(label.split("-")[0].rstrip("+"))
+        return "0-17" if low < 18 else "18+"
+
+    def region(code: str) -> str:
+        if code in ("", UNKNOWN):
+            return UNKNOWN
+        return {"MA": "MA", "ES": "ES"}.get(code, "Other")
+
+    def period(year: str) -> str:
+        y = int(year)
+        return f"{y - y % 5}-{y - y % 5 + 4}"
+
+    assert {b.label for b in JISR_BANDS}  # the labels age_level1 parses
+    return {
+        "prs_Gender": Hierarchy.from_function(sorted(set(values["prs_Gender"])),
+                                              lambda g: g if g in ("Feminine", "Masculine") else "Other/unknown"),
+        "prs_AgeBand": Hierarchy.from_function(sorted(set(values["prs_AgeBand"])), age_level1),
+        "prs_Citizenship": Hierarchy.from_function(sorted(set(values["prs_Citizenship"])), region),
+        "year": Hierarchy.from_function(sorted(set(values["year"])), period),
+    }
+
+
+def pycanon_k(rows: list[dict[str, str]], qis: Sequence[str]) -> int:
+    """k as measured by pycanon (IFCA/CSIC), independent of our own anonymiser."""
+    import pandas as pd
+    from pycanon import anonymity
+
+    return int(anonymity.k_anonymity(pd.DataFrame(rows), list(qis)))
+
+
+def case_records(organisation: Organisation, query: CaseloadQuery) -> list[CaseRecord]:
+    from jisr.statistics.selectors import _labels_in_python, caseload
+
+    qs = caseload(query)
+    bands = _labels_in_python(qs, "age_band")
+    out = []
+    for pk, sex, nat, types, status, reason, stage, opened, closed in qs.values_list(
+        "pk", "person__sex", "person__nationality", "exploitation_types", "status", "closure_reason", "trm_stage",
+        "opened_on", "closed_on",
+    ):
+        record = CaseRecord(sex=sex, nationality=nat or "", age=None, exploitation_types=tuple(types), status=status,
+                            closure_reason=reason, trm_stage=stage, opened_on=opened, closed_on=closed)
+        out.append(record)
+        record.extra["age_band"] = bands[pk][0]
+    return out
+
+
+def export_microdata(*, actor: User, organisation: Organisation, query: CaseloadQuery, k: int = 11,
+                     max_suppression: float = 0.05,
+                     checker: Callable[[list[dict[str, str]], Sequence[str]], int] = pycanon_k) -> bytes:
+    """HTCDS microdata (one row per case: gender, age band, citizenship, year opened, forms of exploitation,
+    case status) made k-anonymous over the QIs and confirmed by pycanon before any byte is returned.
+
+    Raises KAnonymityError (nothing written) when k cannot be met or the independent check disagrees.
+    """
+    records = case_records(organisation, query)
+    rows = []
+    for r in records:
+        h = case_to_htcds(r)
+        rows.append({
+            "prs_Gender": str(h["prs_Gender"]),
+            "prs_AgeBand": r.extra["age_band"],
+            "prs_Citizenship": ";".join(h["prs_Citizenship"]) or UNKNOWN,
+            "year": str(r.opened_on.year),
+            "vic_TypeOfExploitation": ";".join(h["vic_TypeOfExploitation"]),
+            "cas_Status": str(h["cas_Status"]),
+        })
+    columns = {q: [row[q] for row in rows] for q in MICRODATA_QIS}
+    if len(rows) < k:
+        raise KAnonymityError(f"{len(rows)} records: fewer than k = {k}, no release possible")
+    result = anonymise(columns, _hierarchies(columns), k=k, max_suppression=max_suppression)
+    kept_rows = [row for row, keep in zip(rows, result.kept.tolist(), strict=True) if keep]
+    for q in MICRODATA_QIS:
+        for row, value in zip(kept_rows, result.columns[q], strict=True):
+            row[q] = value
+    measured = checker(kept_rows, MICRODATA_QIS) if kept_rows else 0
+    if measured < k:
+        raise KAnonymityError(f"pycanon measures k = {measured} < {k}: export refused")
+    header = [*MICRODATA_QIS, "vic_TypeOfExploitation", "cas_Status"]
+    data = to_csv(header, ([row[h] for h in header] for row in kept_rows))
+    with transaction.atomic():
+        audit_record(actor=actor, action="statistics.microdata_export", organisation=organisation, details={
+            "k": k, "k_measured": measured, "rows": len(kept_rows), "suppressed": result.suppressed,
+            "levels": result.levels, "sha256": hashlib.sha256(data).hexdigest()})
+    return data
+
+
+# --- Multi-organisation releases (GBVIMS) ------------------------------------------------------------
+
+
+@transaction.atomic
+def release_request(*, actor: User, table: str, year: int, contributors: Sequence[Organisation]) -> Release:
+    """Ask every contributing organisation to approve a pooled table. The requester's organisation must be
+    one of them."""
+    org = actor.organisation
+    if org is None or org not in contributors:
+        raise ValueError("the requesting organisation must contribute")
+    if table not in TABLES:
+        raise ValueError("unknown table")
+    release = Release.objects.create(requested_by=actor, organisation=org, table=table, year=year)
+    release.contributors.set(contributors)
+    audit_record(actor=actor, action="statistics.release_request", organisation=org, target=release,
+                 details={"table": table, "year": year, "contributors": len(contributors)})
+    return release
+
+
+@transaction.atomic
+def release_approve(*, actor: User, release: Release) -> Release:
+    """Record the approval of the actor's organisation (coordinators only); the release is approved when
+    every contributor has approved."""
+    org = actor.organisation
+    if org is None or actor.role != "coordinator" or not release.contributors.filter(pk=org.pk).exists():
+        raise ValueError("only a coordinator of a contributing organisation may approve")
+    ReleaseApproval.objects.get_or_create(release=release, organisation=org, defaults={"approved_by": actor})
+    if release.approvals.count() == release.contributors.count():
+        release.status = ReleaseStatus.APPROVED
+        release.save(update_fields=["status", "updated_at"])
+    audit_record(actor=actor, action="statistics.release_approve", organisation=org, target=release,
+                 details={"status": release.status})
+    return release
+
+
+def release_file(*, actor: User, release: Release) -> bytes:
+    """The pooled, suppressed table of an approved release (CSV). StateError while approvals are missing."""
+    if release.status != ReleaseStatus.APPROVED:
+        raise StateError("every contributing organisation must approve first")
+    header: list[str] = []
+    pooled: dict[str, list[Any]] = {}
+    start, end = dt.date(release.year, 1, 1), dt.date(release.year + 1, 1, 1)
+    rows_dim, cols_dim = TABLES[release.table]
+    all_rows: dict[str, dict[str, int]] = {}
+    cols: dict[str, str] = {}
+    rlabels: dict[str, str] = {}
+    for org in release.contributors.all():
+        row_keys, col_keys, cells = _cross(CaseloadQuery(org.pk, start, end), rows_dim, cols_dim)
+        cols.update(dict(col_keys))
+        rlabels.update(dict(row_keys))
+        for (rk, _rl), line in zip(row_keys, cells, strict=True):
+            for (ck, _cl), v in zip(col_keys, line, strict=True):
+                all_rows.setdefault(rk, {}).setdefault(ck, 0)
+                all_rows[rk][ck] += v
+    col_order = list(cols)
+    cells = [[all_rows[r].get(c, 0) for c in col_order] for r in rlabels]
+    result = disclosure.suppress(cells, suppression_threshold())
+    mark = f"<{suppression_threshold()}"
+    header = ["", *[cols[c] for c in col_order], _("Total")]
+    body = [[rlabels[r], *[mark if v is None else v for v in result.cells[i]],
+             mark if result.row_totals[i] is None else result.row_totals[i]] for i, r in enumerate(rlabels)]
+    body.append([_("Total"), *[mark if v is None else v for v in result.column_totals],
+                 mark if result.total is None else result.total])
+    del pooled
+    data = to_csv(header, body)
+    with transaction.atomic():
+        audit_record(actor=actor, action="statistics.release_download", target=release,
+                     details={"sha256": hashlib.sha256(data).hexdigest()})
+    return data
+
+
+# --- Donor report ------------------------------------------------------------------------------------
+
+
+def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[str, Any]:
+    """The organisation's indicators for a donor: caseload, new cases, closures by reason, breakdowns —
+    every count suppressed below the threshold."""
+    from jisr.statistics.selectors import caseload
+
+    qs = caseload(query)
+    threshold = suppression_threshold()
+    new = qs.filter(opened_on__gte=query.start).count()
+    closed = qs.filter(closed_on__isnull=False, closed_on__lt=query.end).count()
+    sections = {}
+    for dim in ("trm_stage", "sex", "age_band", "exploitation"):
+        rows = ordered(dim, breakdown(query, dim))
+        values, _total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
+        sections[dim] = [(label, f"<{threshold}" if v is None else v) for (_k, label, _n), v in zip(rows, values, strict=True)]
+
+    def safe(n: int) -> Any:
+        return f"<{threshold}" if 0 < n < threshold else n
+
+    return {"caseload": safe(qs.count()), "new": safe(new), "closed": safe(closed), "sections": sections,
+            "threshold": threshold, "start": query.start, "end": query.end - dt.timedelta(days=1)}
+
+
+def donor_report(*, actor: User, organisation: Organisation, query: CaseloadQuery, language: str) -> bytes:
+    from jisr.common.pdf import render_pdf
+
+    context = {"organisation": organisation, **donor_indicators(organisation, query)}
+    data = render_pdf("statistics/donor_report.html", context, language=language)
+    with transaction.atomic():
+        audit_record(actor=actor, action="statistics.donor_report", organisation=organisation,
+                     details={"sha256": hashlib.sha256(data).hexdigest()})
+    return data
