@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "jisr.survivors",
     "jisr.cases",
     "jisr.outcomes",
+    "jisr.statistics",
     "jisr.roadmap",
     "jisr.care",
     "jisr.identification",

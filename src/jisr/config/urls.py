@@ -10,6 +10,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/identification/", include("jisr.identification.api_urls")),
+    path("api/v1/statistics/", include("jisr.statistics.api_urls")),
+    path("statistics/", include("jisr.statistics.urls")),
     path("api/v1/", include("jisr.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("jisr.care.urls")),
