@@ -14,6 +14,7 @@ urlpatterns = [
     path("statistics/", include("jisr.statistics.urls")),
     path("api/v1/", include("jisr.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("roadmap/", include("jisr.roadmap.urls")),
     path("", include("jisr.care.urls")),
     path("identification/", include("jisr.identification.urls")),
     path("", include("jisr.web.urls")),
