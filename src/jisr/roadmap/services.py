@@ -1,0 +1,454 @@
+"""The only writes of the roadmap. Keyword-only, atomic, one audit event each in the same transaction
+(details hold codes, UUIDs and counts — never text typed by a person). Who may write: access.py.
+
+Errors: PermissionDeniedError (role may not write), StateError (a status change that makes no sense),
+ValueError (invalid input; the message is for developers, views show a translated one),
+files.UploadRejected (a ValueError) for refused evidence files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from jisr.accounts.models import Organisation, User
+from jisr.audit.services import audit_record
+from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.roadmap.access import may_write_roadmap
+from jisr.roadmap.files import check_upload
+from jisr.roadmap.models import (
+    STATUSES_NEEDING_REASON,
+    Action,
+    ActionStatus,
+    ActionStatusChange,
+    CountryScope,
+    Event,
+    EventDocument,
+    EventKind,
+    EventParticipant,
+    GoodPractice,
+    Indicator,
+    IndicatorMeasurement,
+    Priority,
+    Profession,
+    ProgressUpdate,
+    Recommendation,
+    StoredFile,
+    StrategicArea,
+    Training,
+    TrainingAttendance,
+)
+
+
+def _require_writer(actor: User) -> None:
+    if not may_write_roadmap(actor):
+        raise PermissionDeniedError("this role may not change the roadmap")
+
+
+def _valid(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in exc.message_dict.items())) from exc
+
+
+def _audit(actor: User, action: str, target: Any, **details: Any) -> None:
+    audit_record(actor=actor, action=f"roadmap.{action}", target=target, details=details)
+
+
+# --- Files -------------------------------------------------------------------------------------------
+
+
+def _store_file(*, actor: User, upload: UploadedFile) -> StoredFile:
+    """Check and store an upload under DATA_DIR/media/roadmap/<uuid><ext>. Raises UploadRejected."""
+    head = upload.read(16)
+    upload.seek(0)
+    checked = check_upload(upload.name or "", upload.size or 0, head)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = StoredFile(
+        display_name=checked.display_name,
+        content_type=checked.content_type,
+        extension=checked.extension,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+        organisation=actor.organisation,
+    )
+    stored.file.save("upload", upload, save=False)
+    stored.save(force_insert=True)
+    _audit(actor, "file_store", stored, size=stored.size, content_type=stored.content_type)
+    return stored
+
+
+# --- Strategic areas ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def area_create(*, actor: User, code: str, name_ar: str, name_fr: str, name_es: str, name_en: str,
+                order: int = 0) -> StrategicArea:
+    _require_writer(actor)
+    area = StrategicArea(code=code, name_ar=name_ar, name_fr=name_fr, name_es=name_es, name_en=name_en, order=order)
+    _valid(area)
+    area.save()
+    _audit(actor, "area_create", area, code=code)
+    return area
+
+
+@transaction.atomic
+def area_set_active(*, actor: User, area: StrategicArea, active: bool) -> StrategicArea:
+    _require_writer(actor)
+    area.active = active
+    area.save(update_fields=["active", "updated_at"])
+    _audit(actor, "area_set_active", area, active=active)
+    return area
+
+
+# --- Events ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: User,
+    kind: str = EventKind.MEETING,
+    title_ar: str = "",
+    title_fr: str = "",
+    title_es: str = "",
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    place: str = "",
+    country: str = "",
+    parent: Event | None = None,
+    organisers: Iterable[Organisation] = (),
+    languages: Iterable[str] = (),
+    areas: Iterable[StrategicArea] = (),
+    summary: str = "",
+) -> Event:
+    """A new event. Needs a title in at least one language; `ends_on` not before `starts_on`."""
+    _require_writer(actor)
+    if not (title_ar or title_fr or title_es):
+        raise ValueError("an event needs a title in at least one language")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValueError("the end date is before the start date")
+    event = Event(kind=kind, title_ar=title_ar, title_fr=title_fr, title_es=title_es, starts_on=starts_on,
+                  ends_on=ends_on, place=place, country=country, parent=parent, languages=list(languages),
+                  summary=summary, created_by=actor)
+    _valid(event)
+    event.save()
+    event.organisers.set(list(organisers))
+    event.areas.set(list(areas))
+    _audit(actor, "event_create", event, kind=kind, organisers=event.organisers.count())
+    return event
+
+
+@transaction.atomic
+def event_add_participant(*, actor: User, event: Event, country: str, organisation: Organisation | None = None,
+                          name: str = "") -> EventParticipant:
+    """An organisation that took part: one on this instance, or another by name (never a person)."""
+    _require_writer(actor)
+    if organisation is None and not name.strip():
+        raise ValueError("a participant needs an organisation or a name")
+    participant = EventParticipant(event=event, organisation=organisation, name=name.strip(),
+                                   country=country or (organisation.country if organisation else ""))
+    _valid(participant)
+    participant.save()
+    _audit(actor, "event_add_participant", event, participant=str(participant.pk), country=str(participant.country))
+    return participant
+
+
+@transaction.atomic
+def event_add_document(*, actor: User, event: Event, title: str, upload: UploadedFile) -> EventDocument:
+    _require_writer(actor)
+    stored = _store_file(actor=actor, upload=upload)
+    document = EventDocument(event=event, file=stored, title=title.strip() or stored.display_name)
+    _valid(document)
+    document.save()
+    _audit(actor, "event_add_document", event, document=str(document.pk), file=str(stored.pk))
+    return document
+
+
+# --- Recommendations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_create(
+    *,
+    actor: User,
+    event: Event,
+    area: StrategicArea,
+    scope: str,
+    text_ar: str = "",
+    text_fr: str = "",
+    text_es: str = "",
+    addressee: str = "",
+    priority: str = Priority.MEDIUM,
+    reference: str = "",
+) -> Recommendation:
+    """A recommendation adopted at `event`, with its text in at least one of ar / fr / es."""
+    _require_writer(actor)
+    if not (text_ar.strip() or text_fr.strip() or text_es.strip()):
+        raise ValueError("a recommendation needs a text in at least one language")
+    if scope not in CountryScope.values:
+        raise ValueError("unknown country scope")
+    recommendation = Recommendation(event=event, area=area, scope=scope, text_ar=text_ar.strip(),
+                                    text_fr=text_fr.strip(), text_es=text_es.strip(), addressee=addressee.strip(),
+                                    priority=priority, reference=reference.strip(), created_by=actor)
+    _valid(recommendation)
+    recommendation.save()
+    _audit(actor, "recommendation_create", recommendation, event=str(event.pk), area=area.code, scope=scope,
+           priority=priority)
+    return recommendation
+
+
+@transaction.atomic
+def recommendation_update(*, actor: User, recommendation: Recommendation, **fields: Any) -> Recommendation:
+    """Change text, area, scope, addressee, priority or reference. Unknown fields raise ValueError."""
+    _require_writer(actor)
+    allowed = {"text_ar", "text_fr", "text_es", "area", "scope", "addressee", "priority", "reference", "event"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(recommendation, name, value.strip() if isinstance(value, str) else value)
+    if not (recommendation.text_ar or recommendation.text_fr or recommendation.text_es):
+        raise ValueError("a recommendation needs a text in at least one language")
+    _valid(recommendation)
+    recommendation.save()
+    _audit(actor, "recommendation_update", recommendation, fields=sorted(fields))
+    return recommendation
+
+
+# --- Actions -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User,
+    title: str,
+    lead_organisation: Organisation,
+    description: str = "",
+    partners: Iterable[Organisation] = (),
+    other_partners: str = "",
+    recommendations: Iterable[Recommendation] = (),
+    start_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+) -> Action:
+    """A planned action; its status history starts with one `planned` row."""
+    _require_writer(actor)
+    if not title.strip():
+        raise ValueError("an action needs a title")
+    if start_on and due_on and due_on < start_on:
+        raise ValueError("the due date is before the start date")
+    action = Action(title=title.strip(), description=description, lead_organisation=lead_organisation,
+                    other_partners=other_partners.strip(), start_on=start_on, due_on=due_on,
+                    status=ActionStatus.PLANNED, created_by=actor)
+    _valid(action)
+    action.save()
+    action.partners.set([p for p in partners if p.pk != lead_organisation.pk])
+    action.recommendations.set(list(recommendations))
+    ActionStatusChange.objects.create(action=action, status=ActionStatus.PLANNED, changed_by=actor,
+                                      changed_at=timezone.now())
+    _audit(actor, "action_create", action, lead=str(lead_organisation.pk),
+           recommendations=sorted(str(r) for r in action.recommendations.values_list("pk", flat=True)))
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
+    """Change title, description, lead organisation, other partners, dates. Not the status."""
+    _require_writer(actor)
+    allowed = {"title", "description", "lead_organisation", "other_partners", "start_on", "due_on"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(action, name, value)
+    if action.start_on and action.due_on and action.due_on < action.start_on:
+        raise ValueError("the due date is before the start date")
+    _valid(action)
+    action.save()
+    _audit(actor, "action_update", action, fields=sorted(fields))
+    return action
+
+
+@transaction.atomic
+def action_link(*, actor: User, action: Action, recommendations: Iterable[Recommendation],
+                partners: Iterable[Organisation] | None = None) -> Action:
+    """Set the recommendations an action carries out (many-to-many), and optionally its partners."""
+    _require_writer(actor)
+    action.recommendations.set(list(recommendations))
+    if partners is not None:
+        action.partners.set([p for p in partners if p.pk != action.lead_organisation_id])
+    _audit(actor, "action_link", action,
+           recommendations=sorted(str(r) for r in action.recommendations.values_list("pk", flat=True)),
+           partners=action.partners.count())
+    return action
+
+
+@transaction.atomic
+def action_set_status(*, actor: User, action: Action, status: str, reason: str = "",
+                      at: dt.datetime | None = None) -> ActionStatusChange:
+    """Move `action` to `status`, appending one row to its history.
+
+    Blocked and dropped need a reason (why). Raises StateError for a change to the same status or
+    out of `dropped` (a dropped action is closed; plan a new one), ValueError for an unknown status or
+    a missing reason. The reason is free text about the action, never about a person.
+    """
+    _require_writer(actor)
+    if status not in ActionStatus.values:
+        raise ValueError("unknown status")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if status == action.status:
+        raise StateError("the action already has this status")
+    if action.status == ActionStatus.DROPPED:
+        raise StateError("a dropped action cannot change status")
+    reason = reason.strip()
+    if status in STATUSES_NEEDING_REASON and not reason:
+        raise ValueError("a reason is needed for blocked or dropped")
+    change = ActionStatusChange.objects.create(action=action, status=status, previous_status=action.status,
+                                               reason=reason, changed_by=actor, changed_at=at or timezone.now())
+    action.status = status
+    action.save(update_fields=["status", "updated_at"])
+    _audit(actor, "action_set_status", action, status=status, previous=change.previous_status)
+    return change
+
+
+@transaction.atomic
+def progress_add(*, actor: User, action: Action, note: str, link: str = "",
+                 upload: UploadedFile | None = None) -> ProgressUpdate:
+    """A progress note with optional evidence: a link and/or a checked, size-limited file."""
+    _require_writer(actor)
+    if not note.strip():
+        raise ValueError("a progress update needs a note")
+    evidence = _store_file(actor=actor, upload=upload) if upload is not None else None
+    update = ProgressUpdate(action=action, note=note.strip(), link=link.strip(), evidence=evidence, author=actor)
+    _valid(update)
+    update.save()
+    _audit(actor, "progress_add", action, update=str(update.pk), file=str(evidence.pk) if evidence else "",
+           link=bool(update.link))
+    return update
+
+
+@transaction.atomic
+def indicator_add(*, actor: User, action: Action, name: str, unit: str = "", baseline: Decimal | None = None,
+                  target: Decimal | None = None) -> Indicator:
+    _require_writer(actor)
+    if not name.strip():
+        raise ValueError("an indicator needs a name")
+    indicator = Indicator(action=action, name=name.strip(), unit=unit.strip(), baseline=baseline, target=target)
+    _valid(indicator)
+    indicator.save()
+    _audit(actor, "indicator_add", action, indicator=str(indicator.pk))
+    return indicator
+
+
+@transaction.atomic
+def measurement_add(*, actor: User, indicator: Indicator, measured_on: dt.date, value: Decimal,
+                    note: str = "") -> IndicatorMeasurement:
+    """A measured value of `indicator` on `measured_on`. Append-only: a correction is a new value."""
+    _require_writer(actor)
+    measurement = IndicatorMeasurement(indicator=indicator, measured_on=measured_on, value=value,
+                                       note=note.strip(), recorded_by=actor)
+    _valid(measurement)
+    measurement.save()
+    _audit(actor, "measurement_add", indicator, measurement=str(measurement.pk))
+    return measurement
+
+
+# --- Trainings ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def training_create(*, actor: User, title: str, organiser: Organisation, starts_on: dt.date,
+                    country: str, ends_on: dt.date | None = None, area: StrategicArea | None = None,
+                    event: Event | None = None, place: str = "", languages: Iterable[str] = (),
+                    hours: int | None = None, topics: str = "") -> Training:
+    _require_writer(actor)
+    if not title.strip():
+        raise ValueError("a training needs a title")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValueError("the end date is before the start date")
+    training = Training(title=title.strip(), organiser=organiser, starts_on=starts_on, ends_on=ends_on, area=area,
+                        event=event, place=place, country=country, languages=list(languages), hours=hours,
+                        topics=topics, created_by=actor)
+    _valid(training)
+    training.save()
+    _audit(actor, "training_create", training, organiser=str(organiser.pk))
+    return training
+
+
+@transaction.atomic
+def training_record_attendance(*, actor: User, training: Training, profession: str, count: int,
+                               organisation: Organisation | None = None, organisation_name: str = "",
+                               country: str = "") -> TrainingAttendance:
+    """Add `count` people of `profession` from one organisation (counts, never names). A second entry
+    for the same organisation and role adds to the first."""
+    _require_writer(actor)
+    if profession not in Profession.values:
+        raise ValueError("unknown professional role")
+    if count <= 0:
+        raise ValueError("the number of people must be positive")
+    if organisation is None and not organisation_name.strip():
+        raise ValueError("attendance needs an organisation or its name")
+    row, created = TrainingAttendance.objects.select_for_update().get_or_create(
+        training=training, organisation=organisation, organisation_name=organisation_name.strip(),
+        profession=profession,
+        defaults={"count": count, "country": country or (organisation.country if organisation else "")},
+    )
+    if not created:
+        row.count += count
+        row.save(update_fields=["count", "updated_at"])
+    _audit(actor, "training_record_attendance", training, profession=profession, count=count,
+           total=row.count)
+    return row
+
+
+# --- Good practices ----------------------------------------------------------------------------------
+
+
+def _tags(tags: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for tag in tags:
+        tag = tag.strip().lower()
+        if tag and tag not in seen:
+            seen.append(tag[:40])
+    return seen
+
+
+@transaction.atomic
+def practice_create(*, actor: User, title: str, summary: str, country: str, area: StrategicArea,
+                    organisation: Organisation | None = None, organisation_name: str = "",
+                    tags: Iterable[str] = (), evidence: str = "", link: str = "", languages: Iterable[str] = (),
+                    recommendations: Iterable[Recommendation] = ()) -> GoodPractice:
+    _require_writer(actor)
+    if not title.strip() or not summary.strip():
+        raise ValueError("a good practice needs a title and a summary")
+    practice = GoodPractice(title=title.strip(), summary=summary.strip(), country=country, area=area,
+                            organisation=organisation, organisation_name=organisation_name.strip(), tags=_tags(tags),
+                            evidence=evidence.strip(), link=link.strip(), languages=list(languages), created_by=actor)
+    _valid(practice)
+    practice.save()
+    practice.recommendations.set(list(recommendations))
+    _audit(actor, "practice_create", practice, area=area.code, recommendations=practice.recommendations.count())
+    return practice
+
+
+@transaction.atomic
+def practice_link(*, actor: User, practice: GoodPractice, recommendations: Iterable[Recommendation]) -> GoodPractice:
+    """Set the recommendations a good practice answers."""
+    _require_writer(actor)
+    practice.recommendations.set(list(recommendations))
+    _audit(actor, "practice_link", practice, recommendations=practice.recommendations.count())
+    return practice
