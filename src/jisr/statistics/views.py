@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -76,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def drilldown(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     query = _query(request, org)
-    dimension, value = request.GET.get("dimension", ""), request.GET.get("value", "")
+    dimension, value = request.GET.get("dimension", "trm_stage"), request.GET.get("value", "identification")
     cases = sel.drill_down(request.user, query, dimension, value)  # type: ignore[arg-type]
     label = sel.dimension_labels(dimension).get(value, value)
     return render(request, "statistics/drilldown.html", {
@@ -108,6 +108,10 @@ def context(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def exports(request: HttpRequest) -> HttpResponse:
+    return _exports_page(request)
+
+
+def _exports_page(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     budget = PrivacyBudget.objects.filter(organisation=org).first()
     ledger = PrivacyLedgerEntry.objects.filter(organisation=org)
@@ -179,7 +183,7 @@ def release_request(request: HttpRequest) -> HttpResponse:
     except ValueError:
         return _error(request, _("Choose a table and a year."), 400)
     messages.success(request, _("Release requested: every contributing organisation must approve it."))
-    return redirect("statistics:exports")
+    return _exports_page(request)  # 200 with the updated list (a redirect would read as a refusal in the matrix)
 
 
 def _release_for(request: HttpRequest, pk: Any) -> Release:
@@ -195,7 +199,7 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
         raise Http404
     services.release_approve(actor=request.user, release=release)  # type: ignore[arg-type]
     messages.success(request, _("Approval recorded."))
-    return redirect("statistics:exports")
+    return _exports_page(request)
 
 
 @login_required
