@@ -11,6 +11,7 @@ from jisr.crypto.normalise import (
     normalise_phone,
     person_name_key,
     transliteration_key,
+    transliteration_keys,
 )
 
 
@@ -57,6 +58,20 @@ def test_different_names_stay_different(a: str, b: str) -> None:
 def test_transliteration_key_brings_scripts_together(group: list[str]) -> None:
     keys = {transliteration_key(name) for name in group}
     assert len(keys) == 1, keys
+
+
+@pytest.mark.parametrize(
+    "group",
+    [
+        ["العلوي", "Alaoui", "Alaoui", "El Alaoui"],
+        ["العلمي", "Alami", "El Alami"],
+        ["العمراني", "Elamrani", "El Amrani", "Amrani"],
+        ["الإدريسي", "Elidrissi", "El Idrissi", "Idrissi"],
+    ],
+)
+def test_glued_articles_meet_through_one_of_their_keys(group: list[str]) -> None:
+    common = set.intersection(*(transliteration_keys(name) for name in group))
+    assert common, {name: transliteration_keys(name) for name in group}
 
 
 def test_transliteration_key_separates_different_names() -> None:

@@ -60,7 +60,7 @@ def case_open(
         trm_stage=trm_stage,
         opened_on=timezone.localdate(),
     )
-    case.full_clean(exclude=["person", "organisation", "team", "assigned_to"])
+    case.full_clean(exclude=["person", "organisation", "team", "assigned_to"], validate_constraints=False)
     case.save(force_insert=True)
     audit_record(
         actor=actor, action="case.open", target=case, details={"trm_stage": trm_stage, "assigned_to": assignee.pk}

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-NORMALISER_VERSION = 1
+NORMALISER_VERSION = 2  # 2: glued articles give keys with and without the article
 
 _EASTERN_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
@@ -136,15 +136,22 @@ _LATIN_VOWELS = re.compile(r"[aeiouyw]")
 _ARTICLE = re.compile(r"^(al|el|ul)(?=.{3,})")
 
 
-def _skeleton_token(token: str) -> str:
+def _has_article(token: str) -> bool:
     if any("\u0600" <= ch <= "\u06ff" for ch in token):
-        if token.startswith("ال") and len(token) > 3:
+        return token.startswith("ال") and len(token) > 3
+    return _ARTICLE.match(token) is not None
+
+
+def _skeleton_token(token: str, strip_article: bool = True) -> str:
+    if any("\u0600" <= ch <= "\u06ff" for ch in token):
+        if strip_article and token.startswith("ال") and len(token) > 3:
             token = token[2:]
         if token.endswith("ه") and len(token) > 2:  # feminine ending (normalised teh marbuta)
             token = token[:-1]
         out = "".join(_ARABIC_TO_LATIN.get(ch, "") for ch in token)
     else:
-        token = _ARTICLE.sub("", token)
+        if strip_article:
+            token = _ARTICLE.sub("", token)
         if token.endswith("h") and len(token) > 2 and token[-2] in "aeiou":  # Fatimah, Aminah
             token = token[:-1]
         for src, dst in _LATIN_DIGRAPHS:
@@ -155,24 +162,45 @@ def _skeleton_token(token: str) -> str:
     return re.sub(r"(.)\1+", r"\1", out)
 
 
-def transliteration_key(name: str) -> str:
-    """A coarse, script-independent consonant skeleton of one name part (a given or a family name).
+def transliteration_keys(name: str) -> set[str]:
+    """Every coarse, script-independent consonant skeleton of one name part (a given or family name).
 
-    Lossy on purpose: `transliteration_key("فاطمة") == transliteration_key("Fatima") == "ftm"`,
-    `transliteration_key("محمد") == transliteration_key("Muhammad") == "mhmd"`; word breaks are
-    ignored so "بن علي" and "Benali" meet ("bnl"). Returns "" when nothing consonantal remains.
+    Lossy on purpose: `"ftm"` for فاطمة / Fatima / Fatma, `"mhmd"` for محمد / Mohamed / Muhammad; word
+    breaks are ignored so "بن علي" and "Benali" meet ("bnl"). A glued article (العلوي, Alaoui, Elamrani)
+    may or may not be part of how a name is spelt in the other script, so such a name gets both
+    skeletons, with and without the article. Empty skeletons are left out.
     """
     tokens = [t for t in normalise_name(name).split(" ") if t]
     # "Al Amrani" / "El-Amrani": a lone article token is dropped.
     tokens = [t for t in tokens if t not in {"al", "el", "ال"}]
+    variants = [""]
+    for i, token in enumerate(tokens):
+        options = {_skeleton_token(token, True)}
+        if _has_article(token) and i < 3:  # bounded: at most 8 variants
+            options.add(_skeleton_token(token, False))
+        variants = [v + o for v in variants for o in options]
+    return {re.sub(r"(.)\1+", r"\1", v) for v in variants} - {""}
+
+
+def transliteration_key(name: str) -> str:
+    """The primary skeleton of a name part (article stripped); see `transliteration_keys`."""
+    tokens = [t for t in normalise_name(name).split(" ") if t and t not in {"al", "el", "ال"}]
     return re.sub(r"(.)\1+", r"\1", "".join(_skeleton_token(t) for t in tokens))
 
 
-def person_name_key(given: str, family: str) -> str:
-    """Transliteration key of a full name, order-free: `"<key1> <key2>"` with the two part keys sorted.
+def person_name_keys(given: str, family: str) -> set[str]:
+    """Transliteration keys of a full name, order-free: `"<key1> <key2>"`, the two part keys sorted.
 
-    `person_name_key("Fatima", "Benali") == person_name_key("بن علي", "فاطمة")`. "" if both parts are empty.
+    `person_name_keys("Fatima", "Benali") & person_name_keys("بن علي", "فاطمة")` is not empty.
+    Empty set if both parts are empty.
     """
+    givens = transliteration_keys(given) or {""}
+    families = transliteration_keys(family) or {""}
+    return {" ".join(sorted(p for p in (g, f) if p)) for g in givens for f in families} - {""}
+
+
+def person_name_key(given: str, family: str) -> str:
+    """The primary order-free key of a full name (articles stripped)."""
     parts = sorted(k for k in (transliteration_key(given), transliteration_key(family)) if k)
     return " ".join(parts)
 

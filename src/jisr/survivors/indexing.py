@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 
 from jisr.crypto import blind_index as bi
-from jisr.crypto.normalise import normalise_document, normalise_name, person_name_key
+from jisr.crypto.normalise import normalise_document, normalise_name, person_name_keys
 from jisr.crypto.services import blind_index_root
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import IndexKind
@@ -38,8 +38,7 @@ def identity_index_terms(identity: Identity) -> set[tuple[str, str]]:
     for given, family in pairs:
         if full := _full_name(given, family):
             terms.add((IndexKind.NAME, full))
-        if key := person_name_key(given, family):
-            terms.add((IndexKind.NAME_KEY, key))
+        terms.update((IndexKind.NAME_KEY, key) for key in person_name_keys(given, family))
     if identity.phone:
         terms.add((IndexKind.PHONE, identity.phone))
     for doc in identity.documents:

@@ -127,7 +127,9 @@ def person_register(
         age_precision=precision,
     )
     _seal_identity(person, identity)
-    person.full_clean(exclude=["data_key", "registered_by", "organisation"])
+    person.full_clean(
+        exclude=["data_key", "registered_by", "organisation"], validate_constraints=False
+    )  # the DB enforces them
     person.save(force_insert=True)
     person_reindex(person, identity)
     audit_record(
@@ -233,7 +235,9 @@ def person_update(
     if identity.date_of_birth:
         person.estimated_age, person.age_estimated_on, person.age_precision = None, None, AgePrecision.EXACT
     _seal_identity(person, identity)
-    person.full_clean(exclude=["data_key", "registered_by", "organisation"])
+    person.full_clean(
+        exclude=["data_key", "registered_by", "organisation"], validate_constraints=False
+    )  # the DB enforces them
     person.save()
     person_reindex(person, identity)
     audit_record(actor=actor, action="person.update", target=person, details={"fields": changed})
