@@ -269,3 +269,13 @@ def test_update_reseals_reindexes_and_names_fields_only(cast, fatima_case) -> No
         cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima Zahra", family_name_latin="Benali")
     )
     assert [c.person for c in report.candidates] == [person]
+
+
+def test_list_pages_audit_the_persons_they_show(cast, fatima_case, client) -> None:
+    client.force_login(cast.ma_case_worker)
+    assert client.get("/persons/").status_code == 200
+    [event] = _events("person.list_view")
+    assert event.details == {"persons": [str(fatima_case.person.pk)]}
+    client.force_login(cast.es_case_worker)
+    client.get("/persons/")
+    assert len(_events("person.list_view")) == 1  # nothing shown, nothing logged

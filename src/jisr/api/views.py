@@ -18,7 +18,9 @@ from jisr.cases.selectors import case_get_for_user, cases_visible_to
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
+    DisplayIdentity,
     duplicate_suggestions,
+    identities_for_list,
     identity_for_display,
     person_get_for_user,
     persons_visible_to,
@@ -34,8 +36,8 @@ PAGE_PARAMETERS = [
 UUID_RE = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
-def _person_out(user: User, person: Person) -> dict[str, Any]:
-    shown = identity_for_display(user, person)
+def _person_out(user: User, person: Person, shown: DisplayIdentity | None = None) -> dict[str, Any]:
+    shown = shown or identity_for_display(user, person)
     return {
         "id": person.pk,
         "code": person.code,
@@ -71,7 +73,10 @@ class PersonViewSet(viewsets.ViewSet):
     def list(self, request: Request) -> Response:
         paginator = LimitOffsetPagination()
         people = paginator.paginate_queryset(persons_visible_to(request.user).order_by("-created_at"), request) or []
-        data = s.PersonOutSerializer([_person_out(request.user, p) for p in people], many=True).data
+        people = list(people)
+        shown = identities_for_list(request.user, people)
+        data = s.PersonOutSerializer([_person_out(request.user, p, i) for p, i in zip(people, shown, strict=True)],
+                                     many=True).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(responses=s.PersonOutSerializer)

@@ -92,6 +92,21 @@ def identity_for_display(user: User, person: Person) -> DisplayIdentity:
     )
 
 
+def identities_for_list(user: User, persons: list[Person]) -> list[DisplayIdentity | None]:
+    """`identity_for_display` for each person of a list page (None where a value cannot be read),
+    with one `person.list_view` audit event naming the persons shown — a list that shows names is a
+    read of each of them. Nothing is logged for an empty page."""
+    shown: list[DisplayIdentity | None] = []
+    for person in persons:
+        try:
+            shown.append(identity_for_display(user, person))
+        except DecryptionError:
+            shown.append(None)
+    if persons:
+        audit_record(actor=user, action="person.list_view", details={"persons": [str(p.pk) for p in persons]})
+    return shown
+
+
 @dataclass(frozen=True)
 class Candidate:
     person: Person

@@ -37,6 +37,7 @@ from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
     DisplayIdentity,
     duplicate_suggestions,
+    identities_for_list,
     identity_for_display,
     person_get_for_user,
     persons_visible_to,
@@ -132,7 +133,9 @@ def _display(user: User, person: Person) -> DisplayIdentity | None:
 
 
 def _case_rows(user: User, cases: Any) -> list[CaseRow]:
-    return [CaseRow(c, _display(user, c.person)) for c in cases]
+    cases = list(cases)
+    identities = identities_for_list(user, [c.person for c in cases])
+    return [CaseRow(c, identity) for c, identity in zip(cases, identities, strict=True)]
 
 
 def _local(at: str, tz_name: str) -> dt.datetime:
@@ -225,7 +228,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"]:
         persons = persons.filter(code__icontains=form.cleaned_data["q"].strip())
     page = Paginator(persons.order_by("-created_at"), 25).get_page(request.GET.get("page"))
-    rows = [(p, _display(user, p)) for p in page.object_list]
+    persons = list(page.object_list)
+    rows = list(zip(persons, identities_for_list(user, persons), strict=True))
     return render(request, "web/person_list.html", {"form": form, "page": page, "rows": rows})
 
 
