@@ -42,13 +42,14 @@ class DateText(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", DATE_HINT)
-        kwargs.setdefault("max_length", 20)
-        super().__init__(widget=forms.TextInput(attrs=_numeric()), **kwargs)
+        super().__init__(widget=forms.TextInput(attrs={**_numeric(), "maxlength": "20"}), **kwargs)
 
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > 20:
+            raise forms.ValidationError(_("Enter a date as day/month/year, e.g. 08/05/2025."))
         try:
             return parse_date(text)
         except ValueError as exc:
@@ -59,15 +60,15 @@ class DecimalText(forms.CharField):
     """A number typed with Western or Eastern Arabic digits; comma or dot as decimal separator."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
-        attrs = _numeric()
-        attrs["inputmode"] = "decimal"
+        attrs = {**_numeric(), "inputmode": "decimal", "maxlength": "20"}
         super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
         if not text:
             return None
+        if len(text) > 20:
+            raise forms.ValidationError(_("Enter a number, e.g. 12 or 12.5."))
         text = normalise_digits(text).replace("\u066b", ".").replace("\u066c", "").replace(",", ".").replace(" ", "")
         try:
             number = Decimal(text)

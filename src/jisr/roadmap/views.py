@@ -11,8 +11,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -62,6 +63,17 @@ def roadmap_view(*, write: bool = False) -> Callable[[Callable[..., HttpResponse
         return wrapper
 
     return decorate
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """303 See Other: the standard answer to a POST that worked (Post/Redirect/Get). It also tells an
+    accepted write (303) apart from a refusal or a login redirect (302) in the authorisation matrix."""
+
+    status_code = 303
+
+
+def _done(viewname: str, **kwargs: Any) -> HttpResponseSeeOther:
+    return HttpResponseSeeOther(reverse(viewname, kwargs=kwargs))
 
 
 def _ctx(request: HttpRequest, **context: Any) -> dict[str, Any]:
@@ -139,7 +151,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Event recorded."))
-            return redirect("roadmap:event_detail", event_id=event.pk)
+            return _done("roadmap:event_detail", event_id=event.pk)
     return _form_page(request, form, _("New event"))
 
 
@@ -162,7 +174,7 @@ def event_participant_add(request: HttpRequest, event_id: Any) -> HttpResponse:
         messages.success(request, _("Participating organisation added."))
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("roadmap:event_detail", event_id=event.pk)
+    return _done("roadmap:event_detail", event_id=event.pk)
 
 
 @require_POST
@@ -180,7 +192,7 @@ def event_document_add(request: HttpRequest, event_id: Any) -> HttpResponse:
             messages.success(request, _("Document added."))
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("roadmap:event_detail", event_id=event.pk)
+    return _done("roadmap:event_detail", event_id=event.pk)
 
 
 # --- Recommendations ---------------------------------------------------------------------------------
@@ -211,7 +223,7 @@ def recommendation_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Recommendation recorded."))
-            return redirect("roadmap:recommendation_detail", recommendation_id=rec.pk)
+            return _done("roadmap:recommendation_detail", recommendation_id=rec.pk)
     return _form_page(request, form, _("New recommendation"))
 
 
@@ -237,7 +249,7 @@ def recommendation_edit(request: HttpRequest, recommendation_id: Any) -> HttpRes
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Recommendation updated."))
-            return redirect("roadmap:recommendation_detail", recommendation_id=rec.pk)
+            return _done("roadmap:recommendation_detail", recommendation_id=rec.pk)
     return _form_page(request, form, _("Edit recommendation"))
 
 
@@ -273,7 +285,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Action recorded."))
-            return redirect("roadmap:action_detail", action_id=action.pk)
+            return _done("roadmap:action_detail", action_id=action.pk)
     return _form_page(request, form, _("New action"))
 
 
@@ -310,7 +322,7 @@ def action_status(request: HttpRequest, action_id: Any) -> HttpResponse:
             messages.success(request, _("Status changed."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:action_detail", action_id=action.pk)
+    return _done("roadmap:action_detail", action_id=action.pk)
 
 
 @require_POST
@@ -323,7 +335,7 @@ def action_link(request: HttpRequest, action_id: Any) -> HttpResponse:
         messages.success(request, _("Recommendations linked."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:action_detail", action_id=action.pk)
+    return _done("roadmap:action_detail", action_id=action.pk)
 
 
 @require_POST
@@ -341,7 +353,7 @@ def action_progress(request: HttpRequest, action_id: Any) -> HttpResponse:
             messages.success(request, _("Progress update posted."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:action_detail", action_id=action.pk)
+    return _done("roadmap:action_detail", action_id=action.pk)
 
 
 @require_POST
@@ -354,7 +366,7 @@ def action_indicator(request: HttpRequest, action_id: Any) -> HttpResponse:
         messages.success(request, _("Indicator added."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:action_detail", action_id=action.pk)
+    return _done("roadmap:action_detail", action_id=action.pk)
 
 
 @require_POST
@@ -367,7 +379,7 @@ def indicator_measurement(request: HttpRequest, indicator_id: Any) -> HttpRespon
         messages.success(request, _("Value recorded."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:action_detail", action_id=indicator.action_id)
+    return _done("roadmap:action_detail", action_id=indicator.action_id)
 
 
 # --- Trainings ---------------------------------------------------------------------------------------
@@ -391,7 +403,7 @@ def training_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Training recorded."))
-            return redirect("roadmap:training_detail", training_id=training.pk)
+            return _done("roadmap:training_detail", training_id=training.pk)
     return _form_page(request, form, _("New training"))
 
 
@@ -414,7 +426,7 @@ def training_attendance(request: HttpRequest, training_id: Any) -> HttpResponse:
         messages.success(request, _("Attendance recorded."))
     else:
         _form_errors(request, form)
-    return redirect("roadmap:training_detail", training_id=training.pk)
+    return _done("roadmap:training_detail", training_id=training.pk)
 
 
 # --- Good practices ----------------------------------------------------------------------------------
@@ -442,7 +454,7 @@ def practice_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _message(exc))
         else:
             messages.success(request, _("Good practice recorded."))
-            return redirect("roadmap:practice_detail", practice_id=practice.pk)
+            return _done("roadmap:practice_detail", practice_id=practice.pk)
     return _form_page(request, form, _("New good practice"))
 
 
