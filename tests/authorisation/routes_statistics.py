@@ -24,8 +24,9 @@ ROUTES = {
     "statistics:export_microdata": Route(post=expect(("ma_analyst",), ok=409), data=lambda w: {"k": "11"}),
     "statistics:dp_release": Route(post=expect(("ma_analyst",)), data=lambda w: {"dimension": "sex", "epsilon": "0.5"}),
     "statistics:donor_report": Route(get=expect(STATS)),
-    "statistics:release_request": Route(post=expect(("ma_analyst",), ok=200), data=lambda w: {"table": "sex_by_stage",
-                                                                                               "year": "2025"}),
+    "statistics:release_request": Route(
+        post=expect(("ma_analyst",), ok=200), data=lambda w: {"table": "sex_by_stage", "year": "2025"}
+    ),
     "statistics:release_approve": Route(post=expect(("ma_coordinator",)), kwargs=lambda w: {"pk": _release(w).pk}),
     # pending until every contributor approved: 409 for its members, 404 for everyone else
     "statistics:release_download": Route(get=expect(STATS, ok=409), kwargs=lambda w: {"pk": _release(w).pk}),

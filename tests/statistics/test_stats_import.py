@@ -28,9 +28,16 @@ def test_glotip_extract_imports_with_censored_intervals(shared_data: Path) -> No
     assert set(censored.values_list("value_low", "value_high").distinct()) == {(0, 4)}
     first = GlotipFigure.objects.get(line=2)  # ESP, forced labour, 2008: 72
     assert (first.iso3, first.category, first.year, first.value_low, first.value_high) == (
-        "ESP", "Forced labour", 2008, 72, 72)
-    assert GlotipFigure.objects.filter(dimension="by citizenship", category="MARRUECOS").exclude(
-        citizenship="MA").count() == 0
+        "ESP",
+        "Forced labour",
+        2008,
+        72,
+        72,
+    )
+    assert (
+        GlotipFigure.objects.filter(dimension="by citizenship", category="MARRUECOS").exclude(citizenship="MA").count()
+        == 0
+    )
     assert AuditEvent.objects.filter(action="statistics.import").count() == 1
 
 
@@ -46,7 +53,9 @@ def test_reimport_changes_nothing(shared_data: Path, tmp_path: Path) -> None:
 
 def test_malformed_file_writes_nothing_and_reports_lines(shared_data: Path, tmp_path: Path) -> None:
     lines = (shared_data / "unodc_glotip_spain_morocco.csv").read_text(encoding="utf-8").splitlines()
-    lines[4] = lines[4].replace(",72,", ",seventy,") if ",72," in lines[4] else lines[4].rsplit(",", 2)[0] + ",many,GLOTIP"
+    lines[4] = (
+        lines[4].replace(",72,", ",seventy,") if ",72," in lines[4] else lines[4].rsplit(",", 2)[0] + ",many,GLOTIP"
+    )
     lines[9] = "ESP,Spain,Europe"
     bad = tmp_path / "bad.csv"
     bad.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")

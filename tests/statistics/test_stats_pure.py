@@ -16,20 +16,53 @@ from jisr.statistics.core.kanon import Hierarchy, KAnonymityError, anonymise
 from jisr.statistics.core.parsing import MalformedFileError
 
 
-@pytest.mark.parametrize(("age", "label"), [
-    (0, "0-11"), (11, "0-11"), (12, "12-14"), (14, "12-14"), (15, "15-17"), (17, "15-17"), (18, "18-24"),
-    (24, "18-24"), (25, "25-34"), (34, "25-34"), (35, "35-49"), (49, "35-49"), (50, "50+"), (120, "50+"),
-    (None, "Unknown"),
-])
+@pytest.mark.parametrize(
+    ("age", "label"),
+    [
+        (0, "0-11"),
+        (11, "0-11"),
+        (12, "12-14"),
+        (14, "12-14"),
+        (15, "15-17"),
+        (17, "15-17"),
+        (18, "18-24"),
+        (24, "18-24"),
+        (25, "25-34"),
+        (34, "25-34"),
+        (35, "35-49"),
+        (49, "35-49"),
+        (50, "50+"),
+        (120, "50+"),
+        (None, "Unknown"),
+    ],
+)
 def test_jisr_band_boundaries(age: int | None, label: str) -> None:
     assert agebands.band_of(age) == label
 
 
-@pytest.mark.parametrize(("age", "label"), [
-    (0, "0--8"), (8, "0--8"), (9, "9--17"), (17, "9--17"), (18, "18--20"), (20, "18--20"), (21, "21--23"),
-    (23, "21--23"), (24, "24--26"), (26, "24--26"), (27, "27--29"), (29, "27--29"), (30, "30--38"),
-    (38, "30--38"), (39, "39--47"), (47, "39--47"), (48, "48+"), (99, "48+"),
-])
+@pytest.mark.parametrize(
+    ("age", "label"),
+    [
+        (0, "0--8"),
+        (8, "0--8"),
+        (9, "9--17"),
+        (17, "9--17"),
+        (18, "18--20"),
+        (20, "18--20"),
+        (21, "21--23"),
+        (23, "21--23"),
+        (24, "24--26"),
+        (26, "24--26"),
+        (27, "27--29"),
+        (29, "27--29"),
+        (30, "30--38"),
+        (38, "30--38"),
+        (39, "39--47"),
+        (47, "39--47"),
+        (48, "48+"),
+        (99, "48+"),
+    ],
+)
 def test_ctdc_band_boundaries(age: int, label: str) -> None:
     assert agebands.band_of(age, agebands.CTDC_BANDS) == label
 
@@ -59,7 +92,7 @@ def test_primary_alone_would_be_recoverable() -> None:
 
 def test_small_margins_are_suppressed_and_zeros_published() -> None:
     table = disclosure.suppress([[5, 0], [4, 30]], threshold=11)
-    assert table.row_totals[0] is None and table.cells[0][1] == 0 or table.cells[0][1] is None
+    assert (table.row_totals[0] is None and table.cells[0][1] == 0) or table.cells[0][1] is None
     assert disclosure.recoverable(table) == set()
 
 
@@ -123,9 +156,16 @@ def test_htcds_table_matches_the_standard(shared_data: Path) -> None:
 
 
 def test_case_mapping_uses_htcds_codes() -> None:
-    record = htcds.CaseRecord(sex="Feminine", nationality="MA", age=17, exploitation_types=("SexualExploitation",),
-                              status="closed", closure_reason="transferred", trm_stage="identification",
-                              opened_on=dt.date(2025, 3, 1))
+    record = htcds.CaseRecord(
+        sex="Feminine",
+        nationality="MA",
+        age=17,
+        exploitation_types=("SexualExploitation",),
+        status="closed",
+        closure_reason="transferred",
+        trm_stage="identification",
+        opened_on=dt.date(2025, 3, 1),
+    )
     out = htcds.case_to_htcds(record)
     assert out["prs_Gender"] == "Feminine" and out["cas_Status"] == "ClosedReferred"
     assert out["prs_Citizenship"] == ["MA"] and out["prs_AgeBand"] == "15-17"

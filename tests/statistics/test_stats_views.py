@@ -34,18 +34,40 @@ def caseload(cast, fatima_case):  # type: ignore[no-untyped-def]
     from jisr.survivors.models import Person
 
     today = timezone.localdate()
-    keys = DataKey.objects.bulk_create([DataKey(purpose="person", wrapped=b"x" * 60, kek_id="test") for _ in range(59)]) \
-        if hasattr(DataKey, "wrapped") else None
+    keys = (
+        DataKey.objects.bulk_create([DataKey(purpose="person", wrapped=b"x" * 60, kek_id="test") for _ in range(59)])
+        if hasattr(DataKey, "wrapped")
+        else None
+    )
     if keys is None:
         pytest.skip("DataKey layout changed")
-    persons = Person.objects.bulk_create([
-        Person(organisation=cast.ma, code=f"MA-STAT-{i:04d}", data_key=keys[i], sex=SEXES[i % 4],
-               nationality="MA" if i % 3 else "NG", estimated_age=[16, 22, 30][i % 3], age_estimated_on=today)
-        for i in range(59)])
-    Case.objects.bulk_create([
-        Case(organisation=cast.ma, person=p, number=1, trm_stage=STAGES[i % 3], opened_on=today - dt.timedelta(days=i),
-             exploitation_types=["SexualExploitation"] if i % 2 else ["ForcedLabour", "Servitude"])
-        for i, p in enumerate(persons)])
+    persons = Person.objects.bulk_create(
+        [
+            Person(
+                organisation=cast.ma,
+                code=f"MA-STAT-{i:04d}",
+                data_key=keys[i],
+                sex=SEXES[i % 4],
+                nationality="MA" if i % 3 else "NG",
+                estimated_age=[16, 22, 30][i % 3],
+                age_estimated_on=today,
+            )
+            for i in range(59)
+        ]
+    )
+    Case.objects.bulk_create(
+        [
+            Case(
+                organisation=cast.ma,
+                person=p,
+                number=1,
+                trm_stage=STAGES[i % 3],
+                opened_on=today - dt.timedelta(days=i),
+                exploitation_types=["SexualExploitation"] if i % 2 else ["ForcedLabour", "Servitude"],
+            )
+            for i, p in enumerate(persons)
+        ]
+    )
     return cast
 
 
@@ -57,8 +79,10 @@ def test_drill_down_lists_exactly_the_counted_cases(caseload) -> None:  # type: 
             assert sel.drill_down(cast.ma_coordinator, query, dim, value).count() == n, (dim, value)
     client = Client()
     client.force_login(cast.ma_coordinator)
-    response = client.get(reverse("statistics:drilldown"), {"dimension": "sex", "value": "Feminine",
-                                                             "start": query.start, "end": query.end})
+    response = client.get(
+        reverse("statistics:drilldown"),
+        {"dimension": "sex", "value": "Feminine", "start": query.start, "end": query.end},
+    )
     assert response.status_code == 200 and response.context["count"] == sel.breakdown(query, "sex")["Feminine"]
 
 
@@ -106,8 +130,9 @@ def test_xlsx_export_opens(caseload) -> None:  # type: ignore[no-untyped-def]
 
 def test_microdata_is_k_anonymous_by_pycanon(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
-    data = services.export_microdata(actor=caseload.ma_analyst, organisation=org,
-                                     query=sel.CaseloadQuery.last_months(org), k=11)
+    data = services.export_microdata(
+        actor=caseload.ma_analyst, organisation=org, query=sel.CaseloadQuery.last_months(org), k=11
+    )
     import pandas as pd
     from pycanon import anonymity
 
@@ -121,11 +146,17 @@ def test_microdata_is_k_anonymous_by_pycanon(caseload) -> None:  # type: ignore[
 def test_microdata_refused_when_k_cannot_be_met(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
     with pytest.raises(KAnonymityError):
-        services.export_microdata(actor=caseload.ma_analyst, organisation=org,
-                                  query=sel.CaseloadQuery.last_months(org), k=100)
+        services.export_microdata(
+            actor=caseload.ma_analyst, organisation=org, query=sel.CaseloadQuery.last_months(org), k=100
+        )
     with pytest.raises(KAnonymityError):  # the independent check disagrees: nothing is written
-        services.export_microdata(actor=caseload.ma_analyst, organisation=org,
-                                  query=sel.CaseloadQuery.last_months(org), k=11, checker=lambda rows, qis: 3)
+        services.export_microdata(
+            actor=caseload.ma_analyst,
+            organisation=org,
+            query=sel.CaseloadQuery.last_months(org),
+            k=11,
+            checker=lambda rows, qis: 3,
+        )
     assert not AuditEvent.objects.filter(action="statistics.microdata_export").exists()
 
 
@@ -133,10 +164,13 @@ def test_dp_ledger_refuses_an_over_budget_release(caseload) -> None:  # type: ig
     org = caseload.ma
     PrivacyBudget.objects.create(organisation=org, total_epsilon=Decimal(1))
     query = sel.CaseloadQuery.last_months(org)
-    services.dp_release(actor=caseload.ma_analyst, organisation=org, dimension="sex", query=query, epsilon=Decimal("0.7"))
+    services.dp_release(
+        actor=caseload.ma_analyst, organisation=org, dimension="sex", query=query, epsilon=Decimal("0.7")
+    )
     with pytest.raises(BudgetExceededError):
-        services.dp_release(actor=caseload.ma_analyst, organisation=org, dimension="sex", query=query,
-                            epsilon=Decimal("0.4"))
+        services.dp_release(
+            actor=caseload.ma_analyst, organisation=org, dimension="sex", query=query, epsilon=Decimal("0.4")
+        )
     assert PrivacyLedgerEntry.objects.count() == 1
     assert AuditEvent.objects.filter(action="statistics.dp_release").count() == 1
     client = Client()
@@ -152,8 +186,9 @@ def test_release_needs_every_contributor(caseload) -> None:  # type: ignore[no-u
     cast = caseload
     es_coord = User.objects.create_user("es-coord-stat", password="x" * 20)
     Membership.objects.create(user=es_coord, organisation=cast.es, role="coordinator")
-    release = services.release_request(actor=cast.ma_analyst, table="sex_by_stage", year=timezone.localdate().year,
-                                       contributors=[cast.ma, cast.es])
+    release = services.release_request(
+        actor=cast.ma_analyst, table="sex_by_stage", year=timezone.localdate().year, contributors=[cast.ma, cast.es]
+    )
     services.release_approve(actor=cast.ma_coordinator, release=release)
     with pytest.raises(StateError):
         services.release_file(actor=cast.ma_analyst, release=release)
@@ -177,6 +212,7 @@ def test_api_gives_aggregates_only(caseload) -> None:  # type: ignore[no-untyped
 
 def test_donor_report_pdf(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
-    pdf = services.donor_report(actor=caseload.ma_coordinator, organisation=org,
-                                query=sel.CaseloadQuery.last_months(org), language="ar")
+    pdf = services.donor_report(
+        actor=caseload.ma_coordinator, organisation=org, query=sel.CaseloadQuery.last_months(org), language="ar"
+    )
     assert pdf.startswith(b"%PDF")

@@ -30,13 +30,19 @@ class CaseloadAggregatesView(APIView):
         org = _analyst_org(request)
         query = sel.CaseloadQuery.last_months(org)
         threshold = suppression_threshold()
-        out: dict[str, Any] = {"start": query.start.isoformat(), "end": query.end.isoformat(),
-                               "suppression_threshold": threshold, "dimensions": {}}
+        out: dict[str, Any] = {
+            "start": query.start.isoformat(),
+            "end": query.end.isoformat(),
+            "suppression_threshold": threshold,
+            "dimensions": {},
+        }
         for dim in ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality"):
             rows = sel.ordered(dim, sel.breakdown(query, dim))
             values, total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
-            out["dimensions"][dim] = {"total": total, "cells": [
-                {"code": k, "count": v} for (k, _l, _n), v in zip(rows, values, strict=True)]}
+            out["dimensions"][dim] = {
+                "total": total,
+                "cells": [{"code": k, "count": v} for (k, _l, _n), v in zip(rows, values, strict=True)],
+            }
         return Response(out)
 
 
@@ -46,8 +52,14 @@ class GlotipContextView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
         _analyst_org(request)
-        out = {iso3: {dim: {cat: {str(y): list(v) for y, v in years.items()}
-                            for cat, years in sel.glotip_victims(iso3, dim).items()}
-                      for dim in ("form", "sex", "age")}
-               for iso3 in sel.CONTEXT_COUNTRIES}
+        out = {
+            iso3: {
+                dim: {
+                    cat: {str(y): list(v) for y, v in years.items()}
+                    for cat, years in sel.glotip_victims(iso3, dim).items()
+                }
+                for dim in ("form", "sex", "age")
+            }
+            for iso3 in sel.CONTEXT_COUNTRIES
+        }
         return Response(out)

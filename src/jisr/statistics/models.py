@@ -66,18 +66,18 @@ class CtdcRecord(models.Model):
     line = models.PositiveIntegerField()
     year_low = models.PositiveSmallIntegerField(null=True)
     year_high = models.PositiveSmallIntegerField(null=True)
-    gender = models.CharField(max_length=16, null=True)
-    majority_status = models.CharField(max_length=8, null=True)
+    gender = models.CharField(max_length=16, null=True)  # noqa: DJ001 — None = unknown, not ""
+    majority_status = models.CharField(max_length=8, null=True)  # noqa: DJ001 — None = unknown, not ""
     is_forced_labour = models.BooleanField(null=True)
     is_sexual_exploit = models.BooleanField(null=True)
-    origin_region = models.CharField(max_length=24, null=True)
-    exploitation_region = models.CharField(max_length=24, null=True)
+    origin_region = models.CharField(max_length=24, null=True)  # noqa: DJ001 — None = unknown, not ""
+    exploitation_region = models.CharField(max_length=24, null=True)  # noqa: DJ001 — None = unknown, not ""
     ip_exploiter = models.BooleanField(null=True)
-    ip_gender = models.CharField(max_length=16, null=True)
-    ip_age = models.CharField(max_length=40, null=True)
-    ip_citizen_region = models.CharField(max_length=60, null=True)
-    ip_relation = models.CharField(max_length=80, null=True)
-    ip_pay_money = models.CharField(max_length=8, null=True)
+    ip_gender = models.CharField(max_length=16, null=True)  # noqa: DJ001 — None = unknown, not ""
+    ip_age = models.CharField(max_length=40, null=True)  # noqa: DJ001 — None = unknown, not ""
+    ip_citizen_region = models.CharField(max_length=60, null=True)  # noqa: DJ001 — None = unknown, not ""
+    ip_relation = models.CharField(max_length=80, null=True)  # noqa: DJ001 — None = unknown, not ""
+    ip_pay_money = models.CharField(max_length=8, null=True)  # noqa: DJ001 — None = unknown, not ""
     ip_recruiter_broker = models.BooleanField(null=True)
     ip_transaction_process = models.BooleanField(null=True)
     ip_control_abuse_kidnap = models.BooleanField(null=True)

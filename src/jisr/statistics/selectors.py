@@ -105,7 +105,9 @@ def caseload(query: CaseloadQuery) -> QuerySet[Case]:
 _SQL_FIELDS = {"trm_stage": "trm_stage", "sex": "person__sex", "nationality": "person__nationality"}
 
 
-def _age_at_opening(rows: Iterable[tuple[object, dt.date, int | None, dt.date | None, bool]]) -> dict[object, int | None]:
+def _age_at_opening(
+    rows: Iterable[tuple[object, dt.date, int | None, dt.date | None, bool]],
+) -> dict[object, int | None]:
     """Case pk → age in completed years when the case was opened: from the decrypted date of birth when
     recorded, else from the estimate and the date it was made."""
     from jisr.common.dates import age_on
@@ -183,8 +185,10 @@ def dimension_labels(dimension: str) -> dict[str, str]:
     if dimension == "exploitation":
         return {str(k): str(v) for k, v in ExploitationType.choices} | {NONE_RECORDED: _("None recorded")}
     if dimension in ("age_band", "ctdc_age"):
-        return {label: (_("Unknown") if label == UNKNOWN else label)
-                for label in labels(CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS)}
+        return {
+            label: (_("Unknown") if label == UNKNOWN else label)
+            for label in labels(CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS)
+        }
     return {}
 
 
@@ -226,13 +230,20 @@ def glotip_victims(iso3: str, dimension: str) -> dict[str, dict[int, tuple[int, 
     out: dict[str, dict[int, tuple[int, int]]] = {}
     if dimension == "form":
         rows = qs.filter(dimension="by form of exploitation", sex="Total", age="Total").values_list(
-            "category", "year", "value_low", "value_high")
+            "category", "year", "value_low", "value_high"
+        )
     elif dimension == "sex":
-        rows = qs.filter(dimension="Total", age="Total").exclude(sex="Total").values_list(
-            "sex", "year", "value_low", "value_high")
+        rows = (
+            qs.filter(dimension="Total", age="Total")
+            .exclude(sex="Total")
+            .values_list("sex", "year", "value_low", "value_high")
+        )
     elif dimension == "age":
-        rows = qs.filter(dimension="Total", sex="Total").exclude(age="Total").values_list(
-            "age", "year", "value_low", "value_high")
+        rows = (
+            qs.filter(dimension="Total", sex="Total")
+            .exclude(age="Total")
+            .values_list("age", "year", "value_low", "value_high")
+        )
     else:
         raise ValueError(dimension)
     for key, year, low, high in rows:
@@ -249,7 +260,9 @@ def ctdc_patterns(exploitation_region: str | None = None) -> dict[str, dict[str,
         qs = qs.filter(exploitation_region=exploitation_region)
     out: dict[str, dict[str, object]] = {}
     for form, field in (("ForcedLabour", "is_forced_labour"), ("SexualExploitation", "is_sexual_exploit")):
-        rows = list(qs.filter(**{field: True}).values_list("ip_relation", "ip_control_abuse_kidnap", "ip_recruiter_broker"))
+        rows = list(
+            qs.filter(**{field: True}).values_list("ip_relation", "ip_control_abuse_kidnap", "ip_recruiter_broker")
+        )
         relation: Counter[str] = Counter()
         known = 0
         for rel, _control, _broker in rows:

@@ -88,10 +88,24 @@ def _bulk(model: Any, objects: Iterable[Any], total: int, progress: bool, label:
 def _glotip_objects(batch: ImportBatch, rows: list[glotip.GlotipRow]) -> Iterable[GlotipFigure]:
     for r in rows:
         yield GlotipFigure(
-            batch=batch, line=r.line, iso3=r.iso3, country=r.country, region=r.region, subregion=r.subregion,
-            indicator=r.indicator, dimension=r.dimension, category=r.category[:200], sex=r.sex, age=r.age,
-            year=r.year, value_low=r.low, value_high=r.high, censored=r.censored, plausible=r.plausible,
-            quality_note=r.note[:200], citizenship=r.citizenship_iso2,
+            batch=batch,
+            line=r.line,
+            iso3=r.iso3,
+            country=r.country,
+            region=r.region,
+            subregion=r.subregion,
+            indicator=r.indicator,
+            dimension=r.dimension,
+            category=r.category[:200],
+            sex=r.sex,
+            age=r.age,
+            year=r.year,
+            value_low=r.low,
+            value_high=r.high,
+            censored=r.censored,
+            plausible=r.plausible,
+            quality_note=r.note[:200],
+            citizenship=r.citizenship_iso2,
         )
 
 
@@ -99,17 +113,31 @@ def _ctdc_objects(batch: ImportBatch, rows: list[ctdc.CtdcRow]) -> Iterable[Ctdc
     for r in rows:
         v, f = r.values, r.flags
         yield CtdcRecord(
-            batch=batch, line=r.line, year_low=r.year_low, year_high=r.year_high, gender=v["gender"],
-            majority_status=v["majorityStatus"], is_forced_labour=f["isForcedLabour"],
-            is_sexual_exploit=f["isSexualExploit"], origin_region=v["UN_COO_Region"],
-            exploitation_region=v["UN_COE_Region"], ip_exploiter=f["IP_Exploiter"], ip_gender=v["IP_Gender"],
-            ip_age=v["IP_ageBroad"], ip_citizen_region=v["IP_citizen_UNRegion"], ip_relation=v["IP_Relation"],
-            ip_pay_money=v["IP_PayMoney"], ip_recruiter_broker=f["IP_RecruiterBroker"],
-            ip_transaction_process=f["IP_TransactionProcess"], ip_control_abuse_kidnap=f["IP_ControlAbuseKidnap"],
+            batch=batch,
+            line=r.line,
+            year_low=r.year_low,
+            year_high=r.year_high,
+            gender=v["gender"],
+            majority_status=v["majorityStatus"],
+            is_forced_labour=f["isForcedLabour"],
+            is_sexual_exploit=f["isSexualExploit"],
+            origin_region=v["UN_COO_Region"],
+            exploitation_region=v["UN_COE_Region"],
+            ip_exploiter=f["IP_Exploiter"],
+            ip_gender=v["IP_Gender"],
+            ip_age=v["IP_ageBroad"],
+            ip_citizen_region=v["IP_citizen_UNRegion"],
+            ip_relation=v["IP_Relation"],
+            ip_pay_money=v["IP_PayMoney"],
+            ip_recruiter_broker=f["IP_RecruiterBroker"],
+            ip_transaction_process=f["IP_TransactionProcess"],
+            ip_control_abuse_kidnap=f["IP_ControlAbuseKidnap"],
         )
 
 
-def import_statistics(*, actor: User | None, dataset: str, paths: Sequence[Path], progress: bool = False) -> ImportReport:
+def import_statistics(
+    *, actor: User | None, dataset: str, paths: Sequence[Path], progress: bool = False
+) -> ImportReport:
     """Import GLOTIP or CTDC files, all or nothing.
 
     Every file is parsed before anything is written; a malformed file or any rejected row raises
@@ -142,9 +170,15 @@ def import_statistics(*, actor: User | None, dataset: str, paths: Sequence[Path]
         for path, digest, result in parsed:
             flags = getattr(result, "flags", [])
             batch = ImportBatch.objects.create(
-                dataset=dataset, sha256=digest, filename=path.name, rows=len(result.rows), flagged=len(flags),
-                report={"flags": [str(f.line) + ": " + f.note for f in flags],
-                        "unmapped": getattr(result, "unmapped_citizenships", {})},
+                dataset=dataset,
+                sha256=digest,
+                filename=path.name,
+                rows=len(result.rows),
+                flagged=len(flags),
+                report={
+                    "flags": [str(f.line) + ": " + f.note for f in flags],
+                    "unmapped": getattr(result, "unmapped_citizenships", {}),
+                },
             )
             if dataset == Dataset.GLOTIP:
                 _bulk(GlotipFigure, _glotip_objects(batch, result.rows), len(result.rows), progress, path.name)
@@ -154,7 +188,10 @@ def import_statistics(*, actor: User | None, dataset: str, paths: Sequence[Path]
             report.flagged[path.name] = [f"line {f.line}: {f.note}" for f in flags]
             report.unmapped[path.name] = dict(getattr(result, "unmapped_citizenships", {}))
             audit_record(
-                actor=actor, action="statistics.import", target=batch, actor_label="" if actor else "command",
+                actor=actor,
+                action="statistics.import",
+                target=batch,
+                actor_label="" if actor else "command",
                 details={"dataset": dataset, "rows": len(result.rows), "flagged": len(flags), "sha256": digest},
             )
     return report
@@ -170,7 +207,9 @@ TABLES = {
 }
 
 
-def _cross(query: CaseloadQuery, rows_dim: str, cols_dim: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[list[int]]]:
+def _cross(
+    query: CaseloadQuery, rows_dim: str, cols_dim: str
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[list[int]]]:
     """A two-way table of the caseload: (row keys/labels, column keys/labels, counts)."""
     from jisr.statistics.selectors import _SQL_FIELDS, _labels_in_python, caseload
 
@@ -211,7 +250,8 @@ def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[
 
     header = ["", *[label for _k, label in col_keys], _("Total")]
     rows: list[list[Any]] = [
-        [label, *[show(v) for v in result.cells[i]], show(result.row_totals[i])] for i, (_k, label) in enumerate(row_keys)
+        [label, *[show(v) for v in result.cells[i]], show(result.row_totals[i])]
+        for i, (_k, label) in enumerate(row_keys)
     ]
     rows.append([_("Total"), *[show(v) for v in result.column_totals], show(result.total)])
     return header, rows
@@ -225,12 +265,24 @@ def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt
         raise ValueError("unknown table or format")
     header, rows = suppressed_table(query, table)
     note = [_("Cells below %(n)s and their complements are withheld.") % {"n": suppression_threshold()}]
-    data = to_csv(header, [*rows, [], note]) if fmt == "csv" else to_xlsx(
-        {table: (header, [*rows, [], note])}, rtl=bool(translation.get_language_bidi()))
+    data = (
+        to_csv(header, [*rows, [], note])
+        if fmt == "csv"
+        else to_xlsx({table: (header, [*rows, [], note])}, rtl=bool(translation.get_language_bidi()))
+    )
     with transaction.atomic():
-        audit_record(actor=actor, action="statistics.export", organisation=organisation, details={
-            "table": table, "format": fmt, "start": query.start.isoformat(), "end": query.end.isoformat(),
-            "sha256": hashlib.sha256(data).hexdigest()})
+        audit_record(
+            actor=actor,
+            action="statistics.export",
+            organisation=organisation,
+            details={
+                "table": table,
+                "format": fmt,
+                "start": query.start.isoformat(),
+                "end": query.end.isoformat(),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
     return data
 
 
@@ -238,8 +290,9 @@ def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt
 
 
 @transaction.atomic
-def dp_release(*, actor: User, organisation: Organisation, dimension: str, query: CaseloadQuery,
-               epsilon: Decimal) -> tuple[bytes, PrivacyLedgerEntry]:
+def dp_release(
+    *, actor: User, organisation: Organisation, dimension: str, query: CaseloadQuery, epsilon: Decimal
+) -> tuple[bytes, PrivacyLedgerEntry]:
     """An ε-DP one-way table (a disjoint breakdown: each case in one cell), charged to the organisation's
     ledger. Raises dp.BudgetExceededError (nothing released, nothing charged) when over budget."""
     if dimension not in ("trm_stage", "sex", "age_band", "ctdc_age", "nationality"):
@@ -252,13 +305,30 @@ def dp_release(*, actor: User, organisation: Organisation, dimension: str, query
     table = dp.noisy_counts([n for _k, _l, n in rows], epsilon)
     header = [_("Category"), _("Count (ε-DP)")]
     body: list[list[Any]] = [[label, v] for (_k, label, _n), v in zip(rows, table.counts, strict=True)]
-    body += [[], [_("ε = %(e)s; 95%% of counts within ±%(a)s of the truth") % {"e": epsilon, "a": round(table.accuracy_95, 1)}]]
+    body += [
+        [],
+        [_("ε = %(e)s; 95%% of counts within ±%(a)s of the truth") % {"e": epsilon, "a": round(table.accuracy_95, 1)}],
+    ]
     data = to_csv(header, body)
-    entry = PrivacyLedgerEntry.objects.create(organisation=organisation, released_by=actor, table=dimension,
-                                              epsilon=epsilon, file_sha256=hashlib.sha256(data).hexdigest())
-    audit_record(actor=actor, action="statistics.dp_release", organisation=organisation, target=entry,
-                 details={"table": dimension, "epsilon": str(epsilon), "spent": str(spent + epsilon),
-                          "budget": str(budget.total_epsilon)})
+    entry = PrivacyLedgerEntry.objects.create(
+        organisation=organisation,
+        released_by=actor,
+        table=dimension,
+        epsilon=epsilon,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+    )
+    audit_record(
+        actor=actor,
+        action="statistics.dp_release",
+        organisation=organisation,
+        target=entry,
+        details={
+            "table": dimension,
+            "epsilon": str(epsilon),
+            "spent": str(spent + epsilon),
+            "budget": str(budget.total_epsilon),
+        },
+    )
     return data, entry
 
 
@@ -287,8 +357,9 @@ def _hierarchies(values: dict[str, list[str]]) -> dict[str, Hierarchy]:
 
     assert {b.label for b in JISR_BANDS}  # the labels age_level1 parses
     return {
-        "prs_Gender": Hierarchy.from_function(sorted(set(values["prs_Gender"])),
-                                              lambda g: g if g in ("Feminine", "Masculine") else "Other/unknown"),
+        "prs_Gender": Hierarchy.from_function(
+            sorted(set(values["prs_Gender"])), lambda g: g if g in ("Feminine", "Masculine") else "Other/unknown"
+        ),
         "prs_AgeBand": Hierarchy.from_function(sorted(set(values["prs_AgeBand"])), age_level1),
         "prs_Citizenship": Hierarchy.from_function(sorted(set(values["prs_Citizenship"])), region),
         "year": Hierarchy.from_function(sorted(set(values["year"])), period),
@@ -310,19 +381,41 @@ def case_records(organisation: Organisation, query: CaseloadQuery) -> list[CaseR
     bands = _labels_in_python(qs, "age_band")
     out = []
     for pk, sex, nat, types, status, reason, stage, opened, closed in qs.values_list(
-        "pk", "person__sex", "person__nationality", "exploitation_types", "status", "closure_reason", "trm_stage",
-        "opened_on", "closed_on",
+        "pk",
+        "person__sex",
+        "person__nationality",
+        "exploitation_types",
+        "status",
+        "closure_reason",
+        "trm_stage",
+        "opened_on",
+        "closed_on",
     ):
-        record = CaseRecord(sex=sex, nationality=nat or "", age=None, exploitation_types=tuple(types), status=status,
-                            closure_reason=reason, trm_stage=stage, opened_on=opened, closed_on=closed)
+        record = CaseRecord(
+            sex=sex,
+            nationality=nat or "",
+            age=None,
+            exploitation_types=tuple(types),
+            status=status,
+            closure_reason=reason,
+            trm_stage=stage,
+            opened_on=opened,
+            closed_on=closed,
+        )
         out.append(record)
         record.extra["age_band"] = bands[pk][0]
     return out
 
 
-def export_microdata(*, actor: User, organisation: Organisation, query: CaseloadQuery, k: int = 11,
-                     max_suppression: float = 0.05,
-                     checker: Callable[[list[dict[str, str]], Sequence[str]], int] = pycanon_k) -> bytes:
+def export_microdata(
+    *,
+    actor: User,
+    organisation: Organisation,
+    query: CaseloadQuery,
+    k: int = 11,
+    max_suppression: float = 0.05,
+    checker: Callable[[list[dict[str, str]], Sequence[str]], int] = pycanon_k,
+) -> bytes:
     """HTCDS microdata (one row per case: gender, age band, citizenship, year opened, forms of exploitation,
     case status) made k-anonymous over the QIs and confirmed by pycanon before any byte is returned.
 
@@ -332,14 +425,16 @@ def export_microdata(*, actor: User, organisation: Organisation, query: Caseload
     rows = []
     for r in records:
         h = case_to_htcds(r)
-        rows.append({
-            "prs_Gender": str(h["prs_Gender"]),
-            "prs_AgeBand": r.extra["age_band"],
-            "prs_Citizenship": ";".join(h["prs_Citizenship"]) or UNKNOWN,
-            "year": str(r.opened_on.year),
-            "vic_TypeOfExploitation": ";".join(h["vic_TypeOfExploitation"]),
-            "cas_Status": str(h["cas_Status"]),
-        })
+        rows.append(
+            {
+                "prs_Gender": str(h["prs_Gender"]),
+                "prs_AgeBand": r.extra["age_band"],
+                "prs_Citizenship": ";".join(h["prs_Citizenship"]) or UNKNOWN,
+                "year": str(r.opened_on.year),
+                "vic_TypeOfExploitation": ";".join(h["vic_TypeOfExploitation"]),
+                "cas_Status": str(h["cas_Status"]),
+            }
+        )
     columns = {q: [row[q] for row in rows] for q in MICRODATA_QIS}
     if len(rows) < k:
         raise KAnonymityError(f"{len(rows)} records: fewer than k = {k}, no release possible")
@@ -354,9 +449,19 @@ def export_microdata(*, actor: User, organisation: Organisation, query: Caseload
     header = [*MICRODATA_QIS, "vic_TypeOfExploitation", "cas_Status"]
     data = to_csv(header, ([row[h] for h in header] for row in kept_rows))
     with transaction.atomic():
-        audit_record(actor=actor, action="statistics.microdata_export", organisation=organisation, details={
-            "k": k, "k_measured": measured, "rows": len(kept_rows), "suppressed": result.suppressed,
-            "levels": result.levels, "sha256": hashlib.sha256(data).hexdigest()})
+        audit_record(
+            actor=actor,
+            action="statistics.microdata_export",
+            organisation=organisation,
+            details={
+                "k": k,
+                "k_measured": measured,
+                "rows": len(kept_rows),
+                "suppressed": result.suppressed,
+                "levels": result.levels,
+                "sha256": hashlib.sha256(data).hexdigest(),
+            },
+        )
     return data
 
 
@@ -374,8 +479,13 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
         raise ValueError("unknown table")
     release = Release.objects.create(requested_by=actor, organisation=org, table=table, year=year)
     release.contributors.set(contributors)
-    audit_record(actor=actor, action="statistics.release_request", organisation=org, target=release,
-                 details={"table": table, "year": year, "contributors": len(contributors)})
+    audit_record(
+        actor=actor,
+        action="statistics.release_request",
+        organisation=org,
+        target=release,
+        details={"table": table, "year": year, "contributors": len(contributors)},
+    )
     return release
 
 
@@ -390,8 +500,13 @@ def release_approve(*, actor: User, release: Release) -> Release:
     if release.approvals.count() == release.contributors.count():
         release.status = ReleaseStatus.APPROVED
         release.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="statistics.release_approve", organisation=org, target=release,
-                 details={"status": release.status})
+    audit_record(
+        actor=actor,
+        action="statistics.release_approve",
+        organisation=org,
+        target=release,
+        details={"status": release.status},
+    )
     return release
 
 
@@ -419,15 +534,30 @@ def release_file(*, actor: User, release: Release) -> bytes:
     result = disclosure.suppress(cells, suppression_threshold())
     mark = f"<{suppression_threshold()}"
     header = ["", *[cols[c] for c in col_order], _("Total")]
-    body = [[rlabels[r], *[mark if v is None else v for v in result.cells[i]],
-             mark if result.row_totals[i] is None else result.row_totals[i]] for i, r in enumerate(rlabels)]
-    body.append([_("Total"), *[mark if v is None else v for v in result.column_totals],
-                 mark if result.total is None else result.total])
+    body = [
+        [
+            rlabels[r],
+            *[mark if v is None else v for v in result.cells[i]],
+            mark if result.row_totals[i] is None else result.row_totals[i],
+        ]
+        for i, r in enumerate(rlabels)
+    ]
+    body.append(
+        [
+            _("Total"),
+            *[mark if v is None else v for v in result.column_totals],
+            mark if result.total is None else result.total,
+        ]
+    )
     del pooled
     data = to_csv(header, body)
     with transaction.atomic():
-        audit_record(actor=actor, action="statistics.release_download", target=release,
-                     details={"sha256": hashlib.sha256(data).hexdigest()})
+        audit_record(
+            actor=actor,
+            action="statistics.release_download",
+            target=release,
+            details={"sha256": hashlib.sha256(data).hexdigest()},
+        )
     return data
 
 
@@ -447,13 +577,22 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
     for dim in ("trm_stage", "sex", "age_band", "exploitation"):
         rows = ordered(dim, breakdown(query, dim))
         values, _total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
-        sections[dim] = [(label, f"<{threshold}" if v is None else v) for (_k, label, _n), v in zip(rows, values, strict=True)]
+        sections[dim] = [
+            (label, f"<{threshold}" if v is None else v) for (_k, label, _n), v in zip(rows, values, strict=True)
+        ]
 
     def safe(n: int) -> Any:
         return f"<{threshold}" if 0 < n < threshold else n
 
-    return {"caseload": safe(qs.count()), "new": safe(new), "closed": safe(closed), "sections": sections,
-            "threshold": threshold, "start": query.start, "end": query.end - dt.timedelta(days=1)}
+    return {
+        "caseload": safe(qs.count()),
+        "new": safe(new),
+        "closed": safe(closed),
+        "sections": sections,
+        "threshold": threshold,
+        "start": query.start,
+        "end": query.end - dt.timedelta(days=1),
+    }
 
 
 def donor_report(*, actor: User, organisation: Organisation, query: CaseloadQuery, language: str) -> bytes:
@@ -462,6 +601,10 @@ def donor_report(*, actor: User, organisation: Organisation, query: CaseloadQuer
     context = {"organisation": organisation, **donor_indicators(organisation, query)}
     data = render_pdf("statistics/donor_report.html", context, language=language)
     with transaction.atomic():
-        audit_record(actor=actor, action="statistics.donor_report", organisation=organisation,
-                     details={"sha256": hashlib.sha256(data).hexdigest()})
+        audit_record(
+            actor=actor,
+            action="statistics.donor_report",
+            organisation=organisation,
+            details={"sha256": hashlib.sha256(data).hexdigest()},
+        )
     return data

@@ -52,23 +52,46 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def dashboard(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     query = _query(request, org)
-    breakdowns = {dim: sel.ordered(dim, sel.breakdown(query, dim))
-                  for dim in ("trm_stage", "exploitation", "sex", "age_band", "nationality")}
+    breakdowns = {
+        dim: sel.ordered(dim, sel.breakdown(query, dim))
+        for dim in ("trm_stage", "exploitation", "sex", "age_band", "nationality")
+    }
     over_time = sel.caseload_over_time(query)
     stage_labels = sel.dimension_labels("trm_stage")
     charts = {
-        "over_time": {"type": "bar", "stacked": True, "labels": over_time["months"],
-                      "datasets": [{"label": stage_labels[s], "data": v} for s, v in over_time["series"].items()]},
-        **{dim: {"type": "bar", "labels": [label for _c, label, _n in rows],
-                 "datasets": [{"label": _("Cases"), "data": [n for _c, _l, n in rows]}]}
-           for dim, rows in breakdowns.items()},
+        "over_time": {
+            "type": "bar",
+            "stacked": True,
+            "labels": over_time["months"],
+            "datasets": [{"label": stage_labels[s], "data": v} for s, v in over_time["series"].items()],
+        },
+        **{
+            dim: {
+                "type": "bar",
+                "labels": [label for _c, label, _n in rows],
+                "datasets": [{"label": _("Cases"), "data": [n for _c, _l, n in rows]}],
+            }
+            for dim, rows in breakdowns.items()
+        },
     }
-    titles = {"trm_stage": _("By TRM stage"), "exploitation": _("By form of exploitation"), "sex": _("By sex"),
-              "age_band": _("By age band at opening"), "nationality": _("By nationality")}
-    return render(request, "statistics/dashboard.html", {
-        "query": query, "charts": charts, "sections": [(d, titles[d], breakdowns[d], charts[d]) for d in breakdowns],
-        "may_drill": request.user.role == "coordinator", "last_day": query.end - dt.timedelta(days=1),
-    })
+    titles = {
+        "trm_stage": _("By TRM stage"),
+        "exploitation": _("By form of exploitation"),
+        "sex": _("By sex"),
+        "age_band": _("By age band at opening"),
+        "nationality": _("By nationality"),
+    }
+    return render(
+        request,
+        "statistics/dashboard.html",
+        {
+            "query": query,
+            "charts": charts,
+            "sections": [(d, titles[d], breakdowns[d], charts[d]) for d in breakdowns],
+            "may_drill": request.user.role == "coordinator",
+            "last_day": query.end - dt.timedelta(days=1),
+        },
+    )
 
 
 @login_required
@@ -79,9 +102,17 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     dimension, value = request.GET.get("dimension", "trm_stage"), request.GET.get("value", "identification")
     cases = sel.drill_down(request.user, query, dimension, value)  # type: ignore[arg-type]
     label = sel.dimension_labels(dimension).get(value, value)
-    return render(request, "statistics/drilldown.html", {
-        "query": query, "cases": cases, "label": label, "count": cases.count(),
-        "last_day": query.end - dt.timedelta(days=1)})
+    return render(
+        request,
+        "statistics/drilldown.html",
+        {
+            "query": query,
+            "cases": cases,
+            "label": label,
+            "count": cases.count(),
+            "last_day": query.end - dt.timedelta(days=1),
+        },
+    )
 
 
 @login_required
@@ -91,14 +122,21 @@ def context(request: HttpRequest) -> HttpResponse:
     countries = []
     for iso3, name in sel.CONTEXT_COUNTRIES.items():
         blocks = []
-        for dim, title in (("form", _("Detected victims by form of exploitation")),
-                           ("sex", _("Detected victims by sex")), ("age", _("Detected victims by age"))):
+        for dim, title in (
+            ("form", _("Detected victims by form of exploitation")),
+            ("sex", _("Detected victims by sex")),
+            ("age", _("Detected victims by age")),
+        ):
             data = sel.glotip_victims(iso3, dim)
             years = sorted({y for series in data.values() for y in series})
             rows = [(cat, [data[cat].get(y) for y in years]) for cat in sorted(data)]
-            chart = {"type": "line", "labels": years,
-                     "datasets": [{"label": cat, "data": [data[cat].get(y, (None, None))[0] for y in years]}
-                                  for cat in sorted(data)]}
+            chart = {
+                "type": "line",
+                "labels": years,
+                "datasets": [
+                    {"label": cat, "data": [data[cat].get(y, (None, None))[0] for y in years]} for cat in sorted(data)
+                ],
+            }
             blocks.append({"id": f"{iso3}-{dim}", "title": title, "years": years, "rows": rows, "chart": chart})
         countries.append({"iso3": iso3, "name": _(name), "blocks": blocks})
     patterns = {region: sel.ctdc_patterns(region) for region in ("Africa", "Europe")}
@@ -117,13 +155,22 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
     ledger = PrivacyLedgerEntry.objects.filter(organisation=org)
     spent = sum((e.epsilon for e in ledger), Decimal(0))
     releases = Release.objects.filter(contributors=org).prefetch_related("approvals")
-    return render(request, "statistics/exports.html", {
-        "tables": list(services.TABLES), "ledger": ledger[:20], "spent": spent,
-        "total": budget.total_epsilon if budget else PrivacyBudget._meta.get_field("total_epsilon").default,
-        "releases": releases, "is_analyst": sel.is_analyst(request.user),  # type: ignore[arg-type]
-        "is_coordinator": request.user.role == "coordinator", "organisations": Organisation.objects.exclude(pk=org.pk),
-        "threshold": services.suppression_threshold(), "org": org,
-    })
+    return render(
+        request,
+        "statistics/exports.html",
+        {
+            "tables": list(services.TABLES),
+            "ledger": ledger[:20],
+            "spent": spent,
+            "total": budget.total_epsilon if budget else PrivacyBudget._meta.get_field("total_epsilon").default,
+            "releases": releases,
+            "is_analyst": sel.is_analyst(request.user),  # type: ignore[arg-type]
+            "is_coordinator": request.user.role == "coordinator",
+            "organisations": Organisation.objects.exclude(pk=org.pk),
+            "threshold": services.suppression_threshold(),
+            "org": org,
+        },
+    )
 
 
 @login_required
@@ -132,8 +179,13 @@ def export_aggregate(request: HttpRequest, table: str, fmt: str) -> HttpResponse
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     if table not in services.TABLES or fmt not in ("csv", "xlsx"):
         raise Http404
-    data = services.export_aggregate(actor=request.user, organisation=org, table=table, fmt=fmt,  # type: ignore[arg-type]
-                                     query=_query(request, org))
+    data = services.export_aggregate(
+        actor=request.user,
+        organisation=org,
+        table=table,
+        fmt=fmt,  # type: ignore[arg-type]
+        query=_query(request, org),
+    )
     return _file(data, CSV if fmt == "csv" else XLSX, f"jisr-{table}.{fmt}")
 
 
@@ -152,7 +204,9 @@ def export_microdata(request: HttpRequest) -> HttpResponse:
         data = services.export_microdata(actor=request.user, organisation=org, query=_query(request, org), k=k)  # type: ignore[arg-type]
     except ValueError as exc:  # KAnonymityError is a ValueError: nothing was written
         status = 409 if isinstance(exc, KAnonymityError) else 400
-        return _error(request, str(exc) if isinstance(exc, KAnonymityError) else _("k must be a whole number ≥ 2"), status)
+        return _error(
+            request, str(exc) if isinstance(exc, KAnonymityError) else _("k must be a whole number ≥ 2"), status
+        )
     return _file(data, CSV, f"jisr-microdata-k{k}.csv")
 
 
@@ -163,8 +217,13 @@ def dp_release(request: HttpRequest) -> HttpResponse:
     try:
         epsilon = Decimal(request.POST.get("epsilon", "0.5"))
         dimension = request.POST.get("dimension", "sex")
-        data, _entry = services.dp_release(actor=request.user, organisation=org, dimension=dimension,  # type: ignore[arg-type]
-                                           query=_query(request, org), epsilon=epsilon)
+        data, _entry = services.dp_release(
+            actor=request.user,
+            organisation=org,
+            dimension=dimension,  # type: ignore[arg-type]
+            query=_query(request, org),
+            epsilon=epsilon,
+        )
     except BudgetExceededError as exc:
         return _error(request, _("Refused: the privacy budget would be exceeded (%(detail)s).") % {"detail": exc}, 409)
     except (ValueError, InvalidOperation):
@@ -178,8 +237,12 @@ def release_request(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     others = list(Organisation.objects.filter(pk__in=request.POST.getlist("contributors")).exclude(pk=org.pk))
     try:
-        services.release_request(actor=request.user, table=request.POST.get("table", "sex_by_stage"),  # type: ignore[arg-type]
-                                 year=int(request.POST.get("year", dt.date.today().year)), contributors=[org, *others])
+        services.release_request(
+            actor=request.user,
+            table=request.POST.get("table", "sex_by_stage"),  # type: ignore[arg-type]
+            year=int(request.POST.get("year", dt.date.today().year)),
+            contributors=[org, *others],
+        )
     except ValueError:
         return _error(request, _("Choose a table and a year."), 400)
     messages.success(request, _("Release requested: every contributing organisation must approve it."))
@@ -219,6 +282,10 @@ def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def donor_report(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
-    data = services.donor_report(actor=request.user, organisation=org, query=_query(request, org),  # type: ignore[arg-type]
-                                 language=translation.get_language() or "ar")
+    data = services.donor_report(
+        actor=request.user,
+        organisation=org,
+        query=_query(request, org),  # type: ignore[arg-type]
+        language=translation.get_language() or "ar",
+    )
     return _file(data, "application/pdf", "jisr-donor-report.pdf")

@@ -35,13 +35,30 @@ SINGLE_COLUMNS: dict[str, frozenset[str]] = {
     "UN_COE_Region": REGIONS,
 }
 FLAG_COLUMNS = (
-    "isForcedLabour", "isSexualExploit", "IP_Exploiter", "IP_RecruiterBroker", "IP_TransactionProcess",
+    "isForcedLabour",
+    "isSexualExploit",
+    "IP_Exploiter",
+    "IP_RecruiterBroker",
+    "IP_TransactionProcess",
     "IP_ControlAbuseKidnap",
 )
 HEADER = (
-    "yearRegister", "gender", "majorityStatus", "isForcedLabour", "isSexualExploit", "UN_COO_Region",
-    "UN_COE_Region", "IP_Exploiter", "IP_Gender", "IP_ageBroad", "IP_citizen_UNRegion", "IP_Relation",
-    "IP_PayMoney", "IP_RecruiterBroker", "IP_TransactionProcess", "IP_ControlAbuseKidnap",
+    "yearRegister",
+    "gender",
+    "majorityStatus",
+    "isForcedLabour",
+    "isSexualExploit",
+    "UN_COO_Region",
+    "UN_COE_Region",
+    "IP_Exploiter",
+    "IP_Gender",
+    "IP_ageBroad",
+    "IP_citizen_UNRegion",
+    "IP_Relation",
+    "IP_PayMoney",
+    "IP_RecruiterBroker",
+    "IP_TransactionProcess",
+    "IP_ControlAbuseKidnap",
 )
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 

@@ -53,7 +53,7 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Supp
     if any(v < 0 for r in cells for v in r):
         raise ValueError("counts cannot be negative")
     # Augmented grid: index n_rows is the column-totals row, n_cols the row-totals column.
-    grid = [list(r) + [sum(r)] for r in cells]
+    grid = [[*r, sum(r)] for r in cells]
     grid.append([sum(cells[i][j] for i in range(n_rows)) for j in range(n_cols)] + [sum(map(sum, cells))])
     primary = {(i, j) for i in range(n_rows + 1) for j in range(n_cols + 1) if _is_small(grid[i][j], threshold)}
     hidden = set(primary)
@@ -100,8 +100,8 @@ def recoverable(table: SuppressedTable) -> set[tuple[int, int]]:
     """Withheld positions an attacker can recompute by repeated subtraction along rows and columns
     (margins included). Empty for a table produced by `suppress`."""
     n_rows, n_cols = len(table.cells), len(table.column_totals)
-    grid: list[list[int | None]] = [list(r) + [t] for r, t in zip(table.cells, table.row_totals, strict=True)]
-    grid.append(list(table.column_totals) + [table.total])
+    grid: list[list[int | None]] = [[*r, t] for r, t in zip(table.cells, table.row_totals, strict=True)]
+    grid.append([*table.column_totals, table.total])
     unknown = {(i, j) for i in range(n_rows + 1) for j in range(n_cols + 1) if grid[i][j] is None}
     start = set(unknown)
     changed = True

@@ -26,16 +26,37 @@ from jisr.statistics.core.countries import to_iso2
 from jisr.statistics.core.parsing import Flag, MalformedFileError, Rejection, read_text
 
 HEADER = (
-    "Iso3_code", "Country", "Region", "Subregion", "Indicator", "Dimension", "Category", "Sex", "Age", "Year",
-    "Unit of measurement", "txtVALUE", "Source",
+    "Iso3_code",
+    "Country",
+    "Region",
+    "Subregion",
+    "Indicator",
+    "Dimension",
+    "Category",
+    "Sex",
+    "Age",
+    "Year",
+    "Unit of measurement",
+    "txtVALUE",
+    "Source",
 )
 MAX_PLAUSIBLE = 1_000_000
 _COUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)$")
 _CENSORED = re.compile(r"^<\s*(\d+)$")
 _QUESTION_CODE = re.compile(r"^Q\d+(\.\d+)*_", re.IGNORECASE)
 _MANGLED_CODE = re.compile(r"^6,?1\d,?\d{2}0,?\d{3}$|^6,1\d{2},0\d{2}$")  # "6,112,019" = cell 6.1.1 of 2019
-_NATIONALS = frozenset({"nationals", "national", "ciudadanos de su pais", "nacionales", "nationaux",
-                        "personnes de nationalite", "own nationals", "citizens"})
+_NATIONALS = frozenset(
+    {
+        "nationals",
+        "national",
+        "ciudadanos de su pais",
+        "nacionales",
+        "nationaux",
+        "personnes de nationalite",
+        "own nationals",
+        "citizens",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +152,23 @@ def iter_rows(text: str, *, first_line: int = 2) -> Iterator[GlotipRow | Rejecti
             plausible = False
         iso2 = _citizenship(category, country) if dimension == "by citizenship" and plausible else ""
         yield GlotipRow(
-            start, iso3.upper(), country, region, subregion, indicator, dimension, category, sex, age, int(year_text),
-            low, high, censored, plausible, "; ".join(notes), iso2,
+            start,
+            iso3.upper(),
+            country,
+            region,
+            subregion,
+            indicator,
+            dimension,
+            category,
+            sex,
+            age,
+            int(year_text),
+            low,
+            high,
+            censored,
+            plausible,
+            "; ".join(notes),
+            iso2,
         )
 
 

@@ -40,7 +40,7 @@ class Hierarchy:
     def from_function(cls, values: list[str], *functions: object) -> Hierarchy:
         levels: list[dict[str, str]] = [{v: v for v in values}]
         for fn in functions:
-            levels.append({v: str(fn(v)) if callable(fn) else str(fn) for v in values})  # type: ignore[misc]
+            levels.append({v: str(fn(v)) if callable(fn) else str(fn) for v in values})
         if levels[-1] and len(set(levels[-1].values())) > 1:
             levels.append({v: "*" for v in values})
         return cls(tuple(levels))

@@ -8,142 +8,210 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('dataset', models.CharField(choices=[('glotip', 'UNODC GLOTIP'), ('ctdc', 'CTDC synthetic victim–perpetrator')], max_length=16)),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('filename', models.CharField(max_length=255)),
-                ('rows', models.PositiveIntegerField()),
-                ('flagged', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(blank=True, default=dict)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "dataset",
+                    models.CharField(
+                        choices=[("glotip", "UNODC GLOTIP"), ("ctdc", "CTDC synthetic victim–perpetrator")],
+                        max_length=16,
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("filename", models.CharField(max_length=255)),
+                ("rows", models.PositiveIntegerField()),
+                ("flagged", models.PositiveIntegerField(default=0)),
+                ("report", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CtdcRecord',
+            name="CtdcRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField()),
-                ('year_low', models.PositiveSmallIntegerField(null=True)),
-                ('year_high', models.PositiveSmallIntegerField(null=True)),
-                ('gender', models.CharField(max_length=16, null=True)),
-                ('majority_status', models.CharField(max_length=8, null=True)),
-                ('is_forced_labour', models.BooleanField(null=True)),
-                ('is_sexual_exploit', models.BooleanField(null=True)),
-                ('origin_region', models.CharField(max_length=24, null=True)),
-                ('exploitation_region', models.CharField(max_length=24, null=True)),
-                ('ip_exploiter', models.BooleanField(null=True)),
-                ('ip_gender', models.CharField(max_length=16, null=True)),
-                ('ip_age', models.CharField(max_length=40, null=True)),
-                ('ip_citizen_region', models.CharField(max_length=60, null=True)),
-                ('ip_relation', models.CharField(max_length=80, null=True)),
-                ('ip_pay_money', models.CharField(max_length=8, null=True)),
-                ('ip_recruiter_broker', models.BooleanField(null=True)),
-                ('ip_transaction_process', models.BooleanField(null=True)),
-                ('ip_control_abuse_kidnap', models.BooleanField(null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ctdc_records', to='statistics.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.PositiveIntegerField()),
+                ("year_low", models.PositiveSmallIntegerField(null=True)),
+                ("year_high", models.PositiveSmallIntegerField(null=True)),
+                ("gender", models.CharField(max_length=16, null=True)),
+                ("majority_status", models.CharField(max_length=8, null=True)),
+                ("is_forced_labour", models.BooleanField(null=True)),
+                ("is_sexual_exploit", models.BooleanField(null=True)),
+                ("origin_region", models.CharField(max_length=24, null=True)),
+                ("exploitation_region", models.CharField(max_length=24, null=True)),
+                ("ip_exploiter", models.BooleanField(null=True)),
+                ("ip_gender", models.CharField(max_length=16, null=True)),
+                ("ip_age", models.CharField(max_length=40, null=True)),
+                ("ip_citizen_region", models.CharField(max_length=60, null=True)),
+                ("ip_relation", models.CharField(max_length=80, null=True)),
+                ("ip_pay_money", models.CharField(max_length=8, null=True)),
+                ("ip_recruiter_broker", models.BooleanField(null=True)),
+                ("ip_transaction_process", models.BooleanField(null=True)),
+                ("ip_control_abuse_kidnap", models.BooleanField(null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ctdc_records",
+                        to="statistics.importbatch",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='PrivacyBudget',
+            name="PrivacyBudget",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('total_epsilon', models.DecimalField(decimal_places=4, default=4, max_digits=8)),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organisation')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("total_epsilon", models.DecimalField(decimal_places=4, default=4, max_digits=8)),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="accounts.organisation"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PrivacyLedgerEntry',
+            name="PrivacyLedgerEntry",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('table', models.CharField(max_length=40)),
-                ('epsilon', models.DecimalField(decimal_places=4, max_digits=8)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('released_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("table", models.CharField(max_length=40)),
+                ("epsilon", models.DecimalField(decimal_places=4, max_digits=8)),
+                ("file_sha256", models.CharField(max_length=64)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "released_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('table', models.CharField(max_length=40)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approvals'), ('approved', 'Approved by every contributor')], default='pending', max_length=16)),
-                ('contributors', models.ManyToManyField(related_name='+', to='accounts.organisation')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("table", models.CharField(max_length=40)),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting for approvals"), ("approved", "Approved by every contributor")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("contributors", models.ManyToManyField(related_name="+", to="accounts.organisation")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='GlotipFigure',
+            name="GlotipFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField()),
-                ('iso3', models.CharField(max_length=3)),
-                ('country', models.CharField(max_length=100)),
-                ('region', models.CharField(max_length=60)),
-                ('subregion', models.CharField(max_length=60)),
-                ('indicator', models.CharField(max_length=80)),
-                ('dimension', models.CharField(max_length=60)),
-                ('category', models.CharField(max_length=200)),
-                ('sex', models.CharField(max_length=16)),
-                ('age', models.CharField(max_length=32)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('value_low', models.PositiveIntegerField()),
-                ('value_high', models.PositiveIntegerField()),
-                ('censored', models.BooleanField(default=False)),
-                ('plausible', models.BooleanField(default=True)),
-                ('quality_note', models.CharField(blank=True, max_length=200)),
-                ('citizenship', models.CharField(blank=True, max_length=2)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glotip_figures', to='statistics.importbatch')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.PositiveIntegerField()),
+                ("iso3", models.CharField(max_length=3)),
+                ("country", models.CharField(max_length=100)),
+                ("region", models.CharField(max_length=60)),
+                ("subregion", models.CharField(max_length=60)),
+                ("indicator", models.CharField(max_length=80)),
+                ("dimension", models.CharField(max_length=60)),
+                ("category", models.CharField(max_length=200)),
+                ("sex", models.CharField(max_length=16)),
+                ("age", models.CharField(max_length=32)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("value_low", models.PositiveIntegerField()),
+                ("value_high", models.PositiveIntegerField()),
+                ("censored", models.BooleanField(default=False)),
+                ("plausible", models.BooleanField(default=True)),
+                ("quality_note", models.CharField(blank=True, max_length=200)),
+                ("citizenship", models.CharField(blank=True, max_length=2)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glotip_figures",
+                        to="statistics.importbatch",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['iso3', 'indicator', 'dimension', 'year'], name='glotip_lookup')],
+                "indexes": [models.Index(fields=["iso3", "indicator", "dimension", "year"], name="glotip_lookup")],
             },
         ),
         migrations.CreateModel(
-            name='ReleaseApproval',
+            name="ReleaseApproval",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='statistics.release')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.organisation"
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="approvals", to="statistics.release"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('release', 'organisation'), name='release_one_approval_per_org')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("release", "organisation"), name="release_one_approval_per_org")
+                ],
             },
         ),
     ]

@@ -26,8 +26,9 @@ class Command(BaseCommand):
         if options["dataset"] == "ctdc" and len(paths) != 1:
             raise CommandError("ctdc takes one file")
         try:
-            report = import_statistics(actor=None, dataset=options["dataset"], paths=paths,
-                                       progress=not options["no_progress"])
+            report = import_statistics(
+                actor=None, dataset=options["dataset"], paths=paths, progress=not options["no_progress"]
+            )
         except ImportRejectedError as exc:
             for name, rejections in exc.rejections.items():
                 for r in rejections[:200]:
