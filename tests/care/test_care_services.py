@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import events
 from django.test import override_settings
 from django.utils import timezone
 
+from conftest import events
 from jisr.audit.models import AuditEvent
 from jisr.care import services as svc
 from jisr.care.models import Approval, Consent, FollowUp, Goal, RiskAssessment
@@ -215,3 +215,14 @@ def test_supervisor_cannot_approve_own_request(cast, fatima_case):
         svc.closure_approve(actor=cast.ma_supervisor, approval=a)
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.OPEN
+
+
+def test_seed_care_demo_runs_through_services_and_is_idempotent(cast, fatima_case):
+    from jisr.care.demo import seed_care_demo
+
+    seed_care_demo(cast.ma)
+    assert fatima_case.consents.count() == 2 and fatima_case.goals.count() == 4
+    assert fatima_case.measurements.count() == 2
+    n = AuditEvent.objects.count()
+    seed_care_demo(cast.ma)
+    assert AuditEvent.objects.count() == n
