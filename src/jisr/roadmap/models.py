@@ -24,6 +24,14 @@ from jisr.common.models import BaseModel
 TEXT_LANGUAGES = ("ar", "fr", "es")
 
 
+def search_key(*parts: str) -> str:
+    """Text folded for search: `normalise_name` (NFKC, case, Latin accents, Arabic letter variants,
+    diacritics and tatweel, Eastern digits), padded with spaces so words can be matched."""
+    from jisr.crypto.normalise import normalise_name
+
+    return " " + normalise_name(" ".join(p for p in parts if p)) + " "
+
+
 def text_in(obj: Any, prefix: str, language: str | None = None) -> str:
     """`obj.<prefix>_<language>`, else the first non-empty of the other languages (ar, fr, es, en)."""
     language = (language or get_language() or "ar")[:2]
@@ -246,6 +254,7 @@ class Recommendation(BaseModel):
     scope = models.CharField(_("country scope"), max_length=10, choices=CountryScope.choices)
     addressee = models.CharField(_("addressed to"), max_length=300, blank=True, default="")
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    search_text = models.TextField(blank=True, default="", editable=False)  # see GoodPractice.search_text
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -439,6 +448,9 @@ class GoodPractice(BaseModel):
     link = models.URLField(_("link"), max_length=500, blank=True, default="")
     languages = models.JSONField(default=list, blank=True)
     recommendations = models.ManyToManyField(Recommendation, related_name="practices", blank=True)
+    # Normalised text for search (accents, case, Arabic letter variants and diacritics folded): set by
+    # the services from title, summary, evidence, organisation and tags.
+    search_text = models.TextField(blank=True, default="", editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

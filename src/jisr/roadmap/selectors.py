@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,6 +34,7 @@ from jisr.roadmap.models import (
     StrategicArea,
     Training,
     TrainingAttendance,
+    search_key,
 )
 
 
@@ -78,9 +79,8 @@ def recommendations_for(user: Any, *, area: str = "", scope: str = "", event: An
         qs = qs.filter(scope=scope)
     if event:
         qs = qs.filter(event_id=event)
-    if q:
-        qs = qs.filter(Q(text_ar__icontains=q) | Q(text_fr__icontains=q) | Q(text_es__icontains=q)
-                       | Q(reference__icontains=q) | Q(addressee__icontains=q))
+    for word in search_key(q).split():
+        qs = qs.filter(search_text__contains=word)
     return qs
 
 
@@ -156,17 +156,12 @@ def training_get_for_user(user: Any, training_id: Any) -> Training:
 
 def practices_search(user: Any, *, q: str = "", area: str = "", country: str = "",
                      tag: str = "") -> QuerySet[GoodPractice]:
-    """Good practices matching every given filter; `q` searches title, summary, evidence and the
-    organisation's name (case-insensitive), and tags exactly."""
+    """Good practices matching every given filter; every word of `q` must occur in the title, summary,
+    evidence, organisation or tags, compared folded (case, accents, Arabic letter variants: search_key)."""
     require_reader(user)
     qs = GoodPractice.objects.select_related("area", "organisation").prefetch_related("recommendations")
-    if q:
-        q = q.strip()
-        words = [w for w in q.split() if w]
-        for word in words:
-            qs = qs.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(evidence__icontains=word)
-                           | Q(organisation_name__icontains=word) | Q(organisation__name__icontains=word)
-                           | Q(tags__icontains=word.lower()))
+    for word in search_key(q).split():
+        qs = qs.filter(search_text__contains=word)
     if area:
         qs = qs.filter(area__code=area)
     if country:

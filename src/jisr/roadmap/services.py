@@ -45,6 +45,7 @@ from jisr.roadmap.models import (
     StrategicArea,
     Training,
     TrainingAttendance,
+    search_key,
 )
 
 
@@ -204,6 +205,7 @@ def recommendation_create(
     recommendation = Recommendation(event=event, area=area, scope=scope, text_ar=text_ar.strip(),
                                     text_fr=text_fr.strip(), text_es=text_es.strip(), addressee=addressee.strip(),
                                     priority=priority, reference=reference.strip(), created_by=actor)
+    recommendation.search_text = _recommendation_search_text(recommendation)
     _valid(recommendation)
     recommendation.save()
     _audit(actor, "recommendation_create", recommendation, event=str(event.pk), area=area.code, scope=scope,
@@ -223,6 +225,7 @@ def recommendation_update(*, actor: User, recommendation: Recommendation, **fiel
         setattr(recommendation, name, value.strip() if isinstance(value, str) else value)
     if not (recommendation.text_ar or recommendation.text_fr or recommendation.text_es):
         raise ValueError("a recommendation needs a text in at least one language")
+    recommendation.search_text = _recommendation_search_text(recommendation)
     _valid(recommendation)
     recommendation.save()
     _audit(actor, "recommendation_update", recommendation, fields=sorted(fields))
@@ -427,6 +430,15 @@ def _tags(tags: Iterable[str]) -> list[str]:
     return seen
 
 
+def _practice_search_text(p: GoodPractice) -> str:
+    org = p.organisation.name if p.organisation_id else p.organisation_name
+    return search_key(p.title, p.summary, p.evidence, org, " ".join(p.tags))
+
+
+def _recommendation_search_text(r: Recommendation) -> str:
+    return search_key(r.reference, r.text_ar, r.text_fr, r.text_es, r.addressee)
+
+
 @transaction.atomic
 def practice_create(*, actor: User, title: str, summary: str, country: str, area: StrategicArea,
                     organisation: Organisation | None = None, organisation_name: str = "",
@@ -438,6 +450,7 @@ def practice_create(*, actor: User, title: str, summary: str, country: str, area
     practice = GoodPractice(title=title.strip(), summary=summary.strip(), country=country, area=area,
                             organisation=organisation, organisation_name=organisation_name.strip(), tags=_tags(tags),
                             evidence=evidence.strip(), link=link.strip(), languages=list(languages), created_by=actor)
+    practice.search_text = _practice_search_text(practice)
     _valid(practice)
     practice.save()
     practice.recommendations.set(list(recommendations))
