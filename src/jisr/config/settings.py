@@ -161,6 +161,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 # Behind a reverse proxy, set JISR_PROXY_COUNT to the number of proxies in front of Jisr so the client's
 # own address is used (otherwise every request shows the proxy's address).
 AXES_IPWARE_PROXY_COUNT = env_int("JISR_PROXY_COUNT", 0) or None
@@ -186,6 +187,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 # Behind a reverse proxy, set JISR_PROXY_COUNT to the number of proxies in front of Jisr so the client's
 # own address is used (otherwise every request shows the proxy's address).
 AXES_IPWARE_PROXY_COUNT = env_int("JISR_PROXY_COUNT", 0) or None
