@@ -26,13 +26,13 @@ ROUTES = {
         kwargs=lambda w: {"case_id": w.case.pk},
         # the coordinator reads the case but may not screen (403); everyone else cannot see it (404)
         get=expect(MA_WRITERS, ma_coordinator=403),
-        post=expect(MA_WRITERS, ok=302, ma_coordinator=403),
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
         data=lambda w: {"acts": ["recruitment"], "means": ["deception"], "purposes": ["forced_labour"],
                         "age_at_act": "٢٥", "rulesets": ["palermo-2000"]},
     ),
     "identification:screening_detail": Route(kwargs=_screening, get=expect(MA_CASE_TEAM)),
     "identification:screening_reevaluate": Route(
-        kwargs=_screening, post=expect(MA_WRITERS, ok=302, ma_coordinator=403),
+        kwargs=_screening, post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
     ),
     "identification_api:evaluate": Route(
         # the permission check comes before the method check: GET is 405 only for those allowed to POST

@@ -87,7 +87,7 @@ def _check(output: dict[str, Any], ruleset: str, outcome: str, missing: list[str
 
 def test_identify_subprocess_reproduces_p01(tmp_path: Path) -> None:
     jisr = Path(sys.executable).with_name("jisr")
-    done = subprocess.run(  # noqa: S603 — our own entry point, fixed arguments
+    done = subprocess.run(
         [str(jisr), "identify", "--ruleset", "palermo-2000", str(_write(tmp_path, P01))],
         capture_output=True, text=True, timeout=120, check=False,
         env={"PATH": "/usr/bin:/bin", "JISR_DATA_DIR": str(tmp_path / "data")},

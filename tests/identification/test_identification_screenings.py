@@ -65,7 +65,8 @@ def test_record_stores_results_encrypts_observation_and_audits(cast: Any, fatima
 def test_rulesets_are_kept_in_engine_order_and_unknown_refused(cast: Any, fatima_case: Any) -> None:
     screening = _record(cast, fatima_case, rulesets=["ilo-ec-2009", "palermo-2000", "palermo-2000"])
     assert screening.rulesets == ["palermo-2000", "ilo-ec-2009"]
-    assert _record(cast, fatima_case, rulesets=["ilo-ec-2009", "es-cp-177bis"]).rulesets == ["es-cp-177bis", "ilo-ec-2009"]
+    spanish = _record(cast, fatima_case, rulesets=["ilo-ec-2009", "es-cp-177bis"])
+    assert spanish.rulesets == ["es-cp-177bis", "ilo-ec-2009"]
     with pytest.raises(engine.UnknownRuleSetError):
         _record(cast, fatima_case, rulesets=["palermo-1900"])
     with pytest.raises(ValueError, match="at least one"):

@@ -25,6 +25,13 @@ from jisr.identification.models import Screening, ScreeningResult
 from jisr.identification.selectors import screening_get_for_user
 
 
+def _see_other(to: str, **kwargs: Any) -> HttpResponse:
+    """303 See Other after a POST (the house convention: the browser GETs the next page)."""
+    response = redirect(to, **kwargs)
+    response.status_code = 303
+    return response
+
+
 def _refusal(exc: Exception) -> str:
     if isinstance(exc, PermissionDeniedError):
         return _("Your role does not allow you to record screenings.")
@@ -55,7 +62,7 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
                 form.add_error(None, _refusal(exc))
             else:
                 messages.success(request, _("Screening recorded."))
-                return redirect("identification:screening_detail", screening_id=screening.pk)
+                return _see_other("identification:screening_detail", screening_id=screening.pk)
         status = 400
     elif request.method == "GET":
         form = ScreeningForm(initial={"rulesets": services.default_rulesets(country)})
@@ -230,4 +237,4 @@ def screening_reevaluate(request: HttpRequest, screening_id: str) -> HttpRespons
         messages.error(request, _refusal(exc))
     else:
         messages.success(request, _("Evaluated again with the current rules. Earlier results are kept below."))
-    return redirect("identification:screening_detail", screening_id=screening.pk)
+    return _see_other("identification:screening_detail", screening_id=screening.pk)
