@@ -10,10 +10,12 @@ Rules every view here follows:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -70,6 +72,17 @@ ACTION_LABELS = {
     "case.close": gettext_lazy("Case closed"),
     "case.reopen": gettext_lazy("Case reopened"),
 }
+
+
+
+@functools.cache
+def action_labels() -> dict[str, Any]:
+    """Timeline labels: the core ones above plus each app's `audit_action_labels` (AppConfig)."""
+    labels: dict[str, Any] = dict(ACTION_LABELS)
+    for config in django_apps.get_app_configs():
+        labels.update(getattr(config, "audit_action_labels", {}))
+    return labels
+
 
 # Service messages (English, for developers) → what the user reads. Unknown ones fall back to a
 # generic message per error type, so a new service message never shows untranslated.
@@ -171,7 +184,7 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
     elif event.action == "person.reveal":
         detail = str(REVEAL_FIELD_LABELS.get(details.get("field"), ""))
     return {
-        "label": ACTION_LABELS.get(event.action, event.action),
+        "label": action_labels().get(event.action, event.action),
         "actor": event.actor.get_username() if event.actor_id else event.actor_label,
         "at": _local(event.at, tz_name),
         "before": before,

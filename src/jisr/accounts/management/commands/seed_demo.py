@@ -20,6 +20,7 @@ from jisr.accounts.models import Membership, Organisation, Team, User
 from jisr.accounts.roles import Role
 from jisr.cases.models import RiskLevel, TrmStage
 from jisr.cases.services import case_note_add, case_open, case_set_risk, case_set_stage
+from jisr.identification.demo import seed_identification_demo
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import Sex
 from jisr.survivors.services import person_register
@@ -117,12 +118,13 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present; nothing changed")
         else:
             with transaction.atomic():
-                for spec in ORGS:
-                    self._seed_org(spec, password, int(options["people"]))  # type: ignore[call-overload]
+                orgs = [self._seed_org(spec, password, int(options["people"])) for spec in ORGS]  # type: ignore[call-overload]
+                for org in orgs:
+                    seed_identification_demo(org)
             self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(login_help(password))
 
-    def _seed_org(self, spec: dict, password: str, people: int) -> None:
+    def _seed_org(self, spec: dict, password: str, people: int) -> Organisation:
         org = Organisation.objects.create(
             slug=spec["slug"],
             name=spec["name"],
@@ -189,6 +191,7 @@ class Command(BaseCommand):
                 case_set_stage(actor=worker, case=case, trm_stage=TrmStage.FIRST_ASSISTANCE)
             case_set_risk(actor=worker, case=case, risk_level=rng.choice(RiskLevel.values[1:]))
             case_note_add(actor=worker, case=case, body=rng.choice(NOTES[spec["country"]]))
+        return org
 
 
 NOTES = {
