@@ -28,8 +28,8 @@ from jisr.roadmap.models import (
 
 DATE_HINT = _("Day/month/year, e.g. 08/05/2025")
 LANGUAGE_CHOICES = [("ar", _("Arabic")), ("fr", _("French")), ("es", _("Spanish")), ("en", _("English"))]
-EVIDENCE_HINT = _("PDF, image (PNG, JPEG) or office document, at most %(mb)s MB.") % {
-    "mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+EVIDENCE_HINT = _("PDF, image (PNG, JPEG) or office document, at most 10 MB.")
+assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024, "update EVIDENCE_HINT"
 
 
 def _numeric() -> dict[str, str]:

@@ -359,8 +359,11 @@ class Indicator(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
     def latest(self) -> IndicatorMeasurement | None:
-        return self.measurements.order_by("-measured_on", "-created_at").first()
+        """The most recent measurement (uses prefetched measurements when there are some)."""
+        rows = list(self.measurements.all())
+        return max(rows, key=lambda m: (m.measured_on, m.created_at)) if rows else None
 
 
 class IndicatorMeasurement(AppendOnlyModel):

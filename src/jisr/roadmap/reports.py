@@ -71,8 +71,7 @@ def roadmap_xlsx(user: Any, *, language: str) -> bytes:
                 "; ".join(r.reference or r.text[:40] for r in a.recommendations.all()),
             ])
             for ind in a.indicators.all():
-                measurements = list(ind.measurements.all())
-                latest = measurements[-1] if measurements else None
+                latest = ind.latest
                 indicator_rows.append([a.title, ind.name, ind.unit, ind.baseline, ind.target,
                                        latest.value if latest else None, latest.measured_on if latest else None])
         training_rows = []

@@ -57,7 +57,8 @@ def areas_for(user: Any, *, include_inactive: bool = False) -> QuerySet[Strategi
 
 def events_for(user: Any) -> QuerySet[Event]:
     require_reader(user)
-    return Event.objects.prefetch_related("organisers", "areas").annotate(n_recommendations=Count("recommendations"))
+    return (Event.objects.prefetch_related("organisers", "areas").annotate(n_recommendations=Count("recommendations"))
+            .order_by("starts_on", "created_at"))
 
 
 def event_get_for_user(user: Any, event_id: Any) -> Event:
@@ -72,7 +73,9 @@ def recommendations_for(user: Any, *, area: str = "", scope: str = "", event: An
                         q: str = "") -> QuerySet[Recommendation]:
     """Recommendations, each annotated with `n_actions`; filters by area code, scope, event, text."""
     require_reader(user)
-    qs = Recommendation.objects.select_related("area", "event").annotate(n_actions=Count("actions", distinct=True))
+    # Explicit order: Meta.ordering is not applied to aggregate (GROUP BY) queries.
+    qs = (Recommendation.objects.select_related("area", "event")
+          .annotate(n_actions=Count("actions", distinct=True)).order_by("area__order", "reference", "created_at"))
     if area:
         qs = qs.filter(area__code=area)
     if scope:
