@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jisr.roadmap",
     "jisr.care",
     "jisr.identification",
+    "jisr.referrals",
     "jisr.web",
     "jisr.api",
 ]

@@ -17,5 +17,6 @@ urlpatterns = [
     path("roadmap/", include("jisr.roadmap.urls")),
     path("", include("jisr.care.urls")),
     path("identification/", include("jisr.identification.urls")),
+    path("", include("jisr.referrals.urls")),
     path("", include("jisr.web.urls")),
 ]
