@@ -9,12 +9,21 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts.models import User
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.outcomes.instruments import INSTRUMENTS, Status
 from jisr.outcomes.models import Measurement, SafetyAlert
+
+SEVERITY_LABELS = {
+    "minimal": _("minimal"),
+    "mild": _("mild"),
+    "moderate": _("moderate"),
+    "moderately_severe": _("moderately severe"),
+    "severe": _("severe"),
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +33,12 @@ class Point:
     direction: str | None
     significant: bool  # the instrument's published significance threshold is reached
     meaningful: bool
+
+    @property
+    def severity(self) -> str:
+        """The published severity band, translated ("" for WHO-5 and PCL-5, which have none)."""
+        code = self.measurement.result.get("severity")
+        return str(SEVERITY_LABELS.get(code, code or ""))
 
 
 @dataclass(frozen=True)
