@@ -12,6 +12,8 @@ $(BIN)/jisr: pyproject.toml scripts/system-packages.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# pycanon pins all its dependencies exactly (clashing with pydantic); its checker needs only numpy and pandas.
+	$(BIN)/pip install --quiet --no-deps 'pycanon==1.3.6'
 	@touch $(BIN)/jisr
 
 install: $(BIN)/jisr
