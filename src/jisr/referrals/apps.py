@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
+
+
+def _sends(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.is_authenticated and user.capabilities.case_scope != "none"
+
+
+def _receives(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.is_authenticated and (user.role == "partner_focal_point" or bool(user.capabilities.write_cases))
+
+
+def _manages_partners(user) -> bool:  # type: ignore[no-untyped-def]
+    return user.is_authenticated and user.role == "coordinator"
+
+
+class ReferralsConfig(AppConfig):
+    name = "jisr.referrals"
+    label = "referrals"
+    verbose_name = gettext_lazy("Referrals")
+    nav_items = [
+        ("referrals:inbox", gettext_lazy("Referrals received"), _receives),
+        ("referrals:outbox", gettext_lazy("Referrals sent"), _sends),
+        ("referrals:partners", gettext_lazy("Partner instances"), _manages_partners),
+    ]

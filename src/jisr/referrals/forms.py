@@ -1,0 +1,49 @@
+"""Forms of the referral screens. Choices that depend on the user (teams, organisations, partners)
+are filled by the view from scoped queries."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jisr.referrals.models import Category, DeclineReason, Outcome, ReferralReason
+
+
+class ReferralCreateForm(forms.Form):
+    recipient = forms.ChoiceField(label=_("Refer to"))
+    categories = forms.MultipleChoiceField(label=_("Data to share"), choices=Category.choices,
+                                           widget=forms.CheckboxSelectMultiple)
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ReferralReason.choices])
+    message = forms.CharField(label=_("Note to the recipient (optional)"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, recipients: list[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [("", "—"), *recipients]
+
+
+class TransitionForm(forms.Form):
+    event = forms.ChoiceField(choices=[(e, e) for e in (
+        "receive", "accept", "decline", "start_service", "complete", "withdraw", "reopen")])
+    code = forms.CharField(required=False, max_length=24)
+    note = forms.CharField(required=False, max_length=4000)
+
+
+DECLINE_CHOICES = [("", "—"), *DeclineReason.choices]
+OUTCOME_CHOICES = [("", "—"), *Outcome.choices]
+
+
+class PartnerAddForm(forms.Form):
+    name = forms.CharField(label=_("Partner name"), max_length=200)
+    inbox_url = forms.CharField(label=_("Inbox URL"), max_length=300)
+    country = forms.CharField(label=_("Country (two letters)"), max_length=2, required=False)
+    public_keys = forms.CharField(label=_("Public keys (the partner's JSON file)"), widget=forms.Textarea(
+        attrs={"rows": 6, "dir": "ltr"}))
+
+
+class PartnerConfirmForm(forms.Form):
+    fingerprint = forms.CharField(label=_("Fingerprint read aloud by the partner"), max_length=60)
+
+
+class EnvelopeImportForm(forms.Form):
+    file = forms.FileField(label=_(".jisr file"))

@@ -1,0 +1,673 @@
+"""Writes on referrals, instance keys and partners. Keyword-only, atomic, audited in the same
+transaction; delivery to a partner happens after commit (`transaction.on_commit`) from the retry queue
+(`OutboundMessage`), or by `.jisr` file.
+
+Errors: PermissionDeniedError (role / side), StateError (the state machine refuses; nothing changes),
+ValueError (bad input), envelope.EnvelopeError (an inbound envelope is refused; nothing is stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jisr.accounts.models import Organisation, Team, User
+from jisr.accounts.roles import Role
+from jisr.audit.services import audit_record
+from jisr.care.models import Consent, ConsentPurpose
+from jisr.care.selectors import consent_in_force
+from jisr.cases.models import Case, CaseStatus
+from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
+from jisr.referrals import envelope as env
+from jisr.referrals import statemachine as sm
+from jisr.referrals.models import (
+    Category,
+    DeclineReason,
+    Direction,
+    InstanceKey,
+    OutboundMessage,
+    Outcome,
+    Partner,
+    Referral,
+    ReferralReason,
+    ReferralTransition,
+    SeenMessage,
+)
+from jisr.referrals.package import build_package, filter_package
+
+log = logging.getLogger("jisr.referrals")
+
+ANSWER_WITHIN = dt.timedelta(days=30)  # no answer by then → expired (TRM: timely acknowledgement)
+ENVELOPE_TTL = dt.timedelta(days=14)  # long enough for a .jisr file carried by hand
+KEY_OVERLAP = dt.timedelta(days=90)  # retired keys still open envelopes sealed before a rotation
+BACKOFF = (60, 300, 1800, 7200, 21600, 86400)  # seconds between delivery attempts
+MAX_NOTE = 4000
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+# --- Instance identity ---------------------------------------------------------------------------------
+
+
+def current_instance_key() -> InstanceKey | None:
+    return InstanceKey.objects.filter(retired_at__isnull=True).select_related("data_key").first()
+
+
+def _private(row: InstanceKey) -> env.InstanceKeys:
+    material = data_key_material(row.data_key)
+    return env.InstanceKeys(
+        instance_id=str(row.instance_id),
+        name=row.name,
+        signing_seed=bytes.fromhex(unseal(row, "signing_private", row.data_key, material) or ""),
+        encryption_secret=bytes.fromhex(unseal(row, "encryption_private", row.data_key, material) or ""),
+    )
+
+
+def own_private_keys() -> list[env.InstanceKeys]:
+    """Our keys that may open an envelope: the current one first, then those retired within the overlap."""
+    since = _now() - KEY_OVERLAP
+    rows = InstanceKey.objects.filter(retired_at__isnull=True) | InstanceKey.objects.filter(retired_at__gte=since)
+    return [_private(r) for r in rows.select_related("data_key").order_by("retired_at", "-created_at")]
+
+
+def own_public_keys() -> env.PublicKeys:
+    row = current_instance_key()
+    if row is None:
+        raise StateError("this instance has no keys yet: run `jisr keys init`")
+    return env.PublicKeys(str(row.instance_id), row.name, bytes(row.signing_public), bytes(row.encryption_public))
+
+
+def _store_keys(keys: env.InstanceKeys) -> InstanceKey:
+    pub = keys.public
+    row = InstanceKey(
+        instance_id=uuid.UUID(keys.instance_id), name=keys.name, data_key=data_key_create(purpose="instance_key"),
+        signing_public=pub.signing_public, encryption_public=pub.encryption_public, fingerprint=pub.fingerprint,
+    )
+    material = data_key_material(row.data_key)
+    seal(row, "signing_private", keys.signing_seed.hex(), row.data_key, material)
+    seal(row, "encryption_private", keys.encryption_secret.hex(), row.data_key, material)
+    row.save(force_insert=True)
+    return row
+
+
+@transaction.atomic
+def instance_keys_init(*, name: str, actor_label: str = "command") -> InstanceKey:
+    """Create this instance's identity (Ed25519 + X25519). Raises StateError if it already has one."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValueError("give the instance a short name")
+    if InstanceKey.objects.exists():
+        raise StateError("this instance already has keys; use `jisr keys rotate`")
+    row = _store_keys(env.InstanceKeys.generate(name))
+    audit_record(actor=None, action="referrals.keys_init", target=row, actor_label=actor_label,
+                 details={"instance_id": str(row.instance_id)})
+    return row
+
+
+@transaction.atomic
+def instance_keys_rotate(*, actor_label: str = "command") -> InstanceKey:
+    """New keys for the same instance id; the old ones are retired but still open envelopes for
+    KEY_OVERLAP. Every partner must be sent the new public keys and confirm the new fingerprint."""
+    old = InstanceKey.objects.select_for_update().filter(retired_at__isnull=True).first()
+    if old is None:
+        raise StateError("this instance has no keys yet: run `jisr keys init`")
+    old.retired_at = _now()
+    old.save(update_fields=["retired_at", "updated_at"])
+    row = _store_keys(env.InstanceKeys.generate(old.name, str(old.instance_id)))
+    audit_record(actor=None, action="referrals.keys_rotate", target=row, actor_label=actor_label,
+                 details={"instance_id": str(row.instance_id), "retired": str(old.pk)})
+    return row
+
+
+# --- Partners --------------------------------------------------------------------------------------------
+
+
+def may_manage_partners(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.role == Role.COORDINATOR)
+
+
+def _check_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    url = url.strip()
+    parts = urlsplit(url)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme not in ("https", "http") or not parts.hostname or (parts.scheme == "http" and not loopback):
+        raise ValueError("the partner's inbox URL must use https")
+    return url
+
+
+@transaction.atomic
+def partner_add(*, actor: User | None, organisation: Organisation, name: str, inbox_url: str,
+                public_keys: str, country: str = "", actor_label: str = "") -> Partner:
+    """Pin a partner instance's public keys (JSON from its `jisr keys show --json`). The partner stays
+    unusable until a person confirms its fingerprint. Raises PermissionDeniedError, ValueError."""
+    if actor is not None and (not may_manage_partners(actor) or actor.organisation != organisation):
+        raise PermissionDeniedError("only a coordinator manages partners")
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ValueError("give the partner a name")
+    try:
+        keys = env.PublicKeys.from_json(public_keys)
+    except env.EnvelopeError as exc:
+        raise ValueError("the public keys file is not valid") from exc
+    own = current_instance_key()
+    if own is not None and str(own.instance_id) == keys.instance_id:
+        raise ValueError("these are this instance's own keys")
+    if Partner.objects.filter(name__iexact=name).exists() or Partner.objects.filter(
+            instance_id=keys.instance_id).exists():
+        raise ValueError("a partner with this name or these keys already exists")
+    partner = Partner.objects.create(
+        name=name, organisation=organisation, country=country.strip().upper()[:2], inbox_url=_check_url(inbox_url),
+        instance_id=uuid.UUID(keys.instance_id), signing_public=keys.signing_public,
+        encryption_public=keys.encryption_public, fingerprint=keys.fingerprint, added_by=actor,
+    )
+    audit_record(actor=actor, action="referrals.partner_add", target=partner, organisation=organisation,
+                 actor_label=actor_label, details={"partner": str(partner.pk), "fingerprint": partner.fingerprint})
+    return partner
+
+
+@transaction.atomic
+def partner_confirm(*, actor: User | None, partner: Partner, fingerprint: str, actor_label: str = "") -> Partner:
+    """Record that a person checked the partner's fingerprint out of band (read aloud on a call).
+    Raises ValueError when the typed fingerprint differs (nothing changes)."""
+    if actor is not None and (not may_manage_partners(actor) or actor.organisation != partner.organisation):
+        raise PermissionDeniedError("only a coordinator manages partners")
+    if env.normalise_fingerprint(fingerprint) != partner.fingerprint:
+        raise ValueError("the fingerprint does not match the partner's keys")
+    if partner.confirmed_at is not None:
+        raise StateError("this partner is already confirmed")
+    partner.confirmed_at, partner.confirmed_by = _now(), actor
+    partner.confirmed_by_label = actor.get_username() if actor else (actor_label or "command")
+    partner.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_by_label", "updated_at"])
+    audit_record(actor=actor, action="referrals.partner_confirm", target=partner, organisation=partner.organisation,
+                 actor_label=actor_label, details={"partner": str(partner.pk)})
+    return partner
+
+
+# --- Who acts on which side ------------------------------------------------------------------------------
+
+
+def is_recipient_handler(user: Any, referral: Referral) -> bool:
+    """The recipient side: for a referral to a team, its case workers and supervisors; for a referral
+    to an organisation (on this instance or from a partner), that organisation's partner focal points."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    m = user.membership_or_none
+    if m is None or referral.direction == Direction.OUTGOING:
+        return False
+    if referral.recipient_team_id is not None:
+        return m.team_id == referral.recipient_team_id and user.capabilities.write_cases
+    return m.organisation_id == referral.recipient_organisation_id and m.role == Role.PARTNER_FOCAL_POINT
+
+
+def is_sender_actor(user: Any, referral: Referral) -> bool:
+    """The sender side: whoever may write on the sender's case (the sender, her supervisor)."""
+    from jisr.cases.selectors import cases_visible_to
+
+    if user is None or not getattr(user, "is_authenticated", False) or referral.case_id is None:
+        return False
+    if not user.capabilities.write_cases or referral.direction == Direction.INCOMING:
+        return False
+    return cases_visible_to(user).filter(pk=referral.case_id).exists()
+
+
+# --- Referral lifecycle ------------------------------------------------------------------------------------
+
+
+def _clean_note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > MAX_NOTE:
+        raise ValueError("the note is too long")
+    return note
+
+
+def _record(referral: Referral, event: sm.Event, before: str, *, actor: User | None, actor_label: str = "",
+            remote: bool = False, code: str = "", note: str = "") -> None:
+    t = ReferralTransition(referral=referral, event=event.value, from_state=before, to_state=referral.state,
+                           actor=actor, actor_label=actor_label or (actor.get_username() if actor else "system"),
+                           remote=remote, code=code)
+    if note and referral.data_key.wrapped is not None:
+        seal(t, "note", note, referral.data_key)
+    t.save(force_insert=True)
+    audit_record(actor=actor, action=f"referral.{event.value}", target=referral,
+                 organisation=referral.organisation, actor_label=actor_label,
+                 details={"from": before, "to": referral.state, "direction": referral.direction,
+                          "remote": remote, **({"code": code} if code else {})})
+
+
+def _end_access(referral: Referral) -> None:
+    """The recipient's access ends at once: the sealed package is wiped; an incoming referral's own
+    key is destroyed (crypto-shredding its package and notes)."""
+    referral.package = None
+    referral.message = None
+    if referral.direction == Direction.INCOMING and referral.data_key.wrapped is not None:
+        data_key_destroy(referral.data_key)
+
+
+def _apply(referral: Referral, event: sm.Event, *, actor: User | None, actor_label: str = "", remote: bool = False,
+           code: str = "", note: str = "") -> Referral:
+    before = referral.state
+    after = sm.next_state(before, event)  # InvalidTransitionError → caller (nothing written yet)
+    referral.state = after.value
+    if event == sm.Event.DECLINE:
+        referral.decline_reason = code
+    if event == sm.Event.COMPLETE:
+        referral.outcome = code
+    if after in sm.ENDS_ACCESS:
+        _end_access(referral)
+    referral.save(update_fields=["state", "decline_reason", "outcome", "package", "message", "updated_at"])
+    _record(referral, event, before, actor=actor, actor_label=actor_label, remote=remote, code=code, note=note)
+    return referral
+
+
+def _check_event_input(event: sm.Event, code: str, note: str) -> None:
+    if event in sm.NEEDS_NOTE and not note:
+        raise ValueError("reopening needs a note")
+    if event == sm.Event.DECLINE and code not in DeclineReason.values:
+        raise ValueError("give the reason for declining")
+    if event == sm.Event.COMPLETE and code and code not in Outcome.values:
+        raise ValueError("unknown outcome")
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: User,
+    case: Case,
+    categories: list[str],
+    reason: str,
+    message: str = "",
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    partner: Partner | None = None,
+) -> Referral:
+    """Refer `case` (fetched through case_get_for_user) to exactly one of: a `team` of the case's
+    organisation, another `organisation` on this instance, or a confirmed `partner` instance — and
+    send it. The package holds only `categories`. Needs a referral consent in force naming the
+    recipient (care.selectors.consent_in_force). Raises PermissionDeniedError, StateError, ValueError."""
+    if not actor.capabilities.write_cases or actor.organisation != case.organisation:
+        raise PermissionDeniedError("this role may not refer cases")
+    if case.status != CaseStatus.OPEN:
+        raise StateError("the case is closed; reopen it first")
+    if case.person.is_erased:
+        raise StateError("this person's identity was erased")
+    if sum(x is not None for x in (team, organisation, partner)) != 1:
+        raise ValueError("choose one recipient")
+    categories = sorted(set(categories))
+    if not categories or any(c not in Category.values for c in categories):
+        raise ValueError("choose at least one category of data to share")
+    if reason not in ReferralReason.values:
+        raise ValueError("give the reason for the referral")
+    message = _clean_note(message)
+    if team is not None:
+        if team.organisation_id != case.organisation_id or team.pk == case.team_id:
+            raise ValueError("choose another team of this organisation")
+        direction, label = Direction.INTERNAL, team.name
+    elif organisation is not None:
+        if organisation.pk == case.organisation_id:
+            raise ValueError("choose another organisation, or a team of yours")
+        direction, label = Direction.INTERNAL, organisation.name
+    else:
+        assert partner is not None
+        if partner.confirmed_at is None:
+            raise StateError("this partner's fingerprint has not been confirmed")
+        if partner.organisation_id != case.organisation_id:
+            raise PermissionDeniedError("this partner works with another organisation")
+        direction, label = Direction.OUTGOING, partner.name
+    consent = consent_in_force(case.person, ConsentPurpose.REFERRAL, recipient=label)
+    if consent is None:
+        raise PermissionDeniedError("no referral consent in force names this recipient")
+    now = _now()
+    referral = Referral(
+        direction=direction, sender_organisation=case.organisation, sender_user=actor, case=case, consent=consent,
+        recipient_organisation=(team.organisation if team else organisation), recipient_team=team, partner=partner,
+        counterpart_label=label, categories=categories, reason=reason, data_key=case.person.data_key,
+        consent_proof={"reference": str(consent.pk), "purpose": consent.purpose,
+                       "given_on": consent.given_on.isoformat(), "language": consent.language,
+                       "given_by": consent.given_by,
+                       "valid_until": consent.valid_until.isoformat() if consent.valid_until else ""},
+        answer_by=now + ANSWER_WITHIN, sent_at=now,
+    )
+    referral.exchange_id = referral.pk
+    package = build_package(case, categories)
+    material = data_key_material(referral.data_key)
+    seal(referral, "package", json.dumps(package, ensure_ascii=False), referral.data_key, material)
+    seal(referral, "message", message, referral.data_key, material)
+    referral.save(force_insert=True)
+    audit_record(actor=actor, action="referral.create", target=referral, organisation=case.organisation,
+                 details={"case": str(case.pk), "direction": direction, "categories": categories,
+                          "consent": str(consent.pk), "reason": reason})
+    _apply(referral, sm.Event.SEND, actor=actor)
+    if direction == Direction.OUTGOING:
+        assert partner is not None
+        body = {"event": sm.Event.SEND.value, "reason": reason, "categories": categories, "package": package,
+                "consent": referral.consent_proof, "message": message,
+                "answer_by": referral.answer_by.isoformat() if referral.answer_by else "",
+                "cas_ReferringOrganisation": case.organisation.name,
+                "cas_OutgoingReferralDate": timezone.localdate().isoformat()}
+        _enqueue(referral, partner, kind="referral", body=body, event=sm.Event.SEND)
+    return referral
+
+
+@transaction.atomic
+def referral_transition(*, actor: User, referral: Referral, event: str, code: str = "", note: str = "") -> Referral:
+    """Apply `event` by `actor` on her side of `referral` (fetched through referral_get_for_user).
+    Sender side: withdraw. Recipient side: receive, accept, decline (code = DeclineReason), start_service,
+    complete (code = Outcome), reopen (note required). On a cross-border referral the other instance
+    is told by a signed envelope. Raises PermissionDeniedError, StateError, ValueError."""
+    try:
+        ev = sm.Event(event)
+    except ValueError as exc:
+        raise ValueError("unknown action") from exc
+    if ev in (sm.Event.SEND, sm.Event.CANCEL, sm.Event.EXPIRE):
+        raise PermissionDeniedError("this happens on its own")
+    note = _clean_note(note)
+    _check_event_input(ev, code, note)
+    side = sm.EVENT_SIDE[ev]
+    allowed = is_sender_actor(actor, referral) if side == sm.Side.SENDER else is_recipient_handler(actor, referral)
+    if not allowed:
+        raise PermissionDeniedError("you are not on this side of the referral")
+    referral = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+    try:
+        _apply(referral, ev, actor=actor, code=code, note=note)
+    except sm.InvalidTransitionError as exc:
+        raise StateError("this is not possible in the referral's current state") from exc
+    _tell_partner(referral, ev, code=code, note=note)
+    return referral
+
+
+def _tell_partner(referral: Referral, ev: sm.Event, *, code: str = "", note: str = "") -> None:
+    if referral.partner is None or referral.direction == Direction.INTERNAL:
+        return
+    _enqueue(referral, referral.partner, kind="status", body={"event": ev.value, "code": code, "note": note},
+             event=ev)
+
+
+@transaction.atomic
+def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Case:
+    """The recipient focal point turns an accepted referral into a case of her organisation, assigned to
+    `assignee` (a case worker or supervisor there), in one action. The person is registered from the
+    shared identity (or under a placeholder name when identity was not shared). The referral keeps
+    the link; neither side can read the other's case. Raises PermissionDeniedError, StateError, ValueError."""
+    from jisr.cases.services import case_open
+    from jisr.survivors.identity import Identity, IdentityDocument
+    from jisr.survivors.services import person_register
+
+    if not is_recipient_handler(actor, referral) or referral.recipient_team_id is not None:
+        raise PermissionDeniedError("only the recipient organisation's focal point opens a case")
+    referral = Referral.objects.select_for_update().select_related("data_key").get(pk=referral.pk)
+    if referral.state not in (sm.State.ACCEPTED, sm.State.IN_SERVICE) or referral.recipient_case_id:
+        raise StateError("only an accepted referral without a case can become a case")
+    org = referral.recipient_organisation
+    if assignee.organisation != org or not assignee.capabilities.write_cases:
+        raise ValueError("the assignee must be a case worker or supervisor of this organisation")
+    package = shared_package(referral)
+    ident = package.get(Category.IDENTITY, {})
+    docs = package.get(Category.DOCUMENTS, {}).get("prs_IdentityNumber", [])
+    birth = ident.get("prs_Birthdate") or ""
+    est = ident.get("jisr_EstimatedAge") or {}
+    identity = Identity(
+        given_name=ident.get("prs_FirstName", ""), family_name=ident.get("prs_SecondName", ""),
+        given_name_latin=ident.get("jisr_FirstNameLatin", ""), family_name_latin=ident.get("jisr_SecondNameLatin", ""),
+        date_of_birth=dt.date.fromisoformat(birth) if birth else None,
+        phone=package.get(Category.CONTACT, {}).get("prs_MobilePhone", ""),
+        documents=tuple(IdentityDocument(d.get("kind", "other"), d.get("number", ""), d.get("country", ""))
+                        for d in docs if isinstance(d, dict)),
+    )
+    if not any(identity.name_variants()):
+        # No identity shared: a pseudonymous placeholder the team replaces when they meet her.
+        identity = Identity(given_name_latin="Referral", family_name_latin=str(referral.exchange_id)[:8])
+    citizenship = ident.get("prs_Citizenship") or []
+    person = person_register(
+        actor=None, organisation=org, identity=identity, sex=ident.get("prs_Gender") or "NonSpecifiedUnknown",
+        nationality=citizenship[0] if citizenship else "",
+        languages=[x for x in (ident.get("prs_PrimaryLanguage"), ident.get("prs_SecondaryLanguage")) if x],
+        estimated_age=est.get("age") if not birth else None,
+        age_estimated_on=dt.date.fromisoformat(est["estimated_on"]) if (est.get("age") is not None and not birth)
+        else None,
+        audit_details={"referral": str(referral.pk)},
+    )
+    case = case_open(actor=assignee, person=person, assigned_to=assignee)
+    referral.recipient_case = case
+    referral.save(update_fields=["recipient_case", "updated_at"])
+    audit_record(actor=actor, action="referral.open_case", target=referral, organisation=org,
+                 details={"case": str(case.pk), "assigned_to": assignee.pk})
+    return case
+
+
+@transaction.atomic
+def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referral]:
+    """Hook: call right after `care.services.consent_withdraw` (same transaction). Every open referral
+    based on `consent` is cancelled (recipient access ends at once; a partner instance is told by a
+    signed envelope). Returns the cancelled referrals."""
+    done = []
+    for referral in Referral.objects.select_for_update().select_related("data_key", "partner").filter(
+            consent=consent, state__in=[s.value for s in sm.OPEN_STATES]):
+        _apply(referral, sm.Event.CANCEL, actor=actor, actor_label="" if actor else "consent")
+        _tell_partner(referral, sm.Event.CANCEL)
+        done.append(referral)
+    return done
+
+
+def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
+    """Periodic work (`jisr referral deliver`): expire referrals not answered in time, cancel those whose
+    consent is no longer in force (lapsed `valid_until`), and retry due deliveries."""
+    now = now or _now()
+    expired = cancelled = 0
+    for referral in Referral.objects.filter(direction__in=[Direction.INTERNAL, Direction.OUTGOING],
+                                            state__in=[sm.State.SENT.value, sm.State.RECEIVED.value],
+                                            answer_by__lt=now):
+        with transaction.atomic():
+            r = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+            if r.state in (sm.State.SENT, sm.State.RECEIVED):
+                _apply(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
+                _tell_partner(r, sm.Event.EXPIRE)
+                expired += 1
+    today = timezone.localdate()
+    for referral in Referral.objects.filter(consent__isnull=False, state__in=[s.value for s in sm.OPEN_STATES]
+                                            ).select_related("consent"):
+        if referral.consent is not None and not referral.consent.in_force_on(today):
+            with transaction.atomic():
+                r = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+                if r.state in sm.OPEN_STATES:
+                    _apply(r, sm.Event.CANCEL, actor=None, actor_label="consent")
+                    _tell_partner(r, sm.Event.CANCEL)
+                    cancelled += 1
+    delivered = outbound_deliver_due(now)
+    return {"expired": expired, "cancelled": cancelled, "delivered": delivered}
+
+
+# --- Reading the package (selectors call this after authorising) ---------------------------------------------
+
+
+def shared_package(referral: Referral) -> dict[str, dict[str, Any]]:
+    """The package as the recipient may see it now: only while the state shares it and (internal) the
+    consent it rests on is still in force; filtered to the chosen categories' fields. {} otherwise."""
+    if referral.state not in sm.SHARES_PACKAGE or referral.package is None:
+        return {}
+    if referral.consent is not None and not referral.consent.in_force_on(timezone.localdate()):
+        return {}
+    try:
+        raw = unseal(referral, "package", referral.data_key) or "{}"
+    except Exception:  # destroyed or unreadable key: nothing to show, never ciphertext
+        return {}
+    return filter_package(json.loads(raw), list(referral.categories))
+
+
+def referral_message(referral: Referral) -> str:
+    if referral.message is None or referral.state in sm.ENDS_ACCESS:
+        return ""
+    try:
+        return unseal(referral, "message", referral.data_key) or ""
+    except Exception:
+        return ""
+
+
+# --- Envelopes: out ---------------------------------------------------------------------------------------
+
+
+def _enqueue(referral: Referral, partner: Partner, *, kind: str, body: dict[str, Any],
+             event: sm.Event) -> OutboundMessage:
+    if partner.confirmed_at is None:
+        raise StateError("this partner's fingerprint has not been confirmed")
+    own = current_instance_key()
+    if own is None:
+        raise StateError("this instance has no keys yet: run `jisr keys init`")
+    now = _now()
+    recipient = env.PublicKeys(str(partner.instance_id), partner.name, bytes(partner.signing_public),
+                               bytes(partner.encryption_public))
+    payload = env.make_payload(sender=_private(own), recipient=recipient, kind=kind,
+                               referral_id=str(referral.exchange_id), body=body, now=now, ttl=ENVELOPE_TTL)
+    blob = env.seal(payload, sender=_private(own), recipient_encryption_public=recipient.encryption_public)
+    msg = OutboundMessage.objects.create(
+        partner=partner, referral=referral, message_id=uuid.UUID(payload["message_id"]), kind=kind, event=event.value,
+        blob=blob, expires_at=now + ENVELOPE_TTL, next_attempt_at=now,
+    )
+    if getattr(settings, "JISR_REFERRALS_DELIVER_ON_COMMIT", True):
+        transaction.on_commit(lambda: outbound_deliver(msg.pk))
+    return msg
+
+
+def outbound_deliver(message_pk: Any) -> bool:
+    """Try to POST one queued envelope to its partner's inbox. Success, or the partner saying it has
+    already seen it, marks it delivered; any other answer schedules a retry with back-off."""
+    from jisr.referrals.transport import post_envelope
+
+    msg = OutboundMessage.objects.select_related("partner").filter(pk=message_pk, delivered_at__isnull=True).first()
+    if msg is None:
+        return False
+    ok, error = post_envelope(msg.partner.inbox_url, bytes(msg.blob))
+    now = _now()
+    if ok or error == env.ReplayError.code:
+        OutboundMessage.objects.filter(pk=msg.pk).update(delivered_at=now, attempts=msg.attempts + 1,
+                                                         last_error="")
+        return True
+    delay = BACKOFF[min(msg.attempts, len(BACKOFF) - 1)]
+    OutboundMessage.objects.filter(pk=msg.pk).update(attempts=msg.attempts + 1, last_error=error[:64],
+                                                     next_attempt_at=now + dt.timedelta(seconds=delay))
+    log.warning("referral envelope %s not delivered (%s); retry in %ss", msg.message_id, error, delay)
+    return False
+
+
+def outbound_deliver_due(now: dt.datetime | None = None) -> int:
+    now = now or _now()
+    due = OutboundMessage.objects.filter(delivered_at__isnull=True, next_attempt_at__lte=now, expires_at__gt=now)
+    return sum(1 for pk in list(due.values_list("pk", flat=True)) if outbound_deliver(pk))
+
+
+@transaction.atomic
+def outbound_mark_exported(*, message: OutboundMessage, actor_label: str = "") -> None:
+    """A `.jisr` file of `message` left by hand; delivery by HTTP continues until it is acknowledged."""
+    OutboundMessage.objects.filter(pk=message.pk).update(exported_at=_now())
+    audit_record(actor=None, action="referrals.envelope_export", organisation=message.partner.organisation,
+                 actor_label=actor_label or "command", target=message.referral,
+                 details={"message": str(message.message_id)})
+
+
+# --- Envelopes: in ------------------------------------------------------------------------------------------
+
+
+def _pinned_key(instance_id: str) -> bytes | None:
+    try:
+        partner = Partner.objects.get(instance_id=instance_id, confirmed_at__isnull=False)
+    except (Partner.DoesNotExist, ValueError, ValidationError):
+        return None
+    return bytes(partner.signing_public)
+
+
+@transaction.atomic
+def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
+    """Verify and apply one envelope from a partner (HTTP inbox or `.jisr` file: same path).
+
+    Refuses — raising env.EnvelopeError (or StateError for a transition the state machine refuses) and
+    storing nothing — an envelope that is malformed, sealed to another instance, from an unknown or
+    unconfirmed partner, badly signed (tampered / wrong signer), addressed to another recipient,
+    expired, or replayed. A new referral is acknowledged at once by a signed `receive` envelope."""
+    keys = own_private_keys()
+    if not keys:
+        raise env.NotForUsError("this instance has no keys")
+    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_key, now=_now())
+    p = opened.payload
+    partner = Partner.objects.get(instance_id=p["sender"]["instance_id"])
+    message_id = uuid.UUID(p["message_id"])
+    if SeenMessage.objects.filter(pk=message_id).exists():
+        raise env.ReplayError("this message was already received")
+    body = p["body"]
+    try:
+        ev = sm.Event(str(body.get("event", "")))
+    except ValueError as exc:
+        raise env.MalformedError("unknown event") from exc
+    exchange_id = uuid.UUID(p["referral_id"])
+    try:
+        with transaction.atomic():
+            SeenMessage.objects.create(message_id=message_id, partner=partner,
+                                       expires_at=dt.datetime.fromisoformat(p["expires_at"]))
+            if p["kind"] == "referral":
+                referral = _receive_referral(partner, exchange_id, body, via=via)
+            else:
+                referral = _receive_status(partner, exchange_id, ev, body)
+    except IntegrityError as exc:
+        raise env.ReplayError("this message or referral was already received") from exc
+    return referral
+
+
+def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, Any], *, via: str) -> Referral:
+    if body.get("event") != sm.Event.SEND.value or body.get("reason") not in ReferralReason.values:
+        raise env.MalformedError("a referral must be sent with an HTCDS reason")
+    categories = sorted(c for c in body.get("categories", []) if c in Category.values)
+    package = filter_package(body.get("package") or {}, categories)
+    consent = body.get("consent") or {}
+    answer_by = body.get("answer_by") or ""
+    referral = Referral(
+        direction=Direction.INCOMING, exchange_id=exchange_id, state=sm.State.SENT.value,
+        recipient_organisation=partner.organisation, partner=partner, counterpart_label=partner.name,
+        categories=categories, reason=body["reason"], data_key=data_key_create(purpose="referral"),
+        consent_proof={k: str(consent.get(k, ""))[:40] for k in ("reference", "purpose", "given_on", "language",
+                                                                 "given_by", "valid_until")},
+        answer_by=dt.datetime.fromisoformat(answer_by) if answer_by else None, sent_at=_now(),
+    )
+    if referral.consent_proof.get("purpose") != ConsentPurpose.REFERRAL:
+        raise env.MalformedError("a referral must carry its consent proof")
+    material = data_key_material(referral.data_key)
+    seal(referral, "package", json.dumps(package, ensure_ascii=False), referral.data_key, material)
+    seal(referral, "message", _clean_note(str(body.get("message", ""))), referral.data_key, material)
+    referral.save(force_insert=True)
+    audit_record(actor=None, action="referral.arrive", target=referral, organisation=partner.organisation,
+                 actor_label=partner.name[:150], details={"partner": str(partner.pk), "via": via,
+                                                          "categories": categories})
+    _apply(referral, sm.Event.RECEIVE, actor=None, actor_label="inbox")
+    _tell_partner(referral, sm.Event.RECEIVE)
+    return referral
+
+
+def _receive_status(partner: Partner, exchange_id: uuid.UUID, ev: sm.Event, body: dict[str, Any]) -> Referral:
+    referral = (Referral.objects.select_for_update().select_related("data_key", "partner")
+                .filter(partner=partner, exchange_id=exchange_id).exclude(direction=Direction.INTERNAL).first())
+    if referral is None:
+        raise env.MalformedError("unknown referral")
+    # The other side may only fire its own side's events.
+    expected = sm.Side.RECIPIENT if referral.direction == Direction.OUTGOING else sm.Side.SENDER
+    if sm.EVENT_SIDE[ev] != expected or ev == sm.Event.SEND:
+        raise StateError("this event does not come from that side")
+    code, note = str(body.get("code", ""))[:24], _clean_note(str(body.get("note", "")))
+    try:
+        _check_event_input(ev, code, note)
+    except ValueError as exc:
+        raise env.MalformedError(str(exc)) from exc
+    try:
+        _apply(referral, ev, actor=None, actor_label=partner.name[:150], remote=True, code=code, note=note)
+    except sm.InvalidTransitionError as exc:
+        raise StateError("this is not possible in the referral's current state") from exc
+    return referral

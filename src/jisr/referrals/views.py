@@ -1,0 +1,442 @@
+"""Thin views: outbox, inbox, referral detail, create from the case page, transitions, open a case from
+an accepted referral, `.jisr` import/download, and the partner directory for coordinators.
+
+Records come through scoped selectors (404 otherwise); writes only through `referrals.services`; a
+refused write answers 403/409/400 with a translated message and changes nothing. URLs carry UUIDs only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jisr.accounts.models import Organisation, User
+from jisr.accounts.roles import Role
+from jisr.cases.selectors import case_get_for_user
+from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.referrals import envelope as env
+from jisr.referrals import forms as f
+from jisr.referrals import selectors as sel
+from jisr.referrals import services as svc
+from jisr.referrals import statemachine as sm
+from jisr.referrals.models import (
+    Category,
+    DeclineReason,
+    OutboundMessage,
+    Outcome,
+    Partner,
+    Referral,
+    ReferralReason,
+    ReferralState,
+)
+from jisr.referrals.package import CATEGORY_FIELDS
+
+MESSAGES = {
+    "this role may not refer cases": gettext_lazy("Your role does not allow you to refer cases."),
+    "the case is closed; reopen it first": gettext_lazy("The case is closed. Reopen it first."),
+    "this person's identity was erased": gettext_lazy("This person's identity was erased."),
+    "choose one recipient": gettext_lazy("Choose one recipient."),
+    "choose at least one category of data to share": gettext_lazy("Choose at least one category of data to share."),
+    "give the reason for the referral": gettext_lazy("Give the reason for the referral."),
+    "no referral consent in force names this recipient": gettext_lazy(
+        "No referral consent in force names this recipient. Record the person's consent first (Care → Consent)."),
+    "this partner's fingerprint has not been confirmed": gettext_lazy(
+        "This partner's fingerprint has not been confirmed yet."),
+    "this partner works with another organisation": gettext_lazy("This partner works with another organisation."),
+    "choose another team of this organisation": gettext_lazy("Choose another team of this organisation."),
+    "choose another organisation, or a team of yours": gettext_lazy("Choose another organisation, or a team of yours."),
+    "reopening needs a note": gettext_lazy("Reopening needs a note."),
+    "give the reason for declining": gettext_lazy("Give the reason for declining."),
+    "this is not possible in the referral's current state": gettext_lazy(
+        "This is not possible in the referral's current state."),
+    "you are not on this side of the referral": gettext_lazy("You are not on this side of the referral."),
+    "only an accepted referral without a case can become a case": gettext_lazy(
+        "Only an accepted referral without a case can become a case."),
+    "the assignee must be a case worker or supervisor of this organisation": gettext_lazy(
+        "Choose a case worker or supervisor of your organisation."),
+    "the fingerprint does not match the partner's keys": gettext_lazy(
+        "The fingerprint does not match the partner's keys. Do not use this partner; call them again."),
+    "this partner is already confirmed": gettext_lazy("This partner is already confirmed."),
+    "the partner's inbox URL must use https": gettext_lazy("The partner's inbox URL must use https."),
+    "the public keys file is not valid": gettext_lazy("The public keys file is not valid."),
+    "a partner with this name or these keys already exists": gettext_lazy(
+        "A partner with this name or these keys already exists."),
+    "these are this instance's own keys": gettext_lazy("These are this instance's own keys."),
+    "give the partner a name": gettext_lazy("Give the partner a name."),
+    "only a coordinator manages partners": gettext_lazy("Only a coordinator manages partners."),
+}
+ENVELOPE_MESSAGES = {
+    "malformed": gettext_lazy("This is not a valid referral file."),
+    "not_for_us": gettext_lazy("This file was sealed for another instance."),
+    "unknown_sender": gettext_lazy("This file comes from an unknown or unconfirmed partner."),
+    "bad_signature": gettext_lazy("The signature is not valid: the file was altered or signed by someone else."),
+    "wrong_recipient": gettext_lazy("This file names another recipient."),
+    "expired": gettext_lazy("This file has expired."),
+    "replay": gettext_lazy("This file was already imported."),
+}
+EVENT_LABELS = {
+    "send": gettext_lazy("Sent"), "receive": gettext_lazy("Receipt acknowledged"),
+    "accept": gettext_lazy("Accepted"), "decline": gettext_lazy("Declined"),
+    "start_service": gettext_lazy("Service started"), "complete": gettext_lazy("Completed"),
+    "withdraw": gettext_lazy("Withdrawn by the sender"), "cancel": gettext_lazy("Cancelled: consent withdrawn"),
+    "expire": gettext_lazy("Expired without an answer"), "reopen": gettext_lazy("Reopened"),
+}
+ACTION_LABELS = {
+    "receive": gettext_lazy("Acknowledge receipt"), "accept": gettext_lazy("Accept"),
+    "decline": gettext_lazy("Decline"), "start_service": gettext_lazy("Service has started"),
+    "complete": gettext_lazy("Mark completed"), "withdraw": gettext_lazy("Withdraw the referral"),
+    "reopen": gettext_lazy("Reopen"),
+}
+FIELD_LABELS = {
+    "prs_FirstName": gettext_lazy("Given name"), "prs_SecondName": gettext_lazy("Family name"),
+    "jisr_FirstNameLatin": gettext_lazy("Given name (Latin script)"),
+    "jisr_SecondNameLatin": gettext_lazy("Family name (Latin script)"),
+    "prs_Birthdate": gettext_lazy("Date of birth"), "jisr_EstimatedAge": gettext_lazy("Estimated age"),
+    "prs_Gender": gettext_lazy("Sex"), "prs_Citizenship": gettext_lazy("Nationality"),
+    "prs_PrimaryLanguage": gettext_lazy("Primary language"), "prs_SecondaryLanguage": gettext_lazy("Second language"),
+    "jisr_PersonCode": gettext_lazy("Sender's code"), "prs_MobilePhone": gettext_lazy("Phone"),
+    "vic_TraffickingStatus": gettext_lazy("Trafficking status"),
+    "vic_TypeOfExploitation": gettext_lazy("Forms of exploitation"),
+    "jisr_ScreeningResults": gettext_lazy("Screening results"), "jisr_TrmStage": gettext_lazy("TRM stage"),
+    "jisr_Needs": gettext_lazy("Needs"), "jisr_Goals": gettext_lazy("Goals"), "jisr_Services": gettext_lazy("Services"),
+    "jisr_RiskLevel": gettext_lazy("Risk level"), "jisr_RiskReasons": gettext_lazy("Risk reasons"),
+    "jisr_RiskAssessedOn": gettext_lazy("Risk assessed on"), "jisr_SafetyPlan": gettext_lazy("Safety plan"),
+    "prs_IdentityNumber": gettext_lazy("Identity documents"),
+}
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def _message(exc: Exception) -> str:
+    known = MESSAGES.get(str(exc))
+    if known is not None:
+        return str(known)
+    if isinstance(exc, PermissionDeniedError):
+        return _("Your role does not allow this action.")
+    if isinstance(exc, StateError):
+        return _("This is not possible in the referral's current state.")
+    return _("The request could not be completed: please check what you entered.")
+
+
+def _status(exc: Exception) -> int:
+    return 403 if isinstance(exc, PermissionDeniedError) else 409 if isinstance(exc, StateError) else 400
+
+
+def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return render(request, "web/refused.html", {"message": _message(exc)}, status=_status(exc))
+
+
+def _user(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    return user
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v not in ("", None, []))
+    return "" if value is None else str(value)
+
+
+def package_rows(package: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """[{category label, rows: [(field label, text)]}] in the table's order."""
+    labels = dict(Category.choices)
+    out = []
+    for category, fields in CATEGORY_FIELDS.items():
+        values = package.get(category)
+        if values is None:
+            continue
+        rows = [(FIELD_LABELS.get(name, name), name, _text(values.get(name))) for name in fields if name in values]
+        out.append({"label": labels[category], "rows": rows})
+    return out
+
+
+# --- Lists ----------------------------------------------------------------------------------------------
+
+
+def _rows(referrals: Any) -> list[Any]:
+    return list(referrals[:200])
+
+
+@login_required
+@require_GET
+def outbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.capabilities.case_scope == "none":
+        raise Http404
+    return render(request, "referrals/list.html", {
+        "title": _("Referrals sent"), "referrals": _rows(sel.outbox_for(user)), "box": "outbox",
+    })
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role != Role.PARTNER_FOCAL_POINT and not user.capabilities.write_cases:
+        raise Http404
+    return render(request, "referrals/list.html", {
+        "title": _("Referrals received"), "referrals": _rows(sel.inbox_for(user)), "box": "inbox",
+        "may_import": user.role == Role.PARTNER_FOCAL_POINT,
+    })
+
+
+# --- Detail and transitions -------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
+    user = _user(request)
+    recipient = svc.is_recipient_handler(user, referral)
+    sender = svc.is_sender_actor(user, referral)
+    actions = []
+    for side, allowed in ((sm.Side.SENDER, sender), (sm.Side.RECIPIENT, recipient)):
+        if allowed:
+            actions += [e.value for e in sm.allowed_events(referral.state, side)
+                        if e not in (sm.Event.SEND, sm.Event.CANCEL, sm.Event.EXPIRE)]
+    package = svc.shared_package(referral) if recipient else {}
+    assignees = []
+    if recipient and referral.recipient_team_id is None and referral.recipient_organisation_id:
+        assignees = list(User.objects.filter(
+            membership__organisation=referral.recipient_organisation_id,
+            membership__role__in=[Role.CASE_WORKER, Role.SUPERVISOR], is_active=True).order_by("username"))
+    return {
+        "referral": referral,
+        "is_recipient": recipient,
+        "is_sender": sender,
+        "package": package_rows(package),
+        "message": svc.referral_message(referral) if recipient else "",
+        "transitions": [{"t": t, "label": EVENT_LABELS.get(t.event, t.event),
+                         "state": dict(ReferralState.choices).get(t.to_state, t.to_state),
+                         "code": dict(DeclineReason.choices + Outcome.choices).get(t.code, "")}
+                        for t in referral.transitions.select_related("actor")],
+        "actions": [{"event": e, "label": ACTION_LABELS[e]} for e in actions],
+        "decline_choices": f.DECLINE_CHOICES,
+        "outcome_choices": f.OUTCOME_CHOICES,
+        "categories": [dict(Category.choices)[c] for c in referral.categories if c in Category.values],
+        "reason": dict(ReferralReason.choices).get(referral.reason, ""),
+        "assignees": assignees,
+        "may_open_case": recipient and referral.recipient_team_id is None and not referral.recipient_case_id
+        and referral.state in (sm.State.ACCEPTED, sm.State.IN_SERVICE),
+        "envelopes": list(referral.outbound.filter(delivered_at__isnull=True)) if (sender or recipient) else [],
+        "recipient_case_url": reverse("web:case_detail", kwargs={"case_id": referral.recipient_case_id})
+        if recipient and referral.recipient_case_id else "",
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, referral_id: str) -> HttpResponse:
+    referral = sel.referral_get_for_user(_user(request), referral_id)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, referral_id: str) -> HttpResponse:
+    user = _user(request)
+    referral = sel.referral_get_for_user(user, referral_id, log_read=False)
+    form = f.TransitionForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ValueError("bad form"))
+    try:
+        svc.referral_transition(actor=user, referral=referral, event=form.cleaned_data["event"],
+                                code=form.cleaned_data["code"], note=form.cleaned_data["note"])
+    except (PermissionDeniedError, StateError, ValueError) as exc:
+        return _refused(request, exc)
+    messages.success(request, _("Done."))
+    return SeeOther(reverse("referrals:detail", kwargs={"referral_id": referral.pk}))
+
+
+@login_required
+@require_POST
+def open_case(request: HttpRequest, referral_id: str) -> HttpResponse:
+    user = _user(request)
+    referral = sel.referral_get_for_user(user, referral_id, log_read=False)
+    try:
+        assignee = User.objects.get(pk=int(request.POST.get("assignee", "0")))
+    except (User.DoesNotExist, ValueError):
+        return _refused(request, ValueError("the assignee must be a case worker or supervisor of this organisation"))
+    try:
+        svc.referral_open_case(actor=user, referral=referral, assignee=assignee)
+    except (PermissionDeniedError, StateError, ValueError) as exc:
+        return _refused(request, exc)
+    messages.success(request, _("The case was opened in your organisation."))
+    return SeeOther(reverse("referrals:detail", kwargs={"referral_id": referral.pk}))
+
+
+@login_required
+@require_GET
+def envelope_download(request: HttpRequest, referral_id: str, message_id: str) -> HttpResponse:
+    """The sealed envelope as a `.jisr` file, for a partner reached by hand (USB, e-mail). It holds no
+    readable personal data; the file name holds only the message id."""
+    user = _user(request)
+    referral = sel.referral_get_for_user(user, referral_id, log_read=False)
+    if not (svc.is_sender_actor(user, referral) or svc.is_recipient_handler(user, referral)):
+        raise Http404
+    try:
+        msg = referral.outbound.get(message_id=message_id)
+    except (OutboundMessage.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    svc.outbound_mark_exported(message=msg, actor_label=user.get_username())
+    response = HttpResponse(bytes(msg.blob), content_type="application/vnd.jisr.envelope")
+    response["Content-Disposition"] = f'attachment; filename="{msg.message_id}.jisr"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in (Role.PARTNER_FOCAL_POINT, Role.COORDINATOR):
+        raise Http404
+    form = f.EnvelopeImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            blob = form.cleaned_data["file"].read(env.MAX_ENVELOPE_BYTES + 1)
+            try:
+                referral = svc.inbox_receive(blob, via="file")
+            except env.EnvelopeError as exc:
+                form.add_error("file", str(ENVELOPE_MESSAGES.get(exc.code, ENVELOPE_MESSAGES["malformed"])))
+                status = 400
+            except StateError as exc:
+                form.add_error("file", _message(exc))
+                status = 409
+            else:
+                messages.success(request, _("The referral file was imported."))
+                if sel.referrals_visible_to(user).filter(pk=referral.pk).exists():
+                    return SeeOther(reverse("referrals:detail", kwargs={"referral_id": referral.pk}))
+                return SeeOther(reverse("referrals:import"))
+        else:
+            status = 400
+    return render(request, "referrals/import.html", {"form": form}, status=status)
+
+
+# --- Create from the case page ---------------------------------------------------------------------------------
+
+
+def _recipients(user: User, case: Any) -> dict[str, tuple[str, Any]]:
+    """key → (label, target) for teams of the case's organisation, other organisations on this
+    instance, and confirmed partners of the organisation."""
+    out: dict[str, tuple[str, Any]] = {}
+    for team in case.organisation.teams.exclude(pk=case.team_id).order_by("name"):
+        out[f"team:{team.pk}"] = (_("Team: %(name)s") % {"name": team.name}, team)
+    for org in Organisation.objects.exclude(pk=case.organisation_id).order_by("name"):
+        out[f"org:{org.pk}"] = (_("Organisation: %(name)s") % {"name": org.name}, org)
+    for partner in Partner.objects.filter(organisation=case.organisation, confirmed_at__isnull=False):
+        out[f"partner:{partner.pk}"] = (_("Partner abroad: %(name)s") % {"name": partner.name}, partner)
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, case_id: str) -> HttpResponse:
+    user = _user(request)
+    case = case_get_for_user(user, case_id)
+    if not user.capabilities.write_cases:
+        raise PermissionDenied
+    options = _recipients(user, case)
+    form = f.ReferralCreateForm(request.POST or None, recipients=[(k, v[0]) for k, v in options.items()])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            kind, target = form.cleaned_data["recipient"].split(":", 1)[0], options[form.cleaned_data["recipient"]][1]
+            try:
+                referral = svc.referral_create(
+                    actor=user, case=case, categories=form.cleaned_data["categories"],
+                    reason=form.cleaned_data["reason"], message=form.cleaned_data["message"],
+                    team=target if kind == "team" else None, organisation=target if kind == "org" else None,
+                    partner=target if kind == "partner" else None)
+            except (PermissionDeniedError, StateError, ValueError) as exc:
+                form.add_error(None, _message(exc))
+                status = _status(exc)
+            else:
+                messages.success(request, _("The referral was sent."))
+                return SeeOther(reverse("referrals:detail", kwargs={"referral_id": referral.pk}))
+        else:
+            status = 400
+    return render(request, "referrals/create.html", {"case": case, "form": form}, status=status)
+
+
+# --- Partner directory (coordinators) ----------------------------------------------------------------------------
+
+
+def _coordinator(request: HttpRequest) -> User:
+    user = _user(request)
+    if not svc.may_manage_partners(user):
+        raise Http404
+    return user
+
+
+def _partners_page(request: HttpRequest, add_form: Any = None, status: int = 200) -> HttpResponse:
+    user = _user(request)
+    own = svc.current_instance_key()
+    return render(request, "referrals/partners.html", {
+        "partners": list(sel.partners_for(user)), "own": own,
+        "add_form": add_form or f.PartnerAddForm(), "confirm_form": f.PartnerConfirmForm(),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def partners(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    return _partners_page(request)
+
+
+@login_required
+@require_POST
+def partner_add(request: HttpRequest) -> HttpResponse:
+    user = _coordinator(request)
+    form = f.PartnerAddForm(request.POST)
+    if not form.is_valid():
+        return _partners_page(request, form, 400)
+    try:
+        svc.partner_add(actor=user, organisation=user.organisation, **form.cleaned_data)  # type: ignore[arg-type]
+    except (PermissionDeniedError, StateError, ValueError) as exc:
+        form.add_error(None, _message(exc))
+        return _partners_page(request, form, _status(exc))
+    messages.success(request, _("Partner added. Confirm its fingerprint on a call before using it."))
+    return SeeOther(reverse("referrals:partners"))
+
+
+@login_required
+@require_POST
+def partner_confirm(request: HttpRequest, partner_id: str) -> HttpResponse:
+    user = _coordinator(request)
+    partner = sel.partner_get_for_user(user, partner_id)
+    form = f.PartnerConfirmForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, ValueError("the fingerprint does not match the partner's keys"))
+    try:
+        svc.partner_confirm(actor=user, partner=partner, fingerprint=form.cleaned_data["fingerprint"])
+    except (PermissionDeniedError, StateError, ValueError) as exc:
+        return _refused(request, exc)
+    messages.success(request, _("Fingerprint confirmed: the partner can now be used."))
+    return SeeOther(reverse("referrals:partners"))
+
+
+@login_required
+@require_GET
+def public_keys(request: HttpRequest) -> HttpResponse:
+    _coordinator(request)
+    try:
+        keys = svc.own_public_keys()
+    except StateError as exc:
+        raise Http404 from exc
+    response = HttpResponse(keys.to_json(), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="jisr-public-keys.json"'
+    return response
+
