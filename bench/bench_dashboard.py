@@ -38,9 +38,14 @@ def generate(n: int) -> object:
             persons = Person.objects.bulk_create(
                 [
                     Person(
-                        id=uuid.uuid4(), organisation=org, code=f"BENCH-{start + i:07d}", data_key=keys[i],
-                        sex=sexes[(start + i) % 4], nationality=nats[(start + i) % 9],
-                        estimated_age=(start + i) % 60 + 8, age_estimated_on=today,
+                        id=uuid.uuid4(),
+                        organisation=org,
+                        code=f"BENCH-{start + i:07d}",
+                        data_key=keys[i],
+                        sex=sexes[(start + i) % 4],
+                        nationality=nats[(start + i) % 9],
+                        estimated_age=(start + i) % 60 + 8,
+                        age_estimated_on=today,
                     )
                     for i in range(size)
                 ]
@@ -49,10 +54,23 @@ def generate(n: int) -> object:
             for i, p in enumerate(persons):
                 j = start + i
                 opened = today - dt.timedelta(days=j % 700)
-                closed = opened + dt.timedelta(days=90) if j % 3 == 0 and opened + dt.timedelta(days=90) < today else None
-                cases.append(Case(id=uuid.uuid4(), organisation=org, person=p, number=1, trm_stage=stages[j % 5],
-                                  opened_on=opened, status="closed" if closed else "open", closed_on=closed,
-                                  closure_reason="other" if closed else "", exploitation_types=forms[j % 5]))
+                closed = (
+                    opened + dt.timedelta(days=90) if j % 3 == 0 and opened + dt.timedelta(days=90) < today else None
+                )
+                cases.append(
+                    Case(
+                        id=uuid.uuid4(),
+                        organisation=org,
+                        person=p,
+                        number=1,
+                        trm_stage=stages[j % 5],
+                        opened_on=opened,
+                        status="closed" if closed else "open",
+                        closed_on=closed,
+                        closure_reason="other" if closed else "",
+                        exploitation_types=forms[j % 5],
+                    )
+                )
             Case.objects.bulk_create(cases)
         print(f"\rgenerated {start + size:,}", end="", file=sys.stderr)
     print(file=sys.stderr)
@@ -69,8 +87,10 @@ def main(n: int = 1_000_000, runs: int = 5) -> None:
     query = sel.CaseloadQuery.last_months(org)  # type: ignore[arg-type]
     tasks = {
         "over_time (12 months × stage)": lambda: sel.caseload_over_time(query),
-        **{f"breakdown {d}": (lambda d=d: sel.breakdown(query, d))
-           for d in ("trm_stage", "sex", "nationality", "exploitation", "age_band")},
+        **{
+            f"breakdown {d}": (lambda d=d: sel.breakdown(query, d))
+            for d in ("trm_stage", "sex", "nationality", "exploitation", "age_band")
+        },
     }
     print(f"| aggregate over {n:,} cases | p50 s | p95 s |")
     print("|---|---|---|")

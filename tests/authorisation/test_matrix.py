@@ -17,7 +17,6 @@ import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from matrix import PERSONAS, Route
 
 HERE = Path(__file__).parent

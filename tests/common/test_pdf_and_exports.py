@@ -3,7 +3,6 @@
 import io
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from jisr.common.exports import neutralise, to_csv, to_xlsx

@@ -27,6 +27,8 @@ def test_lockout_is_per_username_and_address(cast) -> None:
     for _ in range(4):
         assert _login("wrong password", "10.0.0.1") == 200  # the form again
     assert _login("wrong password", "10.0.0.1") == 429  # the fifth failure locks
-    assert "15" in Client(REMOTE_ADDR="10.0.0.1").post("/login/", {"username": "ma-cw", "password": "x"}).content.decode()
+    assert (
+        "15" in Client(REMOTE_ADDR="10.0.0.1").post("/login/", {"username": "ma-cw", "password": "x"}).content.decode()
+    )
     assert _login(PASSWORD, "10.0.0.1") == 429  # locked from that address, even with the right password
     assert _login(PASSWORD, "10.0.0.2") == 302  # the case worker can still log in from her own office
