@@ -18,7 +18,18 @@ from jisr.cases.models import Case
 
 def case_scope_q(user: User, prefix: str = "") -> Q | None:
     """The Q filter of cases `user` may see (fields prefixed with `prefix`, e.g. "cases__"), or None
-    when the user may see no case at all."""
+    when the user may see no case at all: the role's scope, plus (hook) the cases a partner focal point
+    opened from referrals her organisation received (`referrals.selectors.referral_case_q`)."""
+    from jisr.referrals.selectors import referral_case_q  # local: referrals imports this module
+
+    role_q = _role_scope_q(user, prefix)
+    referred_q = referral_case_q(user, prefix) if user.is_authenticated else None
+    if role_q is None or referred_q is None:
+        return role_q if referred_q is None else referred_q
+    return role_q | referred_q
+
+
+def _role_scope_q(user: User, prefix: str) -> Q | None:
     caps = user.capabilities
     org = user.organisation
     if org is None or caps.case_scope == Scope.NONE or not user.is_authenticated:
