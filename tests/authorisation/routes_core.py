@@ -82,7 +82,8 @@ ROUTES = {
         post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403), data=lambda w: {"risk_level": "high"}, **case
     ),
     "case-close": Route(
-        post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403),
+        # closing is the supervisor's decision; the case worker asks for it on the care page
+        post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403, ma_case_worker=403),
         data=lambda w: {"reason": "lost_contact"},
         **case,
     ),

@@ -47,7 +47,7 @@ ROUTES = {
                              data=lambda w: {"assignee": str(w.ma_case_worker_2.pk)}, **case),
     "web:case_note": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
                            data=lambda w: {"body": "call"}, **case),
-    "web:case_close": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
+    "web:case_close": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403, ma_case_worker=403),
                             data=lambda w: {"reason": "lost_contact"}, **case),
     # The world's case is open: reopening it is a state refusal (409), not a 404.
     "web:case_reopen": Route(post=expect(MA_WRITERS, ok=409, ma_coordinator=403),

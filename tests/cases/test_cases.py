@@ -77,7 +77,8 @@ def test_stage_risk_note_close_reopen_each_audited(cast, fatima_case) -> None:
     [
         (lambda c, case: case_set_stage(actor=c.ma_case_worker, case=case, trm_stage="nowhere"), ValueError),
         (lambda c, case: case_set_risk(actor=c.ma_case_worker, case=case, risk_level="extreme"), ValueError),
-        (lambda c, case: case_close(actor=c.ma_case_worker, case=case, reason="bored"), ValueError),
+        (lambda c, case: case_close(actor=c.ma_supervisor, case=case, reason="bored"), ValueError),
+        (lambda c, case: case_close(actor=c.ma_case_worker, case=case, reason="other"), PermissionDeniedError),
         (lambda c, case: case_note_add(actor=c.ma_case_worker, case=case, body="   "), ValueError),
         (lambda c, case: case_note_add(actor=c.ma_coordinator, case=case, body="hello"), PermissionDeniedError),
         (lambda c, case: case_close(actor=c.ma_analyst, case=case, reason="other"), PermissionDeniedError),

@@ -24,10 +24,13 @@ def _page_urls(case: Case) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("language,direction,marker", [
-    ("ar", "rtl", "bootstrap.rtl.min.css"),
-    ("fr", "ltr", "bootstrap.min.css"),
-])
+@pytest.mark.parametrize(
+    "language,direction,marker",
+    [
+        ("ar", "rtl", "bootstrap.rtl.min.css"),
+        ("fr", "ltr", "bootstrap.min.css"),
+    ],
+)
 @pytest.mark.parametrize("page", ["dashboard", "person_list", "person_register", "person_detail", "case_detail"])
 def test_page_renders_for_case_worker(cast, fatima_case, login_as, page, language, direction, marker):
     client = login_as(cast.ma_case_worker, language)
@@ -91,8 +94,19 @@ def test_person_list_search_by_code(cast, fatima_case, login_as):
     assert fatima_case.person.code not in html
 
 
-@pytest.mark.parametrize("who", ["es_case_worker", "es_supervisor", "ma_case_worker_2", "ma_other_supervisor",
-                                 "ma_analyst", "ma_roadmap", "ma_focal_point", "outsider"])
+@pytest.mark.parametrize(
+    "who",
+    [
+        "es_case_worker",
+        "es_supervisor",
+        "ma_case_worker_2",
+        "ma_other_supervisor",
+        "ma_analyst",
+        "ma_roadmap",
+        "ma_focal_point",
+        "outsider",
+    ],
+)
 def test_strangers_get_404_on_person_and_case(cast, fatima_case, login_as, who):
     client = login_as(getattr(cast, who))
     before = Case.objects.get(pk=fatima_case.pk)
@@ -101,13 +115,28 @@ def test_strangers_get_404_on_person_and_case(cast, fatima_case, login_as, who):
     assert client.get(urls["case_detail"]).status_code == 404
     for name in ("case_stage", "case_note", "case_close", "case_risk", "case_assign"):
         url = reverse(f"web:{name}", kwargs={"case_id": fatima_case.pk})
-        assert client.post(url, {"trm_stage": "proceedings", "body": "x", "reason": "other",
-                                 "risk_level": "high", "assignee": str(getattr(cast, who).pk)}).status_code == 404
+        assert (
+            client.post(
+                url,
+                {
+                    "trm_stage": "proceedings",
+                    "body": "x",
+                    "reason": "other",
+                    "risk_level": "high",
+                    "assignee": str(getattr(cast, who).pk),
+                },
+            ).status_code
+            == 404
+        )
     reveal = reverse("web:person_reveal", kwargs={"person_id": fatima_case.person_id})
     assert client.post(reveal, {"field": "name", "reason": "I would like to know"}).status_code == 404
     after = Case.objects.get(pk=fatima_case.pk)
     assert (after.trm_stage, after.status, after.risk_level, after.assigned_to_id) == (
-        before.trm_stage, before.status, before.risk_level, before.assigned_to_id)
+        before.trm_stage,
+        before.status,
+        before.risk_level,
+        before.assigned_to_id,
+    )
     assert not AuditEvent.objects.filter(actor=getattr(cast, who)).exclude(action="case.view").exists()
 
 
@@ -123,8 +152,11 @@ def test_register_page_refused_to_roles_that_may_not_register(cast, login_as):
 
 def test_case_detail_shows_notes_timeline_and_forms(cast, fatima_case, login_as):
     case_note_add(actor=cast.ma_case_worker, case=fatima_case, body="Premier entretien au centre.")
-    html = login_as(cast.ma_case_worker, "ar").get(
-        reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
+    html = (
+        login_as(cast.ma_case_worker, "ar")
+        .get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk}))
+        .content.decode()
+    )
     assert "Premier entretien au centre." in html  # decrypted note
     assert "فُتحت الحالة" in html or "فتح الحالة" in html  # translated timeline label (case.open)
     assert reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}) in html
@@ -144,14 +176,18 @@ def test_case_worker_changes_stage_and_adds_note(cast, fatima_case, login_as):
     assert "Appel de suivi." in html
     assert "Étape TRM modifiée" in html  # timeline label of case.stage in French
     assert "Identification → Première assistance et protection" in html
-    html = login_as(cast.ma_case_worker, "ar").get(
-        reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
+    html = (
+        login_as(cast.ma_case_worker, "ar")
+        .get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk}))
+        .content.decode()
+    )
     assert "تحديد الهوية ← المساعدة الأولى والحماية" in html  # the arrow follows the reading direction
 
 
 def test_empty_note_is_refused_with_message(cast, fatima_case, login_as):
     response = login_as(cast.ma_case_worker).post(
-        reverse("web:case_note", kwargs={"case_id": fatima_case.pk}), {"body": "   "})
+        reverse("web:case_note", kwargs={"case_id": fatima_case.pk}), {"body": "   "}
+    )
     assert response.status_code == 400
     assert fatima_case.notes.count() == 0
     assert "obligatoire" in response.content.decode()  # Django's "This field is required." in French
@@ -159,7 +195,8 @@ def test_empty_note_is_refused_with_message(cast, fatima_case, login_as):
 
 def test_close_needs_a_chosen_reason(cast, fatima_case, login_as):
     response = login_as(cast.ma_case_worker).post(
-        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": ""})
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": ""}
+    )
     assert response.status_code == 400
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.OPEN
@@ -167,12 +204,21 @@ def test_close_needs_a_chosen_reason(cast, fatima_case, login_as):
 
 def test_close_then_reopen(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
-    client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"})
+    # Closing is the supervisor's decision: the case worker is refused and pointed to the request.
+    response = client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"})
+    assert response.status_code == 403
+    fatima_case.refresh_from_db()
+    assert fatima_case.status == CaseStatus.OPEN
+    login_as(cast.ma_supervisor).post(
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"}
+    )
+    client = login_as(cast.ma_case_worker)
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.CLOSED
     # Refused while closed: the stage does not change and a translated message says why.
-    response = client.post(reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}),
-                           {"trm_stage": TrmStage.PROCEEDINGS})
+    response = client.post(
+        reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}), {"trm_stage": TrmStage.PROCEEDINGS}
+    )
     assert response.status_code == 409
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.IDENTIFICATION
@@ -184,8 +230,9 @@ def test_close_then_reopen(cast, fatima_case, login_as):
 
 def test_case_worker_cannot_assign_and_nothing_changes(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
-    response = client.post(reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}),
-                           {"assignee": str(cast.ma_case_worker_2.pk)})
+    response = client.post(
+        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}), {"assignee": str(cast.ma_case_worker_2.pk)}
+    )
     assert response.status_code == 403
     fatima_case.refresh_from_db()
     assert fatima_case.assigned_to == cast.ma_case_worker
@@ -197,15 +244,18 @@ def test_supervisor_assigns(cast, fatima_case, login_as):
     client = login_as(cast.ma_supervisor)
     html = client.get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
     assert reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}) in html
-    client.post(reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}),
-                {"assignee": str(cast.ma_case_worker_2.pk)})
+    client.post(
+        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}), {"assignee": str(cast.ma_case_worker_2.pk)}
+    )
     fatima_case.refresh_from_db()
     assert fatima_case.assigned_to == cast.ma_case_worker_2
 
 
 def test_open_case_from_person_page(cast, fatima_case, login_as):
+    login_as(cast.ma_supervisor).post(
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "transferred"}
+    )
     client = login_as(cast.ma_case_worker)
-    client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "transferred"})
     response = client.post(reverse("web:case_open", kwargs={"person_id": fatima_case.person_id}))
     new = Case.objects.get(person=fatima_case.person, number=2)
     assert response["Location"] == reverse("web:case_detail", kwargs={"case_id": new.pk})
@@ -214,3 +264,17 @@ def test_open_case_from_person_page(cast, fatima_case, login_as):
     assert response.status_code == 409
     assert Case.objects.filter(person=fatima_case.person).count() == 2
     assert "a déjà un dossier ouvert" in response.content.decode()
+
+
+def test_dashboard_shows_overdue_follow_ups_to_the_team_only(cast, fatima_case, login_as):
+    import datetime as dt
+
+    from jisr.care.services import followup_schedule
+
+    followup_schedule(
+        actor=cast.ma_case_worker, case=fatima_case, kind="call", due_on=dt.date.today() - dt.timedelta(days=2)
+    )
+    page = login_as(cast.ma_case_worker).get(reverse("web:dashboard")).content.decode()
+    assert "En retard" in page and fatima_case.code in page
+    assert fatima_case.code not in login_as(cast.es_case_worker).get(reverse("web:dashboard")).content.decode()
+    assert "En retard" not in login_as(cast.ma_case_worker_2).get(reverse("web:dashboard")).content.decode()

@@ -164,8 +164,12 @@ def case_note_text(note: CaseNote) -> str:
 
 @transaction.atomic
 def case_close(*, actor: User, case: Case, reason: str) -> Case:
-    """Close `case` for `reason` (a ClosureReason). Raises StateError if already closed."""
+    """Close `case` for `reason` (a ClosureReason). Closing is a supervisor's decision: a case worker
+    asks for it (care.services.closure_request) and the supervisor's approval calls this. Raises
+    PermissionDeniedError for other roles, StateError if already closed."""
     _require_write(actor, case)
+    if not actor.capabilities.assign_cases:
+        raise PermissionDeniedError("closure needs the supervisor's approval")
     _require_open(case)
     if reason not in ClosureReason.values:
         raise ValueError("unknown closure reason")

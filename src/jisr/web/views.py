@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jisr.accounts.models import Membership, User
 from jisr.cases import services as case_services
+from jisr.care.selectors import followups_dashboard
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
 from jisr.cases.selectors import case_get_for_user, case_timeline, cases_visible_to
 from jisr.common.errors import DomainError, PermissionDeniedError, StateError
@@ -87,6 +88,8 @@ def action_labels() -> dict[str, Any]:
 # Service messages (English, for developers) → what the user reads. Unknown ones fall back to a
 # generic message per error type, so a new service message never shows untranslated.
 DOMAIN_MESSAGES = {
+    "closure needs the supervisor's approval": gettext_lazy(
+        "Closing a case needs the supervisor's approval: request it from the case's care page."),
     "this role may not change cases": gettext_lazy("Your role does not allow you to change cases."),
     "this role may not assign cases": gettext_lazy("Your role does not allow you to assign cases."),
     "this role may not reveal masked fields": gettext_lazy(
@@ -227,7 +230,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "page": page,
         "rows": _case_rows(user, page.object_list),
-        "follow_ups": [],  # follow-ups arrive with the care plan (issue: care/)
+        "due": followups_dashboard(user),
     })
 
 
@@ -439,6 +442,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "is_open": is_open,
         "can_write": caps.write_cases,
         "can_assign": caps.assign_cases and is_open,
+        # Supervisors close directly (they are the approval); case workers request closure (care app).
+        "can_close": caps.write_cases and caps.assign_cases,
         "stage_form": web_forms.StageForm(initial={"trm_stage": case.trm_stage}),
         "risk_form": web_forms.RiskForm(initial={"risk_level": case.risk_level}),
         "assign_form": web_forms.AssignForm(assignees=_assignees(case),

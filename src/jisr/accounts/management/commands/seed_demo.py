@@ -20,6 +20,7 @@ from jisr.accounts.models import Membership, Organisation, Team, User
 from jisr.accounts.roles import Role
 from jisr.cases.models import RiskLevel, TrmStage
 from jisr.cases.services import case_note_add, case_open, case_set_risk, case_set_stage
+from jisr.care.demo import seed_care_demo
 from jisr.identification.demo import seed_identification_demo
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import Sex
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 orgs = [self._seed_org(spec, password, int(options["people"])) for spec in ORGS]  # type: ignore[call-overload]
                 for org in orgs:
                     seed_identification_demo(org)
+                    seed_care_demo(org)
             self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(login_help(password))
 
