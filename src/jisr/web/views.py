@@ -30,8 +30,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from jisr.accounts.models import Membership, User
-from jisr.cases import services as case_services
 from jisr.care.selectors import followups_dashboard
+from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
 from jisr.cases.selectors import case_get_for_user, case_timeline, cases_visible_to
 from jisr.common.errors import DomainError, PermissionDeniedError, StateError

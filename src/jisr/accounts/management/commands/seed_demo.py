@@ -18,9 +18,9 @@ from django.db import transaction
 
 from jisr.accounts.models import Membership, Organisation, Team, User
 from jisr.accounts.roles import Role
+from jisr.care.demo import seed_care_demo
 from jisr.cases.models import RiskLevel, TrmStage
 from jisr.cases.services import case_note_add, case_open, case_set_risk, case_set_stage
-from jisr.care.demo import seed_care_demo
 from jisr.identification.demo import seed_identification_demo
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import Sex
