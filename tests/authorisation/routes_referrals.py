@@ -42,8 +42,8 @@ def _es_referral_accepted(w):
                              identity=Identity(given_name_latin="Lucia", family_name_latin="Moreno"), estimated_age=30)
     case = case_open(actor=w.es_case_worker, person=person)
     _consent(w.es_case_worker, case, w.ma.name)
-    r = referral_create(actor=w.es_case_worker, case=case, categories=["identity"], reason="MigrationOrChangeOfLocation",
-                        organisation=w.ma)
+    r = referral_create(actor=w.es_case_worker, case=case, categories=["identity"],
+                        reason="MigrationOrChangeOfLocation", organisation=w.ma)
     referral_transition(actor=w.ma_focal_point, referral=r, event="receive")
     referral_transition(actor=w.ma_focal_point, referral=r, event="accept")
     return r
