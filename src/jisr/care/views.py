@@ -133,9 +133,10 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "service_form": f.ServiceForm(initial={"starts_on": f._today_text()}),
         "followup_form": f.FollowUpForm(),
         "done_form": f.FollowUpDoneForm(initial={"done_on": f._today_text()}),
-        "plan_form": f.ApprovalRequestForm(),
-        "closure_form": f.ClosureRequestForm(),
-        "decision_form": f.DecisionForm(),
+        # The approvals tab shows these three forms together: distinct ids, or labels point at the wrong box.
+        "plan_form": f.ApprovalRequestForm(auto_id="plan_%s"),
+        "closure_form": f.ClosureRequestForm(auto_id="closure_%s"),
+        "decision_form": f.DecisionForm(auto_id="decision_%s"),
         "attendance_form": f.AttendanceForm(trainings=trainings),
         "goal_status_form": f.GoalStatusForm(),
         "service_status_form": f.ServiceStatusForm(),
