@@ -138,3 +138,27 @@ def test_exploitation_types_are_a_set_of_htcds_codes(cast, fatima_case) -> None:
         case_set_exploitation(actor=cast.ma_case_worker, case=fatima_case, types=["Sexual"])
     with pytest.raises(PermissionDeniedError):
         case_set_exploitation(actor=cast.ma_coordinator, case=fatima_case, types=["Other"])
+
+
+def test_optimistic_locking_refuses_a_stale_form(cast, fatima_case) -> None:
+    from jisr.common.errors import ConflictError
+
+    seen = fatima_case.version
+    case_set_stage(actor=cast.ma_case_worker, case=fatima_case, trm_stage="first_assistance", expected_version=seen)
+    assert fatima_case.version == seen + 1
+    # The supervisor's page still shows the old version: her change is refused, nothing is overwritten.
+    stale = Case.objects.get(pk=fatima_case.pk)
+    stale.version = seen
+    before = AuditEvent.objects.count()
+    with pytest.raises(ConflictError):
+        case_set_stage(actor=cast.ma_supervisor, case=stale, trm_stage="proceedings", expected_version=seen)
+    assert Case.objects.get(pk=fatima_case.pk).trm_stage == "first_assistance"
+    assert AuditEvent.objects.count() == before
+
+
+def test_decisions_use_the_current_state_not_a_stale_object(cast, fatima_case) -> None:
+    stale = Case.objects.get(pk=fatima_case.pk)
+    case_close(actor=cast.ma_supervisor, case=fatima_case, reason="lost_contact")
+    with pytest.raises(StateError):  # the stale object still says "open"
+        case_close(actor=cast.ma_supervisor, case=stale, reason="transferred")
+    assert Case.objects.get(pk=fatima_case.pk).closure_reason == "lost_contact"

@@ -278,3 +278,18 @@ def test_dashboard_shows_overdue_follow_ups_to_the_team_only(cast, fatima_case, 
     assert "En retard" in page and fatima_case.code in page
     assert fatima_case.code not in login_as(cast.es_case_worker).get(reverse("web:dashboard")).content.decode()
     assert "En retard" not in login_as(cast.ma_case_worker_2).get(reverse("web:dashboard")).content.decode()
+
+
+def test_stale_case_form_is_refused_with_a_conflict(cast, fatima_case, login_as):
+    page = login_as(cast.ma_supervisor).get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk}))
+    assert f'name="version" value="{fatima_case.version}"' in page.content.decode()
+    url = reverse("web:case_stage", kwargs={"case_id": fatima_case.pk})
+    worker = login_as(cast.ma_case_worker)
+    assert worker.post(url, {"trm_stage": TrmStage.FIRST_ASSISTANCE, "version": fatima_case.version}).status_code == 303
+    # The supervisor submits the form she loaded before that change.
+    response = login_as(cast.ma_supervisor).post(
+        url, {"trm_stage": TrmStage.PROCEEDINGS, "version": fatima_case.version}
+    )
+    assert response.status_code == 409
+    fatima_case.refresh_from_db()
+    assert fatima_case.trm_stage == TrmStage.FIRST_ASSISTANCE

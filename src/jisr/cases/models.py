@@ -77,6 +77,8 @@ class Case(BaseModel):
     closure_reason = models.CharField(_("closure reason"), max_length=32, choices=ClosureReason.choices, blank=True)
     # Forms of exploitation as recorded by the case worker (HTCDS codes, a set); feeds statistics.
     exploitation_types = models.JSONField(_("forms of exploitation"), default=list, blank=True)
+    # Optimistic locking: every change increments it; a form that saw another version is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-opened_on", "-created_at"]

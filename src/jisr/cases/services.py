@@ -14,7 +14,7 @@ from django.utils import timezone
 from jisr.accounts.models import Team, User
 from jisr.audit.services import audit_record
 from jisr.cases.models import Case, CaseNote, CaseStatus, ClosureReason, ExploitationType, RiskLevel, TrmStage
-from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.crypto.services import seal, unseal
 from jisr.survivors.models import Person
 
@@ -22,6 +22,22 @@ from jisr.survivors.models import Person
 def _require_write(actor: User, case_or_person: Case | Person) -> None:
     if not actor.capabilities.write_cases or actor.organisation != case_or_person.organisation:
         raise PermissionDeniedError("this role may not change cases")
+
+
+def _lock(case: Case, expected_version: int | None) -> None:
+    """Lock the case row for this transaction and reload it, so decisions use the current state.
+
+    `expected_version` is the version the actor's form showed; if someone changed the case since,
+    ConflictError is raised and nothing changes (never a silent overwrite)."""
+    current = Case.objects.select_for_update().values_list("version", flat=True).get(pk=case.pk)
+    if expected_version is not None and expected_version != current:
+        raise ConflictError("the case was changed by someone else; reload it and try again")
+    case.refresh_from_db()
+
+
+def _save(case: Case, fields: list[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def _require_open(case: Case) -> None:
@@ -76,17 +92,20 @@ def _check_assignee(organisation: object, assignee: User, team: Team | None) -> 
 
 
 @transaction.atomic
-def case_assign(*, actor: User, case: Case, assignee: User, team: Team | None = None) -> Case:
+def case_assign(
+    *, actor: User, case: Case, assignee: User, team: Team | None = None, expected_version: int | None = None
+) -> Case:
     """Assign `case` to `assignee` (and optionally move it to `team`). Supervisors and coordinators
     only. Raises PermissionDeniedError, ValueError, StateError (closed case)."""
     if not actor.capabilities.assign_cases or actor.organisation != case.organisation:
         raise PermissionDeniedError("this role may not assign cases")
+    _lock(case, expected_version)
     _require_open(case)
     team = team or case.team
     _check_assignee(case.organisation, assignee, team)
     previous = case.assigned_to_id
     case.assigned_to, case.team = assignee, team
-    case.save(update_fields=["assigned_to", "team", "updated_at"])
+    _save(case, ["assigned_to", "team"])
     audit_record(
         actor=actor,
         action="case.assign",
@@ -97,42 +116,45 @@ def case_assign(*, actor: User, case: Case, assignee: User, team: Team | None = 
 
 
 @transaction.atomic
-def case_set_stage(*, actor: User, case: Case, trm_stage: str) -> Case:
+def case_set_stage(*, actor: User, case: Case, trm_stage: str, expected_version: int | None = None) -> Case:
     """Move the case to another TRM stage. Raises ValueError for an unknown stage."""
     _require_write(actor, case)
+    _lock(case, expected_version)
     _require_open(case)
     if trm_stage not in TrmStage.values:
         raise ValueError("unknown TRM stage")
     previous, case.trm_stage = case.trm_stage, trm_stage
-    case.save(update_fields=["trm_stage", "updated_at"])
+    _save(case, ["trm_stage"])
     audit_record(actor=actor, action="case.stage", target=case, details={"from": previous, "to": trm_stage})
     return case
 
 
 @transaction.atomic
-def case_set_risk(*, actor: User, case: Case, risk_level: str) -> Case:
+def case_set_risk(*, actor: User, case: Case, risk_level: str, expected_version: int | None = None) -> Case:
     """Record the case's current risk level (the dated assessment itself belongs to care plans)."""
     _require_write(actor, case)
+    _lock(case, expected_version)
     _require_open(case)
     if risk_level not in RiskLevel.values:
         raise ValueError("unknown risk level")
     previous, case.risk_level = case.risk_level, risk_level
-    case.save(update_fields=["risk_level", "updated_at"])
+    _save(case, ["risk_level"])
     audit_record(actor=actor, action="case.risk", target=case, details={"from": previous, "to": risk_level})
     return case
 
 
 @transaction.atomic
-def case_set_exploitation(*, actor: User, case: Case, types: list[str]) -> Case:
+def case_set_exploitation(*, actor: User, case: Case, types: list[str], expected_version: int | None = None) -> Case:
     """Record the forms of exploitation (HTCDS `vic_TypeOfExploitation` codes; a set, order kept as
     the standard lists them). Raises ValueError for an unknown code."""
     _require_write(actor, case)
+    _lock(case, expected_version)
     unknown = set(types) - set(ExploitationType.values)
     if unknown:
         raise ValueError("unknown form of exploitation")
     previous = case.exploitation_types
     case.exploitation_types = [t for t in ExploitationType.values if t in set(types)]
-    case.save(update_fields=["exploitation_types", "updated_at"])
+    _save(case, ["exploitation_types"])
     audit_record(
         actor=actor, action="case.exploitation", target=case, details={"from": previous, "to": case.exploitation_types}
     )
@@ -163,32 +185,34 @@ def case_note_text(note: CaseNote) -> str:
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: Case, reason: str) -> Case:
+def case_close(*, actor: User, case: Case, reason: str, expected_version: int | None = None) -> Case:
     """Close `case` for `reason` (a ClosureReason). Closing is a supervisor's decision: a case worker
     asks for it (care.services.closure_request) and the supervisor's approval calls this. Raises
     PermissionDeniedError for other roles, StateError if already closed."""
     _require_write(actor, case)
     if not actor.capabilities.assign_cases:
         raise PermissionDeniedError("closure needs the supervisor's approval")
+    _lock(case, expected_version)
     _require_open(case)
     if reason not in ClosureReason.values:
         raise ValueError("unknown closure reason")
     case.status, case.closed_on, case.closure_reason = CaseStatus.CLOSED, timezone.localdate(), reason
-    case.save(update_fields=["status", "closed_on", "closure_reason", "updated_at"])
+    _save(case, ["status", "closed_on", "closure_reason"])
     audit_record(actor=actor, action="case.close", target=case, details={"reason": reason})
     return case
 
 
 @transaction.atomic
-def case_reopen(*, actor: User, case: Case, note: str) -> Case:
+def case_reopen(*, actor: User, case: Case, note: str, expected_version: int | None = None) -> Case:
     """Reopen a closed case; a note saying why is required (it is stored encrypted)."""
     _require_write(actor, case)
+    _lock(case, expected_version)
     if case.status != CaseStatus.CLOSED:
         raise StateError("the case is not closed")
     if Case.objects.filter(person=case.person, status=CaseStatus.OPEN).exists():
         raise StateError("this person already has an open case")
     case.status, case.closed_on, case.closure_reason = CaseStatus.OPEN, None, ""
-    case.save(update_fields=["status", "closed_on", "closure_reason", "updated_at"])
+    _save(case, ["status", "closed_on", "closure_reason"])
     audit_record(actor=actor, action="case.reopen", target=case)
     case_note_add(actor=actor, case=case, body=note)
     return case

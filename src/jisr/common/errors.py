@@ -14,3 +14,8 @@ class StateError(DomainError):
 
 class PermissionDeniedError(DomainError):
     """The actor's role does not allow this write on a record they can see."""
+
+
+class ConflictError(StateError):
+    """Someone else changed the record since the actor loaded it (optimistic locking); nothing was
+    changed — reload and try again."""

@@ -25,9 +25,36 @@ from jisr.survivors.services import REVEALABLE_FIELDS
 # exception: Standard Moroccan Tamazight has no ISO 639-1 code, so its ISO 639-3 code `zgh` is used;
 # leaving Amazigh speakers out would be worse than a three-letter code.
 COMMON_LANGUAGES = (
-    "ar", "zgh", "fr", "es", "en", "pt", "it", "de", "ro", "bg", "uk", "ru",
-    "wo", "ff", "bm", "ha", "yo", "ig", "ln", "sw", "am", "ti", "so",
-    "fa", "ur", "hi", "bn", "tl", "zh", "vi",
+    "ar",
+    "zgh",
+    "fr",
+    "es",
+    "en",
+    "pt",
+    "it",
+    "de",
+    "ro",
+    "bg",
+    "uk",
+    "ru",
+    "wo",
+    "ff",
+    "bm",
+    "ha",
+    "yo",
+    "ig",
+    "ln",
+    "sw",
+    "am",
+    "ti",
+    "so",
+    "fa",
+    "ur",
+    "hi",
+    "bn",
+    "tl",
+    "zh",
+    "vi",
 )
 
 DOCUMENT_KINDS = (
@@ -66,8 +93,9 @@ def language_choices() -> list[tuple[str, str]]:
     """Common languages, names in the active language: the partnership's own first, then the rest
     alphabetically."""
     first = [(c, language_name(c)) for c in FIRST_LANGUAGES]
-    rest = sorted(((c, language_name(c)) for c in COMMON_LANGUAGES if c not in FIRST_LANGUAGES),
-                  key=lambda c: c[1].casefold())
+    rest = sorted(
+        ((c, language_name(c)) for c in COMMON_LANGUAGES if c not in FIRST_LANGUAGES), key=lambda c: c[1].casefold()
+    )
     return first + rest
 
 
@@ -85,47 +113,73 @@ class PersonRegisterForm(forms.Form):
     given_name_latin = forms.CharField(label=_("Given name (Latin script)"), max_length=120, required=False)
     family_name_latin = forms.CharField(label=_("Family name (Latin script)"), max_length=120, required=False)
     aliases = forms.CharField(
-        label=_("Other names or nicknames"), required=False, max_length=500,
+        label=_("Other names or nicknames"),
+        required=False,
+        max_length=500,
         help_text=_("Separate several names with commas."),
     )
     date_of_birth = forms.CharField(
-        label=_("Date of birth"), required=False, max_length=20,
-        help_text=DATE_HINT, widget=forms.TextInput(attrs=_numeric_attrs()),
+        label=_("Date of birth"),
+        required=False,
+        max_length=20,
+        help_text=DATE_HINT,
+        widget=forms.TextInput(attrs=_numeric_attrs()),
     )
     estimated_age = forms.CharField(
-        label=_("Estimated age (years)"), required=False, max_length=3,
+        label=_("Estimated age (years)"),
+        required=False,
+        max_length=3,
         help_text=_("Only if the date of birth is not known."),
         widget=forms.TextInput(attrs=_numeric_attrs()),
     )
     age_precision = forms.ChoiceField(
-        label=_("How precise is the estimate?"), required=False,
-        choices=[(AgePrecision.YEAR.value, AgePrecision.YEAR.label),
-                 (AgePrecision.APPROXIMATE.value, AgePrecision.APPROXIMATE.label)],
+        label=_("How precise is the estimate?"),
+        required=False,
+        choices=[
+            (AgePrecision.YEAR.value, AgePrecision.YEAR.label),
+            (AgePrecision.APPROXIMATE.value, AgePrecision.APPROXIMATE.label),
+        ],
         initial=AgePrecision.APPROXIMATE.value,
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN.value)
     nationality = forms.ChoiceField(label=_("Nationality"), choices=lambda: [("", "—"), *countries], required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), required=False, choices=language_choices,
+        label=_("Languages spoken"),
+        required=False,
+        choices=language_choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     phone = forms.CharField(
-        label=_("Phone"), required=False, max_length=32,
+        label=_("Phone"),
+        required=False,
+        max_length=32,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "dir": "ltr"}),
     )
-    document_kind = forms.ChoiceField(label=_("Identity document"), required=False,
-                                      choices=[("", "—"), *DOCUMENT_KINDS])
+    document_kind = forms.ChoiceField(
+        label=_("Identity document"), required=False, choices=[("", "—"), *DOCUMENT_KINDS]
+    )
     document_number = forms.CharField(
-        label=_("Document number"), required=False, max_length=40,
+        label=_("Document number"),
+        required=False,
+        max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr"}),
     )
     confirm_different = forms.BooleanField(
-        label=_("I have checked the suggestions: this is a different person."), required=False,
+        label=_("I have checked the suggestions: this is a different person."),
+        required=False,
     )
 
     # Fields whose typing triggers the live duplicate check.
-    DUPLICATE_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_latin",
-                        "phone", "document_number", "estimated_age", "date_of_birth")
+    DUPLICATE_FIELDS = (
+        "given_name",
+        "family_name",
+        "given_name_latin",
+        "family_name_latin",
+        "phone",
+        "document_number",
+        "estimated_age",
+        "date_of_birth",
+    )
 
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,8 +228,9 @@ class PersonRegisterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        names = [data.get(f, "").strip() for f in
-                 ("given_name", "family_name", "given_name_latin", "family_name_latin")]
+        names = [
+            data.get(f, "").strip() for f in ("given_name", "family_name", "given_name_latin", "family_name_latin")
+        ]
         if not any(names):
             raise forms.ValidationError(_("Enter at least a given name or a family name, in either script."))
         if data.get("date_of_birth") and data.get("estimated_age") is not None:
@@ -192,9 +247,14 @@ class PersonRegisterForm(forms.Form):
         if d.get("document_number"):
             docs = (IdentityDocument(d["document_kind"], d["document_number"], ""),)
         return Identity(
-            given_name=d["given_name"].strip(), family_name=d["family_name"].strip(),
-            given_name_latin=d["given_name_latin"].strip(), family_name_latin=d["family_name_latin"].strip(),
-            aliases=aliases, date_of_birth=d.get("date_of_birth"), phone=d.get("phone", ""), documents=docs,
+            given_name=d["given_name"].strip(),
+            family_name=d["family_name"].strip(),
+            given_name_latin=d["given_name_latin"].strip(),
+            family_name_latin=d["family_name_latin"].strip(),
+            aliases=aliases,
+            date_of_birth=d.get("date_of_birth"),
+            phone=d.get("phone", ""),
+            documents=docs,
         )
 
     def partial_identity(self) -> tuple[Identity, int | None]:
@@ -210,10 +270,13 @@ class PersonRegisterForm(forms.Form):
         doc = normalise_digits(str(raw.get("document_number", ""))).strip()
         docs = (IdentityDocument(str(raw.get("document_kind", "")) or "other", doc, ""),) if len(doc) >= 4 else ()
         identity = Identity(
-            given_name=text("given_name"), family_name=text("family_name"),
-            given_name_latin=text("given_name_latin"), family_name_latin=text("family_name_latin"),
+            given_name=text("given_name"),
+            family_name=text("family_name"),
+            given_name_latin=text("given_name_latin"),
+            family_name_latin=text("family_name_latin"),
             date_of_birth=d.get("date_of_birth") if "date_of_birth" in d else None,
-            phone=phone, documents=docs,
+            phone=phone,
+            documents=docs,
         )
         age = d.get("estimated_age") if "estimated_age" in d else None
         return identity, age
@@ -222,21 +285,29 @@ class PersonRegisterForm(forms.Form):
 class RevealForm(forms.Form):
     field = forms.ChoiceField(label=_("Field to reveal"), choices=list(REVEAL_FIELD_LABELS.items()))
     reason = forms.CharField(
-        label=_("Why do you need to see it?"), min_length=5, max_length=500,
+        label=_("Why do you need to see it?"),
+        min_length=5,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required. Your reason is recorded in the audit log; do not write personal data here."),
     )
 
 
-class StageForm(forms.Form):
+class VersionedForm(forms.Form):
+    """A form that changes a case carries the case version it was shown (optimistic locking)."""
+
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class StageForm(VersionedForm):
     trm_stage = forms.ChoiceField(label=_("TRM stage"), choices=TrmStage.choices)
 
 
-class RiskForm(forms.Form):
+class RiskForm(VersionedForm):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
 
 
-class AssignForm(forms.Form):
+class AssignForm(VersionedForm):
     assignee = forms.ChoiceField(label=_("Assign to"))
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
@@ -248,14 +319,13 @@ class NoteForm(forms.Form):
     body = forms.CharField(label=_("New note"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CloseForm(forms.Form):
+class CloseForm(VersionedForm):
     # No reason pre-selected: closing must be a deliberate choice.
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=[("", "—"), *ClosureReason.choices])
 
 
-class ReopenForm(forms.Form):
-    note = forms.CharField(label=_("Why reopen the case?"), max_length=20_000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+class ReopenForm(VersionedForm):
+    note = forms.CharField(label=_("Why reopen the case?"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class PersonSearchForm(forms.Form):

@@ -75,7 +75,6 @@ ACTION_LABELS = {
 }
 
 
-
 @functools.cache
 def action_labels() -> dict[str, Any]:
     """Timeline labels: the core ones above plus each app's `audit_action_labels` (AppConfig)."""
@@ -88,33 +87,45 @@ def action_labels() -> dict[str, Any]:
 # Service messages (English, for developers) → what the user reads. Unknown ones fall back to a
 # generic message per error type, so a new service message never shows untranslated.
 DOMAIN_MESSAGES = {
+    "the case was changed by someone else; reload it and try again": gettext_lazy(
+        "Someone else changed this case while you were working on it. Nothing was saved: "
+        "look at the case again and repeat your change if it is still needed."
+    ),
     "closure needs the supervisor's approval": gettext_lazy(
-        "Closing a case needs the supervisor's approval: request it from the case's care page."),
+        "Closing a case needs the supervisor's approval: request it from the case's care page."
+    ),
     "this role may not change cases": gettext_lazy("Your role does not allow you to change cases."),
     "this role may not assign cases": gettext_lazy("Your role does not allow you to assign cases."),
     "this role may not reveal masked fields": gettext_lazy(
-        "Your role does not allow you to reveal masked information."),
+        "Your role does not allow you to reveal masked information."
+    ),
     "this account may not register people in this organisation": gettext_lazy(
-        "Your role does not allow you to register people."),
+        "Your role does not allow you to register people."
+    ),
     "the case is closed; reopen it first": gettext_lazy("The case is closed. Reopen it first."),
     "the case is not closed": gettext_lazy("The case is not closed."),
     "this person already has an open case": gettext_lazy("This person already has an open case."),
     "this person's identity was erased": gettext_lazy("This person's identity was erased."),
     "the note is empty": gettext_lazy("The note is empty."),
     "the note is too long (20,000 characters at most)": gettext_lazy(
-        "The note is too long (20,000 characters at most)."),
+        "The note is too long (20,000 characters at most)."
+    ),
     "unknown closure reason": gettext_lazy("Choose a reason for closing from the list."),
     "unknown TRM stage": gettext_lazy("Choose a stage from the list."),
     "unknown risk level": gettext_lazy("Choose a risk level from the list."),
     "the assignee must be a case worker or supervisor of this organisation": gettext_lazy(
-        "A case can only be assigned to a case worker or supervisor of your organisation."),
+        "A case can only be assigned to a case worker or supervisor of your organisation."
+    ),
     "the team must belong to this organisation": gettext_lazy("The team must belong to your organisation."),
     "say why you need to see this (at least a few words)": gettext_lazy(
-        "Say why you need to see this (at least a few words)."),
+        "Say why you need to see this (at least a few words)."
+    ),
     "a given or family name is required (in Arabic or Latin script)": gettext_lazy(
-        "Enter at least a given name or a family name, in either script."),
+        "Enter at least a given name or a family name, in either script."
+    ),
     "give a date of birth or an estimated age, not both": gettext_lazy(
-        "Give a date of birth or an estimated age, not both."),
+        "Give a date of birth or an estimated age, not both."
+    ),
     "date of birth is in the future": gettext_lazy("The date of birth cannot be in the future."),
     "estimated age must be between 0 and 120": gettext_lazy("Enter an age in years, between 0 and 120."),
 }
@@ -182,8 +193,7 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
         to = details.get("to", details.get("assigned_to"))
         detail = user_names.get(to, "") if to is not None else ""
         if event.action == "case.open":
-            detail = str(dict(TrmStage.choices).get(details.get("trm_stage"), "")) + (
-                f" · {detail}" if detail else "")
+            detail = str(dict(TrmStage.choices).get(details.get("trm_stage"), "")) + (f" · {detail}" if detail else "")
     elif event.action == "person.reveal":
         detail = str(REVEAL_FIELD_LABELS.get(details.get("field"), ""))
     return {
@@ -227,11 +237,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
     page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
-    return render(request, "web/dashboard.html", {
-        "page": page,
-        "rows": _case_rows(user, page.object_list),
-        "due": followups_dashboard(user),
-    })
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "page": page,
+            "rows": _case_rows(user, page.object_list),
+            "due": followups_dashboard(user),
+        },
+    )
 
 
 @login_required
@@ -249,8 +263,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/person_list.html", {"form": form, "page": page, "rows": rows})
 
 
-def _suggestions_context(request: HttpRequest, form: web_forms.PersonRegisterForm,
-                         report: Any) -> dict[str, Any]:
+def _suggestions_context(request: HttpRequest, form: web_forms.PersonRegisterForm, report: Any) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     candidates = [
         {
@@ -290,19 +303,29 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
             # Always re-run the check on submit: the client's earlier live result is not trusted.
             report = duplicate_suggestions(user, org, identity, d["estimated_age"])
             if (report.candidates or report.hidden_match) and not d["confirm_different"]:
-                form.add_error("confirm_different", _(
-                    "Possible matches were found. Check them; if this is a different person, tick the box "
-                    "and save again."))
+                form.add_error(
+                    "confirm_different",
+                    _(
+                        "Possible matches were found. Check them; if this is a different person, tick the box "
+                        "and save again."
+                    ),
+                )
             else:
                 try:
                     estimated = d["estimated_age"]
                     person = person_register(
-                        actor=user, organisation=org, identity=identity, sex=d["sex"],
-                        nationality=d["nationality"] or "", languages=d["languages"],
+                        actor=user,
+                        organisation=org,
+                        identity=identity,
+                        sex=d["sex"],
+                        nationality=d["nationality"] or "",
+                        languages=d["languages"],
                         estimated_age=estimated,
                         age_precision=(d["age_precision"] or None) if estimated is not None else None,
-                        audit_details={"duplicates_shown": len(report.candidates),
-                                       "hidden_match": int(report.hidden_match)},
+                        audit_details={
+                            "duplicates_shown": len(report.candidates),
+                            "hidden_match": int(report.hidden_match),
+                        },
                     )
                 except (DomainError, ValueError) as exc:
                     form.add_error(None, domain_message(exc))
@@ -330,24 +353,26 @@ def person_duplicates(request: HttpRequest) -> HttpResponse:
     if len(typed) >= 3 or identity.phone or identity.documents:
         report = duplicate_suggestions(user, org, identity, age)
     # The live partial must not show the form's validation errors while the user is still typing.
-    ctx = _suggestions_context(request, web_forms.PersonRegisterForm(request.POST, country=org.country.code),
-                               report)
+    ctx = _suggestions_context(request, web_forms.PersonRegisterForm(request.POST, country=org.country.code), report)
     return render(request, "web/_duplicate_suggestions.html", ctx)
 
 
 def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     cases = cases_visible_to(user).filter(person=person).order_by("-number")
-    can_open = (user.capabilities.write_cases and not person.is_erased
-                and not Case.objects.filter(person=person, status=CaseStatus.OPEN).exists())
+    can_open = (
+        user.capabilities.write_cases
+        and not person.is_erased
+        and not Case.objects.filter(person=person, status=CaseStatus.OPEN).exists()
+    )
     return {
         "person": person,
         "identity": _display(user, person),
         "languages": [language_name(c) for c in person.languages],
         "cases": cases,
         "can_open_case": can_open,
-        "reveal_form": extra.pop("reveal_form", None) or (
-            web_forms.RevealForm() if user.capabilities.reveal_identity else None),
+        "reveal_form": extra.pop("reveal_form", None)
+        or (web_forms.RevealForm() if user.capabilities.reveal_identity else None),
         **extra,
     }
 
@@ -382,8 +407,12 @@ def person_reveal_view(request: HttpRequest, person_id: str) -> HttpResponse:
             revealed = {"label": REVEAL_FIELD_LABELS[field], "value": value, "field": field}
     else:
         status = 400
-    response = render(request, "web/person_detail.html",
-                      _person_context(request, person, reveal_form=form, revealed=revealed), status=status)
+    response = render(
+        request,
+        "web/person_detail.html",
+        _person_context(request, person, reveal_form=form, revealed=revealed),
+        status=status,
+    )
     # A revealed value must not stay in the browser's cache or history.
     response["Cache-Control"] = "no-store"
     return response
@@ -406,8 +435,11 @@ def case_open_view(request: HttpRequest, person_id: str) -> HttpResponse:
 
 
 def _assignees(case: Case) -> list[tuple[str, str]]:
-    members = (Membership.objects.filter(organisation=case.organisation, user__is_active=True)
-               .select_related("user").order_by("user__username"))
+    members = (
+        Membership.objects.filter(organisation=case.organisation, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
     return [(str(m.user_id), m.user.get_username()) for m in members if m.user.capabilities.write_cases]
 
 
@@ -430,8 +462,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         notes.append({"note": note, "text": text})
     events = list(case_timeline(case)[:200])
     ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
-    names = dict(User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)])
-                 .values_list("pk", "username"))
+    names = dict(User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list("pk", "username"))
     timeline = [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
     is_open = case.status == CaseStatus.OPEN
     return {
@@ -446,16 +477,18 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "can_close": caps.write_cases and caps.assign_cases,
         "stage_form": web_forms.StageForm(initial={"trm_stage": case.trm_stage}),
         "risk_form": web_forms.RiskForm(initial={"risk_level": case.risk_level}),
-        "assign_form": web_forms.AssignForm(assignees=_assignees(case),
-                                            initial={"assignee": str(case.assigned_to_id or "")}),
+        "assign_form": web_forms.AssignForm(
+            assignees=_assignees(case), initial={"assignee": str(case.assigned_to_id or "")}
+        ),
         "note_form": web_forms.NoteForm(),
         "close_form": web_forms.CloseForm(),
         "reopen_form": web_forms.ReopenForm(),
     }
 
 
-def _case_action(request: HttpRequest, case_id: str, form_class: Any, apply: Any, done: Any,
-                 **form_kwargs: Any) -> HttpResponse:
+def _case_action(
+    request: HttpRequest, case_id: str, form_class: Any, apply: Any, done: Any, **form_kwargs: Any
+) -> HttpResponse:
     """Validate `form_class`, call `apply(user, case, cleaned_data)` (a service).
 
     Success: 303 to the case page with a message. Refused: the case page again with a translated
@@ -489,52 +522,79 @@ def _case_action(request: HttpRequest, case_id: str, form_class: Any, apply: Any
 @login_required
 @require_POST
 def case_stage(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.StageForm,
-                        lambda u, c, d: case_services.case_set_stage(actor=u, case=c, trm_stage=d["trm_stage"]),
-                        gettext_lazy("TRM stage changed."))
+    return _case_action(
+        request,
+        case_id,
+        web_forms.StageForm,
+        lambda u, c, d: case_services.case_set_stage(
+            actor=u, case=c, trm_stage=d["trm_stage"], expected_version=d.get("version")
+        ),
+        gettext_lazy("TRM stage changed."),
+    )
 
 
 @login_required
 @require_POST
 def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.RiskForm,
-                        lambda u, c, d: case_services.case_set_risk(actor=u, case=c, risk_level=d["risk_level"]),
-                        gettext_lazy("Risk level changed."))
+    return _case_action(
+        request,
+        case_id,
+        web_forms.RiskForm,
+        lambda u, c, d: case_services.case_set_risk(
+            actor=u, case=c, risk_level=d["risk_level"], expected_version=d.get("version")
+        ),
+        gettext_lazy("Risk level changed."),
+    )
 
 
 def _assign(user: User, case: Case, data: dict[str, Any]) -> None:
     assignee = User.objects.filter(pk=data["assignee"], membership__organisation=case.organisation).first()
     if assignee is None:
         raise ValueError("the assignee must be a case worker or supervisor of this organisation")
-    case_services.case_assign(actor=user, case=case, assignee=assignee)
+    case_services.case_assign(actor=user, case=case, assignee=assignee, expected_version=data.get("version"))
 
 
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.AssignForm, _assign, gettext_lazy("Case assigned."),
-                        assignees=_assignees)
+    return _case_action(
+        request, case_id, web_forms.AssignForm, _assign, gettext_lazy("Case assigned."), assignees=_assignees
+    )
 
 
 @login_required
 @require_POST
 def case_note(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.NoteForm,
-                        lambda u, c, d: case_services.case_note_add(actor=u, case=c, body=d["body"]),
-                        gettext_lazy("Note added."))
+    return _case_action(
+        request,
+        case_id,
+        web_forms.NoteForm,
+        lambda u, c, d: case_services.case_note_add(actor=u, case=c, body=d["body"]),
+        gettext_lazy("Note added."),
+    )
 
 
 @login_required
 @require_POST
 def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.CloseForm,
-                        lambda u, c, d: case_services.case_close(actor=u, case=c, reason=d["reason"]),
-                        gettext_lazy("Case closed."))
+    return _case_action(
+        request,
+        case_id,
+        web_forms.CloseForm,
+        lambda u, c, d: case_services.case_close(
+            actor=u, case=c, reason=d["reason"], expected_version=d.get("version")
+        ),
+        gettext_lazy("Case closed."),
+    )
 
 
 @login_required
 @require_POST
 def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
-    return _case_action(request, case_id, web_forms.ReopenForm,
-                        lambda u, c, d: case_services.case_reopen(actor=u, case=c, note=d["note"]),
-                        gettext_lazy("Case reopened."))
+    return _case_action(
+        request,
+        case_id,
+        web_forms.ReopenForm,
+        lambda u, c, d: case_services.case_reopen(actor=u, case=c, note=d["note"], expected_version=d.get("version")),
+        gettext_lazy("Case reopened."),
+    )
