@@ -141,3 +141,13 @@ def test_reveal_via_api(cast, fatima_case) -> None:
 def test_schema_is_served(cast) -> None:
     response = client_for(cast.ma_case_worker).get("/api/schema/")
     assert response.status_code == 200 and b"/api/v1/persons/" in response.content
+
+
+def test_stale_version_is_a_409_and_changes_nothing(cast, fatima_case) -> None:
+    base = f"/api/v1/cases/{fatima_case.pk}"
+    client = client_for(cast.ma_case_worker)
+    seen = client.get(f"{base}/").json()["version"]
+    assert client.post(f"{base}/risk/", {"risk_level": "high", "version": seen}).status_code == 200
+    response = client_for(cast.ma_supervisor).post(f"{base}/risk/", {"risk_level": "low", "version": seen})
+    assert response.status_code == 409
+    assert client.get(f"{base}/").json()["risk_level"] == "high"

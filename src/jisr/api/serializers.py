@@ -126,6 +126,7 @@ class CaseOutSerializer(serializers.Serializer):
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(allow_null=True)
     closure_reason = serializers.CharField(allow_blank=True)
+    version = serializers.IntegerField()
 
 
 class CaseOpenSerializer(serializers.Serializer):
@@ -133,19 +134,27 @@ class CaseOpenSerializer(serializers.Serializer):
     trm_stage = serializers.ChoiceField(choices=TrmStage.choices, default=TrmStage.IDENTIFICATION)
 
 
-class CaseAssignSerializer(serializers.Serializer):
+class VersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="the case version you last read; if the case changed since, 409 and nothing changes",
+    )
+
+
+class CaseAssignSerializer(VersionedSerializer):
     assignee = serializers.CharField(help_text="username of a case worker or supervisor of the organisation")
 
 
-class CaseStageSerializer(serializers.Serializer):
+class CaseStageSerializer(VersionedSerializer):
     trm_stage = serializers.ChoiceField(choices=TrmStage.choices)
 
 
-class CaseRiskSerializer(serializers.Serializer):
+class CaseRiskSerializer(VersionedSerializer):
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
 
 
-class CaseCloseSerializer(serializers.Serializer):
+class CaseCloseSerializer(VersionedSerializer):
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
 
 

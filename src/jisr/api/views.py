@@ -75,8 +75,9 @@ class PersonViewSet(viewsets.ViewSet):
         people = paginator.paginate_queryset(persons_visible_to(request.user).order_by("-created_at"), request) or []
         people = list(people)
         shown = identities_for_list(request.user, people)
-        data = s.PersonOutSerializer([_person_out(request.user, p, i) for p, i in zip(people, shown, strict=True)],
-                                     many=True).data
+        data = s.PersonOutSerializer(
+            [_person_out(request.user, p, i) for p, i in zip(people, shown, strict=True)], many=True
+        ).data
         return paginator.get_paginated_response(data)
 
     @extend_schema(responses=s.PersonOutSerializer)
@@ -195,7 +196,9 @@ class CaseViewSet(viewsets.ViewSet):
             ).first()
             if assignee is None:
                 raise ValueError("no such colleague in this organisation")
-            case_services.case_assign(actor=request.user, case=case, assignee=assignee)
+            case_services.case_assign(
+                actor=request.user, case=case, assignee=assignee, expected_version=data.get("version")
+            )
 
         return self._write(request, pk, s.CaseAssignSerializer, do)
 
@@ -206,7 +209,9 @@ class CaseViewSet(viewsets.ViewSet):
             request,
             pk,
             s.CaseStageSerializer,
-            lambda case, d: case_services.case_set_stage(actor=request.user, case=case, trm_stage=d["trm_stage"]),
+            lambda case, d: case_services.case_set_stage(
+                actor=request.user, case=case, trm_stage=d["trm_stage"], expected_version=d.get("version")
+            ),
         )
 
     @extend_schema(request=s.CaseRiskSerializer, responses=s.CaseOutSerializer)
@@ -216,7 +221,9 @@ class CaseViewSet(viewsets.ViewSet):
             request,
             pk,
             s.CaseRiskSerializer,
-            lambda case, d: case_services.case_set_risk(actor=request.user, case=case, risk_level=d["risk_level"]),
+            lambda case, d: case_services.case_set_risk(
+                actor=request.user, case=case, risk_level=d["risk_level"], expected_version=d.get("version")
+            ),
         )
 
     @extend_schema(request=s.CaseCloseSerializer, responses=s.CaseOutSerializer)
@@ -226,7 +233,9 @@ class CaseViewSet(viewsets.ViewSet):
             request,
             pk,
             s.CaseCloseSerializer,
-            lambda case, d: case_services.case_close(actor=request.user, case=case, reason=d["reason"]),
+            lambda case, d: case_services.case_close(
+                actor=request.user, case=case, reason=d["reason"], expected_version=d.get("version")
+            ),
         )
 
     @extend_schema(request=s.NoteInSerializer, responses=s.CaseOutSerializer)
