@@ -302,3 +302,18 @@ class PracticeSearchForm(forms.Form):
 
 class ReportLanguageForm(forms.Form):
     lang = forms.ChoiceField(choices=[("ar", "ar"), ("fr", "fr"), ("es", "es")], required=False)
+
+
+class AreaForm(StyledForm):
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=150)
+    name_fr = forms.CharField(label=_("Name (French)"), max_length=150)
+    name_es = forms.CharField(label=_("Name (Spanish)"), max_length=150)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=150)
+    order = IntegerText(label=_("Order"), required=False)
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if StrategicArea.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("This code is already used."))
+        return code

@@ -124,11 +124,23 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 # --- Strategic areas ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @roadmap_view()
 def area_list(request: HttpRequest) -> HttpResponse:
+    """The strategic areas; writers add new ones here (POST)."""
+    form = f.AreaForm(request.POST or None) if may_write_roadmap(request.user) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["order"] = data["order"] or 0
+        try:
+            services.area_create(actor=request.user, **data)
+        except ValueError as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, _("Strategic area added."))
+            return _done("roadmap:area_list")
     areas = selectors.areas_for(request.user, include_inactive=True)
-    return render(request, "roadmap/area_list.html", _ctx(request, areas=areas))
+    return render(request, "roadmap/area_list.html", _ctx(request, areas=areas, form=form))
 
 
 # --- Events ------------------------------------------------------------------------------------------
