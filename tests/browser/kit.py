@@ -18,7 +18,7 @@ LAPTOP = {"width": 1366, "height": 768}
 
 # Elements whose text is wider than their box and not meant to scroll. Form fields scroll their own
 # value and visually-hidden helpers clip on purpose, so both are left out.
-OVERFLOW_JS = """
+OVERFLOW_JS = r"""
 () => {
   const sel = (el) => {
     const parts = [];
