@@ -5,7 +5,7 @@ BIN       := $(VENV)/bin
 PORT      ?= 8000
 export JISR_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test check install messages clean-var
+.PHONY: run test browser check install messages clean-var
 
 $(BIN)/jisr: pyproject.toml scripts/system-packages.txt
 	./scripts/system-deps.sh
@@ -27,6 +27,10 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# The browser journeys alone (also part of `make test`); needs Chromium and `npm ci` (axe-core).
+browser: install
+	$(BIN)/python -m pytest -m browser -p no:xdist tests/browser $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/ruff check src tests bench
