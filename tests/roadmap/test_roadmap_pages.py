@@ -185,3 +185,14 @@ def test_demo_is_idempotent_and_rabat_comes_first(cast, demo):  # type: ignore[n
     assert demo.sessions.count() == 2 and demo.recommendations.count() == 6
     assert TrainingAttendance.objects.count() == 3
     assert not TrainingAttendance._meta.get_field("count").null
+
+
+def test_navigation_offers_the_roadmap_to_readers_only(cast):  # type: ignore[no-untyped-def]
+    from django.apps import apps
+
+    config = apps.get_app_config("roadmap")
+    names = [name for name, _label, _predicate in config.nav_items]
+    assert names[0] == "roadmap:dashboard" and all(reverse(n) for n in names)
+    for persona in ("ma_roadmap", "ma_case_worker", "ma_analyst", "es_supervisor"):
+        assert all(predicate(getattr(cast, persona)) for _n, _l, predicate in config.nav_items)
+    assert not any(predicate(cast.outsider) for _n, _l, predicate in config.nav_items)
