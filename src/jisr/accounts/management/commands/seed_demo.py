@@ -22,6 +22,7 @@ from jisr.care.demo import seed_care_demo
 from jisr.cases.models import RiskLevel, TrmStage
 from jisr.cases.services import case_note_add, case_open, case_set_risk, case_set_stage
 from jisr.identification.demo import seed_identification_demo
+from jisr.roadmap.demo import seed_roadmap_demo
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import Sex
 from jisr.survivors.services import person_register
@@ -123,6 +124,7 @@ class Command(BaseCommand):
                 for org in orgs:
                     seed_identification_demo(org)
                     seed_care_demo(org)
+                seed_roadmap_demo(orgs)  # the Rabat meeting of 8 May 2025 first
             self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(login_help(password))
 
