@@ -379,7 +379,7 @@ def referral_transition(*, actor: User, referral: Referral, event: str, code: st
     allowed = is_sender_actor(actor, referral) if side == sm.Side.SENDER else is_recipient_handler(actor, referral)
     if not allowed:
         raise PermissionDeniedError("you are not on this side of the referral")
-    referral = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
     try:
         _apply(referral, ev, actor=actor, code=code, note=note)
     except sm.InvalidTransitionError as exc:
@@ -407,7 +407,7 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
 
     if not is_recipient_handler(actor, referral) or referral.recipient_team_id is not None:
         raise PermissionDeniedError("only the recipient organisation's focal point opens a case")
-    referral = Referral.objects.select_for_update().select_related("data_key").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("data_key").get(pk=referral.pk)
     if referral.state not in (sm.State.ACCEPTED, sm.State.IN_SERVICE) or referral.recipient_case_id:
         raise StateError("only an accepted referral without a case can become a case")
     org = referral.recipient_organisation
@@ -453,7 +453,7 @@ def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referr
     based on `consent` is cancelled (recipient access ends at once; a partner instance is told by a
     signed envelope). Returns the cancelled referrals."""
     done = []
-    for referral in Referral.objects.select_for_update().select_related("data_key", "partner").filter(
+    for referral in Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").filter(
             consent=consent, state__in=[s.value for s in sm.OPEN_STATES]):
         _apply(referral, sm.Event.CANCEL, actor=actor, actor_label="" if actor else "consent")
         _tell_partner(referral, sm.Event.CANCEL)
@@ -470,7 +470,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                                             state__in=[sm.State.SENT.value, sm.State.RECEIVED.value],
                                             answer_by__lt=now):
         with transaction.atomic():
-            r = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+            r = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
             if r.state in (sm.State.SENT, sm.State.RECEIVED):
                 _apply(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
                 _tell_partner(r, sm.Event.EXPIRE)
@@ -480,7 +480,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                                             ).select_related("consent"):
         if referral.consent is not None and not referral.consent.in_force_on(today):
             with transaction.atomic():
-                r = Referral.objects.select_for_update().select_related("data_key", "partner").get(pk=referral.pk)
+                r = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
                 if r.state in sm.OPEN_STATES:
                     _apply(r, sm.Event.CANCEL, actor=None, actor_label="consent")
                     _tell_partner(r, sm.Event.CANCEL)
@@ -653,7 +653,7 @@ def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, 
 
 
 def _receive_status(partner: Partner, exchange_id: uuid.UUID, ev: sm.Event, body: dict[str, Any]) -> Referral:
-    referral = (Referral.objects.select_for_update().select_related("data_key", "partner")
+    referral = (Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
                 .filter(partner=partner, exchange_id=exchange_id).exclude(direction=Direction.INTERNAL).first())
     if referral is None:
         raise env.MalformedError("unknown referral")
