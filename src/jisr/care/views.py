@@ -133,14 +133,17 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "service_form": f.ServiceForm(initial={"starts_on": f._today_text()}),
         "followup_form": f.FollowUpForm(),
         "done_form": f.FollowUpDoneForm(initial={"done_on": f._today_text()}),
-        # The approvals tab shows these three forms together: distinct ids, or labels point at the wrong box.
-        "plan_form": f.ApprovalRequestForm(auto_id="plan_%s"),
-        "closure_form": f.ClosureRequestForm(auto_id="closure_%s"),
-        "decision_form": f.DecisionForm(auto_id="decision_%s"),
+        "plan_form": f.ApprovalRequestForm(),
+        "closure_form": f.ClosureRequestForm(),
+        "decision_form": f.DecisionForm(),
         "attendance_form": f.AttendanceForm(trainings=trainings),
         "goal_status_form": f.GoalStatusForm(),
         "service_status_form": f.ServiceStatusForm(),
     }
+    # A tab shows several forms with the same field names (comment, domain, notes…): give each form's
+    # ids its own prefix, or a label points at another form's box and the control has no name.
+    for name, form in forms.items():
+        form.auto_id = f"{name.removesuffix('_form')}_%s"
     forms.update(bound or {})
     today = timezone.localdate()
     consents = list(case.consents.all())
@@ -150,6 +153,10 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     goals = list(case.goals.select_related("training"))
     reflection = case.reflection_periods.first()
     pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by"))
+    follow_ups = _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case)
+    for fu in follow_ups:  # one "mark as done" form per follow-up, each with its own ids
+        fu["done_form"] = forms["done_form"] if forms["done_form"].is_bound else f.FollowUpDoneForm(
+            initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
     return {
         "case": case,
         "tab": tab,
@@ -171,7 +178,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "goals": [{"obj": g, "text": sel.sealed_text(user, g, "description", case.person)} for g in goals],
         "goal_domains": len({g.domain for g in goals}),
         "services": _unsealed(user, case.services.all(), "notes", case),
-        "follow_ups": _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case),
+        "follow_ups": follow_ups,
         "attendances": case.attendances.select_related("training"),
         "approvals": _unsealed(user, case.approvals.select_related("requested_by", "decided_by"), "comment", case),
         "pending": pending,
