@@ -71,6 +71,8 @@ UNLABELLED_JS = """
   .map(el => el.tagName.toLowerCase() + '[name=' + (el.name || '?') + ']' + (el.id ? '#' + el.id : ''))
 """
 
+NEXT_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50))))"
+
 AXE_RUN_JS = """
 async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
@@ -138,6 +140,8 @@ class Checker:
         slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
         for size_name, size in (("phone", PHONE), ("laptop", LAPTOP)):
             page.set_viewport_size(size)  # type: ignore[attr-defined]
+            # Let resize observers (charts) redraw before measuring: two animation frames.
+            page.evaluate(NEXT_FRAMES_JS)  # type: ignore[attr-defined]
             for overflow in page.evaluate(OVERFLOW_JS):  # type: ignore[attr-defined]
                 self.problems.append(f"{where} {size_name}: text overflows: {overflow}")
             ARTEFACTS.mkdir(parents=True, exist_ok=True)
