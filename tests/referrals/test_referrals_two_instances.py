@@ -142,6 +142,7 @@ def test_two_instances_exchange_referrals_end_to_end(cast, fatima_case, live_ser
     assert r.state == "received", OutboundMessage.objects.values_list("last_error", flat=True)
     sender = Client()
     sender.force_login(cast.ma_case_worker)
+    sender.cookies["jisr_language"] = "en"
     seen = []
     for events, expected in (([("accept", "")], "accepted"), ([("start_service", "")], "in_service"),
                              ([("complete", "services_provided")], "completed")):

@@ -272,6 +272,11 @@ def _apply(referral: Referral, event: sm.Event, *, actor: User | None, actor_lab
     return referral
 
 
+def _locked(pk: Any) -> Referral:
+    """The referral row, locked (only its own row: PostgreSQL refuses FOR UPDATE on an outer join)."""
+    return Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=pk)
+
+
 def _check_event_input(event: sm.Event, code: str, note: str) -> None:
     if event in sm.NEEDS_NOTE and not note:
         raise ValueError("reopening needs a note")
@@ -379,7 +384,7 @@ def referral_transition(*, actor: User, referral: Referral, event: str, code: st
     allowed = is_sender_actor(actor, referral) if side == sm.Side.SENDER else is_recipient_handler(actor, referral)
     if not allowed:
         raise PermissionDeniedError("you are not on this side of the referral")
-    referral = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
+    referral = _locked(referral.pk)
     try:
         _apply(referral, ev, actor=actor, code=code, note=note)
     except sm.InvalidTransitionError as exc:
@@ -470,7 +475,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                                             state__in=[sm.State.SENT.value, sm.State.RECEIVED.value],
                                             answer_by__lt=now):
         with transaction.atomic():
-            r = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
+            r = _locked(referral.pk)
             if r.state in (sm.State.SENT, sm.State.RECEIVED):
                 _apply(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
                 _tell_partner(r, sm.Event.EXPIRE)
@@ -480,7 +485,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                                             ).select_related("consent"):
         if referral.consent is not None and not referral.consent.in_force_on(today):
             with transaction.atomic():
-                r = Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").get(pk=referral.pk)
+                r = _locked(referral.pk)
                 if r.state in sm.OPEN_STATES:
                     _apply(r, sm.Event.CANCEL, actor=None, actor_label="consent")
                     _tell_partner(r, sm.Event.CANCEL)
