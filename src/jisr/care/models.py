@@ -14,6 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jisr.cases.models import ClosureReason, RiskLevel
 from jisr.common.models import BaseModel
@@ -164,7 +165,7 @@ class Proceeding(BaseModel):
 
 class Domain(models.TextChoices):
     SAFETY = "safety", _("Safety")
-    SHELTER = "shelter", _("Shelter")
+    SHELTER = "shelter", pgettext_lazy("care domain", "Shelter")
     HEALTH = "health", _("Health")
     PSYCHOSOCIAL = "psychosocial", _("Psychosocial support")
     LEGAL = "legal", _("Legal")
