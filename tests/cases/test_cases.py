@@ -162,3 +162,13 @@ def test_decisions_use_the_current_state_not_a_stale_object(cast, fatima_case) -
     with pytest.raises(StateError):  # the stale object still says "open"
         case_close(actor=cast.ma_supervisor, case=stale, reason="transferred")
     assert Case.objects.get(pk=fatima_case.pk).closure_reason == "lost_contact"
+
+
+def test_note_texts_only_for_the_case_team(cast, fatima_case) -> None:
+    from jisr.cases.selectors import case_notes_for_user
+
+    case_note_add(actor=cast.ma_case_worker, case=fatima_case, body="she is staying with her aunt")
+    assert [v.text for v in case_notes_for_user(cast.ma_case_worker, fatima_case)] == ["she is staying with her aunt"]
+    assert [v.text for v in case_notes_for_user(cast.ma_supervisor, fatima_case)] == ["she is staying with her aunt"]
+    [coordinator_view] = case_notes_for_user(cast.ma_coordinator, fatima_case)
+    assert coordinator_view.text is None and not coordinator_view.unreadable

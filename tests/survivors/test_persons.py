@@ -181,8 +181,17 @@ def test_scoping_by_role(cast, fatima_case) -> None:
 def test_reassignment_moves_visibility(cast, fatima_case) -> None:
     case_assign(actor=cast.ma_supervisor, case=fatima_case, assignee=cast.ma_case_worker_2)
     assert fatima_case.person in persons_visible_to(cast.ma_case_worker_2)
-    # The registering case worker keeps sight of the person she registered.
-    assert fatima_case.person in persons_visible_to(cast.ma_case_worker)
+    # Once she has a case, the case decides: the former case worker (who registered her) loses sight,
+    # e.g. after a reassignment for a conflict of interest.
+    assert fatima_case.person not in persons_visible_to(cast.ma_case_worker)
+    with pytest.raises(Http404):
+        person_get_for_user(cast.ma_case_worker, fatima_case.person.pk)
+
+
+def test_registered_person_without_case_is_visible_to_registrar_and_team_only(cast) -> None:
+    person = person_register(actor=cast.ma_case_worker, organisation=cast.ma, identity=Identity(given_name_latin="A"))
+    visible = {name for name, user in cast.all().items() if person in persons_visible_to(user)}
+    assert visible == {"ma_case_worker", "ma_supervisor", "ma_coordinator"}
 
 
 def test_masking_and_audited_reveal(cast, fatima_case) -> None:

@@ -166,7 +166,9 @@ class NoteOutSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     author = serializers.CharField()
     created_at = serializers.DateTimeField()
-    body = serializers.CharField()
+    body = serializers.CharField(
+        allow_null=True, help_text="null when your role may not read notes, or the note cannot be read"
+    )
 
 
 def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from jisr.accounts.models import User
 from jisr.cases import services as case_services
 from jisr.cases.models import Case
-from jisr.cases.selectors import case_get_for_user, cases_visible_to
+from jisr.cases.selectors import case_get_for_user, case_notes_for_user, cases_visible_to
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
@@ -266,12 +266,7 @@ class CaseViewSet(viewsets.ViewSet):
             }
             return Response(s.NoteOutSerializer(out).data, status=status.HTTP_201_CREATED)
         notes = [
-            {
-                "id": n.pk,
-                "author": n.author.username,
-                "created_at": n.created_at,
-                "body": case_services.case_note_text(n),
-            }
-            for n in case.notes.select_related("author", "case__person__data_key")
+            {"id": v.note.pk, "author": v.note.author.username, "created_at": v.note.created_at, "body": v.text}
+            for v in case_notes_for_user(request.user, case)
         ]
         return Response(s.NoteOutSerializer(notes, many=True).data)

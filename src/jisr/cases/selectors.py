@@ -3,6 +3,7 @@ is a 404: a stranger cannot learn that it exists."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,8 @@ from jisr.accounts.models import User
 from jisr.accounts.roles import Scope
 from jisr.audit.models import AuditEvent
 from jisr.audit.services import audit_record
-from jisr.cases.models import Case
+from jisr.cases.models import Case, CaseNote
+from jisr.crypto.envelope import DecryptionError
 
 
 def case_scope_q(user: User, prefix: str = "") -> Q | None:
@@ -78,3 +80,32 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
         .select_related("actor")
         .order_by("-at")
     )
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """A note as `user` may see it: `text` is None when her role may not read note texts
+    (coordinators see that a note exists, by whom and when), `unreadable` when it cannot be decrypted
+    (the person was erased, or the row was tampered with)."""
+
+    note: CaseNote
+    text: str | None
+    unreadable: bool = False
+
+
+def case_notes_for_user(user: User, case: Case) -> list[NoteView]:
+    """The notes of `case` (fetched through case_get_for_user), newest first. Texts are decrypted only
+    for roles that work the case (case workers and supervisors), as for care plans' sealed text."""
+    from jisr.cases.services import case_note_text  # services import this module
+
+    readable = user.capabilities.write_cases and user.organisation == case.organisation
+    views = []
+    for note in case.notes.select_related("author", "case__person__data_key"):
+        if not readable:
+            views.append(NoteView(note, None))
+            continue
+        try:
+            views.append(NoteView(note, case_note_text(note)))
+        except DecryptionError:
+            views.append(NoteView(note, None, unreadable=True))
+    return views

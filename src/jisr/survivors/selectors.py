@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Scope
 from jisr.audit.services import audit_record
+from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.common.dates import age_on
 from jisr.crypto.envelope import DecryptionError
@@ -25,18 +26,23 @@ from jisr.survivors.services import person_identity
 
 
 def persons_visible_to(user: User) -> QuerySet[Person]:
-    """Persons `user` may read: those of cases in the user's scope, plus people the user (or, for a
-    supervisor, the team) registered and who have no case yet. Coordinators see the organisation."""
+    """Persons `user` may read: those with a case in the user's scope, plus people with *no case yet*
+    whom the user (or, for a supervisor, her team) registered. Once a person has a case, only the case
+    decides: when it is reassigned, the former case worker loses sight of her. Coordinators see the
+    organisation."""
     case_q = case_scope_q(user, prefix="cases__")
     if case_q is None:
         return Person.objects.none()
     org = user.organisation
     caps = user.capabilities
-    q = case_q | Q(organisation=org, registered_by=user)
-    if caps.case_scope == Scope.TEAM and user.membership.team_id:
-        q |= Q(organisation=org, registered_by__membership__team=user.membership.team_id)
     if caps.case_scope == Scope.ORGANISATION:
         q = Q(organisation=org)
+    else:
+        registered = Q(registered_by=user)
+        if caps.case_scope == Scope.TEAM and user.membership.team_id:
+            registered |= Q(registered_by__membership__team=user.membership.team_id)
+        without_case = ~Exists(Case.objects.filter(person=OuterRef("pk")))
+        q = case_q | (Q(organisation=org) & registered & without_case)
     ids = Person.objects.filter(q).values("pk")
     return Person.objects.filter(pk__in=ids).select_related("data_key", "organisation")
 

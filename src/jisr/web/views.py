@@ -33,7 +33,7 @@ from jisr.accounts.models import Membership, User
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
-from jisr.cases.selectors import case_get_for_user, case_timeline, cases_visible_to
+from jisr.cases.selectors import case_get_for_user, case_notes_for_user, case_timeline, cases_visible_to
 from jisr.common.errors import DomainError, PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
 from jisr.survivors.models import Person
@@ -453,13 +453,7 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
 def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     caps = user.capabilities
-    notes = []
-    for note in case.notes.select_related("author", "case__person__data_key"):
-        try:
-            text = case_services.case_note_text(note)
-        except DecryptionError:
-            text = None
-        notes.append({"note": note, "text": text})
+    notes = case_notes_for_user(user, case)
     events = list(case_timeline(case)[:200])
     ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
     names = dict(User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list("pk", "username"))
