@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,15 +10,47 @@ from babel.messages.pofile import read_po
 
 import jisr
 
-LOCALE = Path(jisr.__file__).parent / "locale"
-STATIC = Path(jisr.__file__).parent / "web" / "static"
+PACKAGE = Path(jisr.__file__).parent
+LOCALE = PACKAGE / "locale"
+STATIC = PACKAGE / "web" / "static"
+LANGUAGES = ("ar", "fr", "es")
+# Every catalogue: the global one (LOCALE_PATHS, core only) and each app's own.
+CATALOGUES = sorted(PACKAGE.glob("**/locale/*/LC_MESSAGES/django.po"))
+APPS_WITH_OWN_CATALOGUE = ("care", "outcomes", "roadmap", "identification", "statistics", "referrals")
+# Arabic: zero, one, two, few (3–10), many (11–99), other; the expression Django's own Arabic catalogue uses.
+ARABIC_PLURALS = (
+    "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5;"
+)
 
 
-@pytest.mark.parametrize("language", ["ar", "fr", "es"])
-def test_catalogue_complete(language):
-    po_path = LOCALE / language / "LC_MESSAGES" / "django.po"
+def _name(po_path: Path) -> str:
+    return str(po_path.relative_to(PACKAGE))
+
+
+def _read(po_path: Path):
     with po_path.open("rb") as f:
-        catalog = read_po(f, locale=language)
+        return read_po(f, locale=po_path.parent.parent.name)
+
+
+def _plural_forms(po_path: Path) -> str:
+    text = po_path.read_text(encoding="utf-8")
+    header = text.split("\n\n", 1)[0].replace('"\n"', "")
+    match = re.search(r"Plural-Forms: *([^\\]*)", header)
+    assert match, f"{_name(po_path)}: no Plural-Forms header"
+    return " ".join(match.group(1).split())
+
+
+def test_every_app_catalogue_is_found():
+    found = {_name(p) for p in CATALOGUES}
+    for app in ("", "care/", "outcomes/", "roadmap/", "identification/", "statistics/"):
+        for language in LANGUAGES:
+            assert f"{app}locale/{language}/LC_MESSAGES/django.po" in found
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=_name)
+def test_catalogue_complete(po_path):
+    catalog = _read(po_path)
+    nplurals = int(re.search(r"nplurals=(\d+)", _plural_forms(po_path)).group(1))
     problems = []
     for message in catalog:
         if not message.id:
@@ -27,25 +60,61 @@ def test_catalogue_complete(language):
         strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
         if not all(s and s.strip() for s in strings):
             problems.append(f"empty: {message.id!r}")
-    assert len(catalog) > 100
-    assert not problems, "\n".join(problems)
+        if message.pluralizable and len(strings) != nplurals:
+            problems.append(f"{len(strings)} plural forms instead of {nplurals}: {message.id!r}")
+    assert len(catalog) > 10
+    assert not problems, f"{_name(po_path)}:\n" + "\n".join(problems)
     mo = po_path.with_suffix(".mo")
-    assert mo.exists() and mo.stat().st_mtime >= po_path.stat().st_mtime - 5, "run `jisr compilemessages`"
+    assert mo.exists() and mo.stat().st_mtime >= po_path.stat().st_mtime - 5, (
+        f"{_name(po_path)}: run `jisr compilemessages`"
+    )
 
 
-def test_catalogue_has_no_obsolete_or_fuzzy_markers_in_text():
-    for language in ("ar", "fr", "es"):
-        text = (LOCALE / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-        assert "#, fuzzy" not in text
-        assert "\n#~ " not in text
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=_name)
+def test_catalogue_has_no_obsolete_or_fuzzy_markers_in_text(po_path):
+    text = po_path.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text, f"{_name(po_path)}: fuzzy entry (or fuzzy header)"
+    assert "\n#~ " not in text, f"{_name(po_path)}: obsolete entries"
 
 
-@pytest.mark.parametrize("path", [
-    "vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap/bootstrap.rtl.min.css",
-    "vendor/bootstrap/bootstrap.bundle.min.js", "vendor/htmx/htmx.min.js",
-    "vendor/noto-sans-arabic/noto-sans-arabic-arabic-400-normal.woff2",
-    "vendor/bootstrap/LICENSE", "vendor/htmx/LICENSE", "vendor/noto-sans-arabic/LICENSE",
-])
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=_name)
+def test_plural_forms(po_path):
+    forms = _plural_forms(po_path)
+    language = po_path.parent.parent.name
+    if language == "ar":
+        assert forms == ARABIC_PLURALS, f"{_name(po_path)}: {forms}"
+    # One language, one plural rule: Django merges the catalogues of a language.
+    others = {_plural_forms(p) for p in CATALOGUES if p.parent.parent.name == language}
+    assert others == {forms}, f"{language}: different Plural-Forms across catalogues: {others}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_global_catalogue_covers_only_the_core(language):
+    """LOCALE_PATHS wins over the apps' catalogues: an app string in it would override the app's translation."""
+    catalog = _read(LOCALE / language / "LC_MESSAGES" / "django.po")
+    leaked = [
+        (message.id, path)
+        for message in catalog
+        if message.id
+        for path, _line in message.locations
+        if path.split("/", 1)[0] in APPS_WITH_OWN_CATALOGUE
+    ]
+    assert not leaked, "regenerate with --ignore for the apps (CONTRIBUTING.md): " + repr(leaked[:5])
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.rtl.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/htmx/htmx.min.js",
+        "vendor/noto-sans-arabic/noto-sans-arabic-arabic-400-normal.woff2",
+        "vendor/bootstrap/LICENSE",
+        "vendor/htmx/LICENSE",
+        "vendor/noto-sans-arabic/LICENSE",
+    ],
+)
 def test_vendored_assets_present(path):
     assert (STATIC / path).stat().st_size > 0
 
