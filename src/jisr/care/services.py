@@ -157,6 +157,11 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: dt.date | N
     audit_record(actor=actor, action="consent.withdraw", target=case, details={
         "consent": str(consent.pk), "purpose": consent.purpose, "withdrawn_on": on.isoformat(),
     })
+    # Withdrawing consent withdraws every open referral based on it and removes the recipient's access
+    # (issue 5), in this same transaction. Local import: referrals imports care.
+    from jisr.referrals.services import on_consent_withdrawn
+
+    on_consent_withdrawn(actor=actor, consent=consent)
     return consent
 
 
