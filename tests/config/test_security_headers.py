@@ -32,3 +32,12 @@ def test_lockout_is_per_username_and_address(cast) -> None:
     )
     assert _login(PASSWORD, "10.0.0.1") == 429  # locked from that address, even with the right password
     assert _login(PASSWORD, "10.0.0.2") == 302  # the case worker can still log in from her own office
+
+
+def test_pages_for_staff_are_never_stored(cast, fatima_case) -> None:
+    client = Client()
+    client.force_login(cast.ma_case_worker)
+    for url in ("/", f"/persons/{fatima_case.person.pk}/", f"/cases/{fatima_case.pk}/",
+                f"/api/v1/persons/{fatima_case.person.pk}/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "no-store" in cache_control and "private" in cache_control, url

@@ -77,3 +77,18 @@ def test_env_helpers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_SECRET_FILE", "/nonexistent/file")
     with pytest.raises(env.ConfigurationError, match="X_SECRET_FILE"):
         env.env_secret("X_SECRET")
+
+
+def test_production_hashes_passwords_with_argon2(tmp_path: Path) -> None:
+    code = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("JISR_", "DATABASE_URL"))}
+    environment.update({"JISR_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "jisr.config.settings"})
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", result.stderr[-300:]

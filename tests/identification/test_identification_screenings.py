@@ -91,7 +91,7 @@ def test_only_writers_of_the_organisation_may_record(cast: Any, fatima_case: Any
 
 
 def test_closed_case_cannot_be_screened(cast: Any, fatima_case: Any) -> None:
-    case_close(actor=cast.ma_case_worker, case=fatima_case, reason="lost_contact")
+    case_close(actor=cast.ma_supervisor, case=fatima_case, reason="lost_contact")
     with pytest.raises(StateError):
         _record(cast, fatima_case)
 

@@ -38,7 +38,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 JISR_ENV = env_choice("JISR_ENV", "development", ("development", "production"))
 PRODUCTION = JISR_ENV == "production"
-DATA_DIR = Path(env_str("JISR_DATA_DIR", "./var")).resolve()
+# Default: `var/` of the source checkout when running from one (so `.venv/bin/jisr` finds the same
+# database from any folder), else `./var`.
+_CHECKOUT = PACKAGE_DIR.parents[1]
+DATA_DIR = Path(
+    env_str("JISR_DATA_DIR", str(_CHECKOUT / "var") if (_CHECKOUT / "pyproject.toml").exists() else "./var")
+).resolve()
 TESTING = "pytest" in sys.modules
 
 
@@ -106,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jisr.common.middleware.NoStoreForStaffMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -176,27 +182,7 @@ PASSWORD_HASHERS = [
 ]
 if TESTING:
     # Argon2id at full cost makes a large persona suite slow; production never takes this branch.
-    AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs first
-    "django.contrib.auth.backends.ModelBackend",
-]
-
-# --- Login throttling (django-axes): lock a username *from one address*, so that an attacker cannot
-# lock a case worker out from everywhere, and a shared office address does not lock out everyone. ---
-AXES_FAILURE_LIMIT = env_int("JISR_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
-# Behind a reverse proxy, set JISR_PROXY_COUNT to the number of proxies in front of Jisr so the client's
-# own address is used (otherwise every request shows the proxy's address).
-AXES_IPWARE_PROXY_COUNT = env_int("JISR_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_int("JISR_PROXY_COUNT", 0) else ["REMOTE_ADDR"]
-)
-
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -208,6 +194,8 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "ar"
+# Our own date formats (day first everywhere, no bidi marks that reverse dates in Arabic text).
+FORMAT_MODULE_PATH = ["jisr.formats"]
 LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
