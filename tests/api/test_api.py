@@ -151,3 +151,11 @@ def test_stale_version_is_a_409_and_changes_nothing(cast, fatima_case) -> None:
     response = client_for(cast.ma_supervisor).post(f"{base}/risk/", {"risk_level": "low", "version": seen})
     assert response.status_code == 409
     assert client.get(f"{base}/").json()["risk_level"] == "high"
+
+
+def test_hostile_requests_are_400s_not_500s(cast, fatima_case) -> None:
+    client = client_for(cast.ma_case_worker)
+    deep = "[" * 100_000 + "]" * 100_000
+    assert client.post("/api/v1/persons/", deep, content_type="application/json").status_code == 400
+    response = client.get("/api/v1/persons/?limit=99999999999999999999")
+    assert response.status_code == 200 and len(response.json()["results"]) <= 200

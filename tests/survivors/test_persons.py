@@ -288,3 +288,31 @@ def test_list_pages_audit_the_persons_they_show(cast, fatima_case, client) -> No
     client.force_login(cast.es_case_worker)
     client.get("/persons/")
     assert len(_events("person.list_view")) == 1  # nothing shown, nothing logged
+
+
+@pytest.mark.parametrize(
+    ("identity", "languages", "message"),
+    [
+        (Identity(given_name_latin=" \u200b\u202e\u202d "), None, "name is required"),
+        (Identity(given_name_latin="A", date_of_birth=dt.date(1800, 1, 1)), None, "120 years"),
+        (Identity(given_name_latin="A", aliases=tuple(f"a{i}" for i in range(21))), None, "too many"),
+        (Identity(given_name_latin="A" * 201), None, "too long"),
+        (Identity(given_name_latin="A"), ["<x>"], "language"),
+    ],
+)
+def test_hostile_identities_are_refused(cast, identity, languages, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        person_register(actor=cast.ma_case_worker, organisation=cast.ma, identity=identity, languages=languages)
+    assert Person.objects.count() == 0
+
+
+def test_hidden_characters_are_removed_before_storing(cast) -> None:
+    person = person_register(
+        actor=cast.ma_case_worker,
+        organisation=cast.ma,
+        identity=Identity(given_name_latin="Sal\u200bma\u202e\x1b", family_name="\u202eتازي"),
+        languages=["AR", "ar", "fr"],
+    )
+    identity = person_identity(person)
+    assert (identity.given_name_latin, identity.family_name) == ("Salma", "تازي")
+    assert person.languages == ["ar", "fr"]

@@ -7,7 +7,6 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,6 +27,7 @@ from jisr.survivors.selectors import (
 from jisr.survivors.services import person_register, person_reveal
 
 from . import serializers as s
+from .parsers import Pagination
 
 PAGE_PARAMETERS = [
     OpenApiParameter("limit", int, description="page size (default 50)"),
@@ -71,7 +71,7 @@ class PersonViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=s.PaginatedPersons, parameters=PAGE_PARAMETERS)
     def list(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         people = paginator.paginate_queryset(persons_visible_to(request.user).order_by("-created_at"), request) or []
         people = list(people)
         shown = identities_for_list(request.user, people)
@@ -164,7 +164,7 @@ class CaseViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=s.PaginatedCases, parameters=PAGE_PARAMETERS)
     def list(self, request: Request) -> Response:
-        paginator = LimitOffsetPagination()
+        paginator = Pagination()
         cases = paginator.paginate_queryset(cases_visible_to(request.user), request) or []
         return paginator.get_paginated_response(s.CaseOutSerializer(cases, many=True).data)
 

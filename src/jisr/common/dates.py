@@ -7,6 +7,10 @@ import re
 
 from jisr.crypto.normalise import normalise_digits
 
+# Dates people type in Jisr (births, events, due dates) fall in this range; anything outside is a typo.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
@@ -14,7 +18,8 @@ _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 def parse_date(text: str) -> dt.date:
     """A date from ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (also with ``-`` or ``.``), Eastern digits accepted.
 
-    Day-first is the convention in Morocco and Spain. Raises ValueError with a user-readable message.
+    Day-first is the convention in Morocco and Spain. Years outside 1900–2100 are refused as typos.
+    Raises ValueError with a user-readable message.
     """
     text = normalise_digits(text.strip())
     m = _ISO.match(text)
@@ -26,9 +31,12 @@ def parse_date(text: str) -> dt.date:
             raise ValueError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         d, mo, y = (int(g) for g in m.groups())
     try:
-        return dt.date(y, mo, d)
+        value = dt.date(y, mo, d)
     except ValueError as exc:
         raise ValueError("not a valid calendar date") from exc
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError("the year must be between 1900 and 2100")
+    return value
 
 
 def age_on(

@@ -50,6 +50,23 @@ _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_'’‘`´.,·]+")
 
 
+_KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner / joiner: meaningful in some spellings
+
+
+def clean_text(text: str) -> str:
+    """Text as typed, made safe to store and show: NFC; control characters and invisible format
+    characters (bidi overrides U+202A–202E / U+2066–2069, zero-width space, BOM…) removed, except the
+    zero-width (non-)joiner; runs of whitespace collapsed; trimmed. Names typed with hidden characters
+    can otherwise look like someone else's or reorder the text around them."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(
+        ch
+        for ch in text
+        if ch in _KEEP_FORMAT or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"} or ch in "\t\n"
+    )
+    return " ".join(text.split())
+
+
 def normalise_digits(text: str) -> str:
     """Replace Eastern Arabic (٠-٩) and Persian (۰-۹) digits by ASCII digits; nothing else changes."""
     return text.translate(_EASTERN_DIGITS)

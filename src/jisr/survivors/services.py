@@ -12,12 +12,67 @@ from django.utils import timezone
 from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
 from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.crypto.normalise import clean_text
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.indexing import index_values
 from jisr.survivors.models import AgePrecision, CodeSequence, Person, PersonIndex, Sex
 
 REVEALABLE_FIELDS = ("name", "date_of_birth", "phone", "documents")
+
+
+MAX_ALIASES = 20
+MAX_DOCUMENTS = 10
+MAX_TEXT = 200
+OLDEST_BIRTH_YEARS = 120
+
+
+def clean_identity(identity: Identity) -> Identity:
+    """The identity with every text cleaned (hidden and control characters removed, see
+    crypto.normalise.clean_text) and checked: at least one name; at most 20 aliases and 10 documents;
+    no field over 200 characters; a date of birth neither in the future nor more than 120 years ago.
+    Raises ValueError with a user-readable reason."""
+    names = {
+        f: clean_text(getattr(identity, f))
+        for f in ("given_name", "family_name", "given_name_latin", "family_name_latin")
+    }
+    aliases = tuple(a for a in (clean_text(a) for a in identity.aliases) if a)
+    documents = tuple(
+        IdentityDocument(kind=d.kind, number=clean_text(d.number), country=clean_text(d.country))
+        for d in identity.documents
+        if clean_text(d.number)
+    )
+    if not any(names.values()):
+        raise ValueError("a given or family name is required (in Arabic or Latin script)")
+    if len(aliases) > MAX_ALIASES or len(documents) > MAX_DOCUMENTS:
+        raise ValueError("too many other names or documents (20 and 10 at most)")
+    texts = [*names.values(), *aliases, *(d.number for d in documents), identity.phone]
+    if any(len(t) > MAX_TEXT for t in texts):
+        raise ValueError("a name or number is too long (200 characters at most)")
+    today = timezone.localdate()
+    if identity.date_of_birth is not None:
+        if identity.date_of_birth > today:
+            raise ValueError("date of birth is in the future")
+        if identity.date_of_birth.year < today.year - OLDEST_BIRTH_YEARS:
+            raise ValueError("date of birth is more than 120 years ago")
+    return Identity(
+        **names, aliases=aliases, date_of_birth=identity.date_of_birth, phone=identity.phone, documents=documents
+    )
+
+
+def _check_languages(languages: list[str] | None) -> list[str]:
+    """ISO 639 codes known to CLDR (babel), lower-case, without repeats. Raises ValueError otherwise."""
+    from babel import Locale
+
+    known = Locale("en").languages
+    out: list[str] = []
+    for code in languages or []:
+        code = code.strip().lower()
+        if code not in known:
+            raise ValueError("unknown language code")
+        if code not in out:
+            out.append(code)
+    return out
 
 
 def _next_code(organisation: Organisation, year: int) -> str:
@@ -101,8 +156,8 @@ def person_register(
     """
     if actor is not None and (actor.organisation != organisation or not actor.capabilities.register_persons):
         raise PermissionDeniedError("this account may not register people in this organisation")
-    if not any(identity.name_variants()):
-        raise ValueError("a given or family name is required (in Arabic or Latin script)")
+    identity = clean_identity(identity)
+    languages = _check_languages(languages)
     if identity.date_of_birth and estimated_age is not None:
         raise ValueError("give a date of birth or an estimated age, not both")
     today = registered_at or timezone.localdate()
@@ -209,10 +264,9 @@ def person_update(
         raise PermissionDeniedError("this role may not change a person's identity")
     if person.is_erased:
         raise StateError("this person's identity was erased")
-    if not any(identity.name_variants()):
-        raise ValueError("a given or family name is required (in Arabic or Latin script)")
-    if identity.date_of_birth and identity.date_of_birth > timezone.localdate():
-        raise ValueError("date of birth is in the future")
+    identity = clean_identity(identity)
+    if languages is not None:
+        languages = _check_languages(languages)
     before = person_identity(person)
     changed = [
         f
