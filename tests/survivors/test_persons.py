@@ -139,7 +139,8 @@ def test_duplicate_suggestions_find_spelling_variants(cast, fatima_case, identit
     assert 0 < candidate.score <= 100 and not report.hidden_match
     assert Person.objects.count() == 1  # never merged, nothing written but the audit event
     [event] = _events("person.duplicate_check")
-    assert "Fatma" not in str(event.details) and event.details["shown"] == 1
+    assert "Fatma" not in str(event.details) and event.details["shown"] == [str(fatima_case.person.pk)]
+    assert event.details["hidden"] == [] and event.details["kinds"]
 
 
 def test_duplicate_in_unseen_record_is_reported_without_detail(cast, fatima_case) -> None:
@@ -316,3 +317,18 @@ def test_hidden_characters_are_removed_before_storing(cast) -> None:
     identity = person_identity(person)
     assert (identity.given_name_latin, identity.family_name) == ("Salma", "تازي")
     assert person.languages == ["ar", "fr"]
+
+
+def test_duplicate_checks_are_rate_limited_and_name_hidden_matches_for_the_auditor(cast, fatima_case) -> None:
+    from jisr.common.errors import RateLimitedError
+    from jisr.survivors import selectors
+
+    variant = Identity(given_name_latin="Fatma", family_name_latin="Benali")
+    duplicate_suggestions(cast.es_case_worker, cast.es, variant)
+    [event] = _events("person.duplicate_check")
+    assert event.details["shown"] == [] and event.details["hidden"] == [str(fatima_case.person.pk)]
+    for _ in range(selectors.DUPLICATE_CHECKS_PER_WINDOW - 1):
+        duplicate_suggestions(cast.es_case_worker, cast.es, variant)
+    with pytest.raises(RateLimitedError):
+        duplicate_suggestions(cast.es_case_worker, cast.es, variant)
+    duplicate_suggestions(cast.ma_case_worker, cast.ma, variant)  # another user is not limited

@@ -19,3 +19,7 @@ class PermissionDeniedError(DomainError):
 class ConflictError(StateError):
     """Someone else changed the record since the actor loaded it (optimistic locking); nothing was
     changed — reload and try again."""
+
+
+class RateLimitedError(DomainError):
+    """The actor did this too often in a short time; nothing was done (HTTP 429)."""

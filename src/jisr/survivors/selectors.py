@@ -13,10 +13,12 @@ from django.utils import timezone
 
 from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Scope
+from jisr.audit.models import AuditEvent
 from jisr.audit.services import audit_record
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.common.dates import age_on
+from jisr.common.errors import RateLimitedError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import normalise_document
 from jisr.survivors.identity import Identity, mask
@@ -147,17 +149,22 @@ def duplicate_suggestions(
     transliteration key), phone and document numbers across the whole instance; each candidate is
     decrypted and compared in clear (truncated indexes collide on purpose), scored 0–100 with its
     reasons. Candidates the user may not read are not shown: they only set `hidden_match`.
-    The search is audited (`person.duplicate_check`, counts only, never the query).
+    The search is audited (`person.duplicate_check`: which kinds of index were searched, the persons
+    shown and — for the auditor — those matched but hidden; never the query). At most
+    DUPLICATE_CHECKS_PER_WINDOW checks per user per 10 minutes (RateLimitedError): the check must not
+    become a way to probe whether someone is known anywhere on the instance.
     """
     values = index_values(identity)
     if not values:
         return DuplicateReport()
+    _rate_limit(user)
     q = Q()
     for kind, value in values:
         q |= Q(kind=kind, value=value)
     candidate_ids = set(PersonIndex.objects.filter(q).values_list("person_id", flat=True)[:500])
     visible = set(persons_visible_to(user).filter(pk__in=candidate_ids).values_list("pk", flat=True))
     report = DuplicateReport()
+    hidden: list[str] = []
     today = timezone.localdate()
     for person in Person.objects.filter(pk__in=candidate_ids, erased_at__isnull=True).select_related("data_key"):
         try:
@@ -172,15 +179,31 @@ def duplicate_suggestions(
             report.candidates.append(Candidate(person, score, tuple(reasons)))
         else:
             report.hidden_match = True
+            hidden.append(str(person.pk))
     report.candidates.sort(key=lambda c: -c.score)
     report.candidates = report.candidates[:limit]
     audit_record(
         actor=user,
         action="person.duplicate_check",
         organisation=organisation,
-        details={"shown": len(report.candidates), "hidden_match": report.hidden_match},
+        details={
+            "kinds": sorted({kind for kind, _ in values}),
+            "shown": [str(c.person.pk) for c in report.candidates],
+            "hidden": sorted(hidden),
+        },
     )
     return report
+
+
+DUPLICATE_CHECKS_PER_WINDOW = 60
+_WINDOW = dt.timedelta(minutes=10)
+
+
+def _rate_limit(user: User) -> None:
+    since = (dt.datetime.now(dt.UTC) - _WINDOW).isoformat(timespec="microseconds")
+    recent = AuditEvent.objects.filter(actor=user, action="person.duplicate_check", at__gte=since).count()
+    if recent >= DUPLICATE_CHECKS_PER_WINDOW:
+        raise RateLimitedError("too many duplicate checks; wait a few minutes")
 
 
 def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person, today: dt.date) -> list[str]:

@@ -34,7 +34,7 @@ from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
 from jisr.cases.selectors import case_get_for_user, case_notes_for_user, case_timeline, cases_visible_to
-from jisr.common.errors import DomainError, PermissionDeniedError, StateError
+from jisr.common.errors import DomainError, PermissionDeniedError, RateLimitedError, StateError
 from jisr.crypto.envelope import DecryptionError
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
@@ -301,7 +301,11 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
             identity = form.identity()
             d = form.cleaned_data
             # Always re-run the check on submit: the client's earlier live result is not trusted.
-            report = duplicate_suggestions(user, org, identity, d["estimated_age"])
+            try:
+                report = duplicate_suggestions(user, org, identity, d["estimated_age"])
+            except RateLimitedError:
+                form.add_error(None, _("Too many checks in a short time. Wait a few minutes, then save again."))
+                return render(request, "web/person_register.html", {"form": form, "report": None}, status=429)
             if (report.candidates or report.hidden_match) and not d["confirm_different"]:
                 form.add_error(
                     "confirm_different",
@@ -351,7 +355,10 @@ def person_duplicates(request: HttpRequest) -> HttpResponse:
     typed = "".join(g + f for g, f in identity.name_variants())
     report = None
     if len(typed) >= 3 or identity.phone or identity.documents:
-        report = duplicate_suggestions(user, org, identity, age)
+        try:
+            report = duplicate_suggestions(user, org, identity, age)
+        except RateLimitedError:
+            report = None  # the check on saving still runs (and is limited there too)
     # The live partial must not show the form's validation errors while the user is still typing.
     ctx = _suggestions_context(request, web_forms.PersonRegisterForm(request.POST, country=org.country.code), report)
     return render(request, "web/_duplicate_suggestions.html", ctx)
