@@ -50,9 +50,6 @@ def test_analyst_dashboard_and_export(open_page, cast, fatima_case, lang):  # ty
         assert response.ok, response.status
 
 
-@pytest.mark.xfail(strict=False, reason="roadmap list pages (areas, events, recommendations, actions) scroll "
-                   "sideways on a 390px phone: their tables need a .table-responsive wrapper (roadmap app, in "
-                   "progress by its owner)")
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_roadmap(open_page, cast, lang):  # type: ignore[no-untyped-def]
     import importlib
