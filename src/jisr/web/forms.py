@@ -15,7 +15,7 @@ from django_countries import countries
 
 from jisr.cases.models import ClosureReason, RiskLevel, TrmStage
 from jisr.common.dates import parse_date
-from jisr.crypto.normalise import normalise_digits, normalise_phone
+from jisr.crypto.normalise import normalise_digits, normalise_name, normalise_phone
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import AgePrecision, Sex
 from jisr.survivors.services import REVEALABLE_FIELDS
@@ -105,6 +105,11 @@ def _numeric_attrs() -> dict[str, Any]:
     return {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr"}
 
 
+def locale_sort_key(text: str) -> str:
+    """A sort key that ignores case, accents and Arabic hamza/alef variants (so أ, إ, ا sort together)."""
+    return normalise_name(text)
+
+
 class PersonRegisterForm(forms.Form):
     """Minimum data to register a person (DESIGN.md §3.1)."""
 
@@ -184,6 +189,13 @@ class PersonRegisterForm(forms.Form):
     def __init__(self, *args: Any, country: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.country = country  # the organisation's country: region of phone numbers without a prefix
+        # Countries sorted by their name in the reading language (Arabic names in Arabic order), the
+        # organisation's own country first and preselected: most people it assists are from there.
+        names = sorted(((code, str(name)) for code, name in countries), key=lambda c: locale_sort_key(c[1]))
+        own = [c for c in names if c[0] == country]
+        self.fields["nationality"].choices = [("", "—"), *own, *(c for c in names if c[0] != country)]
+        if country and not self.is_bound:
+            self.initial.setdefault("nationality", country)
         for name in self.DUPLICATE_FIELDS:
             css = self.fields[name].widget.attrs.get("class", "")
             self.fields[name].widget.attrs["class"] = f"{css} js-dup".strip()
