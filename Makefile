@@ -5,7 +5,7 @@ BIN       := $(VENV)/bin
 PORT      ?= 8000
 export JISR_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test browser check install messages clean-var
+.PHONY: run test browser browser-deps check install messages clean-var
 
 $(BIN)/jisr: pyproject.toml scripts/system-packages.txt
 	./scripts/system-deps.sh
@@ -25,7 +25,14 @@ run: install
 	@echo "Jisr is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/jisr runserver 127.0.0.1:$(PORT)
 
-test: install
+# The browser journeys need Chromium (Debian package) and axe-core (npm): installed here when possible,
+# otherwise those tests skip with the reason (in CI they fail instead).
+browser-deps:
+	@./scripts/system-deps.sh --browser || echo "(no Chromium: browser journeys will be skipped)"
+	@if [ -f package.json ] && [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --silent || echo "(no axe-core: browser journeys will be skipped)"; fi
+
+test: install browser-deps
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # The browser journeys alone (also part of `make test`); needs Chromium and `npm ci` (axe-core).
