@@ -11,15 +11,22 @@ nothing changed); 404 a record the user may not see; 302 to the login page when 
 
 from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, expect
 
-REGISTERERS = ("ma_case_worker", "ma_case_worker_2", "ma_supervisor", "ma_other_supervisor",
-               "es_case_worker", "es_supervisor")
+REGISTERERS = (
+    "ma_case_worker",
+    "ma_case_worker_2",
+    "ma_supervisor",
+    "ma_other_supervisor",
+    "es_case_worker",
+    "es_supervisor",
+)
 
 person = {"kwargs": lambda w: {"person_id": w.person.pk}}
 case = {"kwargs": lambda w: {"case_id": w.case.pk}}
 
 ROUTES = {
     "web:dashboard": Route(get=expect(STAFF)),
-    "web:person_list": Route(get=expect(STAFF)),
+    # POST searches by name (never in a URL); everyone gets a page, with only what they may see.
+    "web:person_list": Route(get=expect(STAFF), post=expect(STAFF), data=lambda w: {"name": "Fatma"}),
     "web:person_register": Route(
         get=expect(REGISTERERS, denied=403),
         # A spelling variant of the world's person: the form comes back with the suggestion (or the
@@ -34,22 +41,33 @@ ROUTES = {
     "web:person_detail": Route(get=expect(MA_CASE_TEAM), **person),
     "web:person_reveal": Route(
         post=expect(("ma_supervisor",), ma_case_worker=403, ma_coordinator=403),
-        data=lambda w: {"field": "phone", "reason": "safety check tonight"}, **person,
+        data=lambda w: {"field": "phone", "reason": "safety check tonight"},
+        **person,
     ),
     # The world's person already has an open case: writers get 409; the coordinator may not open cases.
     "web:case_open": Route(post=expect(MA_WRITERS, ok=409, ma_coordinator=403), **person),
     "web:case_detail": Route(get=expect(MA_CASE_TEAM), **case),
-    "web:case_stage": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-                            data=lambda w: {"trm_stage": "first_assistance"}, **case),
-    "web:case_risk": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-                           data=lambda w: {"risk_level": "high"}, **case),
-    "web:case_assign": Route(post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
-                             data=lambda w: {"assignee": str(w.ma_case_worker_2.pk)}, **case),
-    "web:case_note": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-                           data=lambda w: {"body": "call"}, **case),
-    "web:case_close": Route(post=expect(MA_WRITERS, ok=303, ma_coordinator=403, ma_case_worker=403),
-                            data=lambda w: {"reason": "lost_contact"}, **case),
+    "web:case_stage": Route(
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"trm_stage": "first_assistance"}, **case
+    ),
+    "web:case_risk": Route(
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"risk_level": "high"}, **case
+    ),
+    "web:case_assign": Route(
+        post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
+        data=lambda w: {"assignee": str(w.ma_case_worker_2.pk)},
+        **case,
+    ),
+    "web:case_note": Route(
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"body": "call"}, **case
+    ),
+    "web:case_close": Route(
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403, ma_case_worker=403),
+        data=lambda w: {"reason": "lost_contact"},
+        **case,
+    ),
     # The world's case is open: reopening it is a state refusal (409), not a 404.
-    "web:case_reopen": Route(post=expect(MA_WRITERS, ok=409, ma_coordinator=403),
-                             data=lambda w: {"note": "back"}, **case),
+    "web:case_reopen": Route(
+        post=expect(MA_WRITERS, ok=409, ma_coordinator=403), data=lambda w: {"note": "back"}, **case
+    ),
 }

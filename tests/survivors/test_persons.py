@@ -332,3 +332,30 @@ def test_duplicate_checks_are_rate_limited_and_name_hidden_matches_for_the_audit
     with pytest.raises(RateLimitedError):
         duplicate_suggestions(cast.es_case_worker, cast.es, variant)
     duplicate_suggestions(cast.ma_case_worker, cast.ma, variant)  # another user is not limited
+
+
+@pytest.mark.parametrize(
+    ("query", "exact"),
+    [
+        ("فاطمة", True),
+        ("fatima", True),
+        ("Benali", True),
+        ("بن علي", True),
+        ("Fatima Benali", True),
+        ("benali fatima", True),
+        ("Fatma", False),
+        ("Ben Ali", False),
+        ("محمد", None),
+    ],
+)
+def test_search_by_name_through_blind_indexes(cast, fatima_case, query, exact) -> None:
+    from jisr.survivors.selectors import person_search
+
+    hits = person_search(cast.ma_case_worker, query)
+    if exact is None:
+        assert hits == []
+    else:
+        assert [(h.person, h.exact) for h in hits] == [(fatima_case.person, exact)]
+    assert person_search(cast.es_case_worker, query) == []  # another organisation finds nothing
+    [event, *_] = _events("person.search")
+    assert query not in str(event.payload())

@@ -293,3 +293,11 @@ def test_stale_case_form_is_refused_with_a_conflict(cast, fatima_case, login_as)
     assert response.status_code == 409
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.FIRST_ASSISTANCE
+
+
+def test_search_by_name_is_a_post_and_finds_spellings(cast, fatima_case, login_as):
+    client = login_as(cast.ma_case_worker)
+    page = client.post(reverse("web:person_list"), {"name": "Fatma"}).content.decode()
+    assert fatima_case.person.code in page and "Fatma" in page  # the query stays in the form, not the URL
+    page = login_as(cast.es_case_worker).post(reverse("web:person_list"), {"name": "Fatima"}).content.decode()
+    assert fatima_case.person.code not in page

@@ -77,22 +77,68 @@ NAME_FIELDS = ("given_name", "family_name", "given_name_latin", "family_name_lat
 # `header_key`, so case, accents, spaces/hyphens/underscores and Arabic hamza forms do not matter.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "given_name": ("given_name", "first_name", "prénom", "prenom", "nombre", "الاسم الشخصي", "الاسم"),
-    "family_name": ("family_name", "last_name", "surname", "nom", "nom_de_famille", "apellido", "apellidos",
-                    "النسب", "الاسم العائلي", "اللقب"),
+    "family_name": (
+        "family_name",
+        "last_name",
+        "surname",
+        "nom",
+        "nom_de_famille",
+        "apellido",
+        "apellidos",
+        "النسب",
+        "الاسم العائلي",
+        "اللقب",
+    ),
     "given_name_latin": ("given_name_latin", "first_name_latin", "prénom_latin", "nombre_latino", "nombre_latin"),
-    "family_name_latin": ("family_name_latin", "last_name_latin", "nom_latin", "nom_de_famille_latin",
-                          "apellido_latino", "apellidos_latino", "apellido_latin", "apellidos_latin"),
+    "family_name_latin": (
+        "family_name_latin",
+        "last_name_latin",
+        "nom_latin",
+        "nom_de_famille_latin",
+        "apellido_latino",
+        "apellidos_latino",
+        "apellido_latin",
+        "apellidos_latin",
+    ),
     "sex": ("sex", "gender", "sexe", "genre", "sexo", "género", "الجنس"),
-    "date_of_birth": ("date_of_birth", "birth_date", "dob", "date_de_naissance", "fecha_de_nacimiento",
-                      "تاريخ الازدياد", "تاريخ الميلاد"),
-    "estimated_age": ("estimated_age", "age", "âge_estimé", "âge", "edad_estimada", "edad", "السن التقديري",
-                      "السن", "العمر"),
-    "age_estimated_on": ("age_estimated_on", "âge_estimé_le", "date_estimation_âge", "edad_estimada_el",
-                         "fecha_estimación_edad", "تاريخ تقدير السن"),
+    "date_of_birth": (
+        "date_of_birth",
+        "birth_date",
+        "dob",
+        "date_de_naissance",
+        "fecha_de_nacimiento",
+        "تاريخ الازدياد",
+        "تاريخ الميلاد",
+    ),
+    "estimated_age": (
+        "estimated_age",
+        "age",
+        "âge_estimé",
+        "âge",
+        "edad_estimada",
+        "edad",
+        "السن التقديري",
+        "السن",
+        "العمر",
+    ),
+    "age_estimated_on": (
+        "age_estimated_on",
+        "âge_estimé_le",
+        "date_estimation_âge",
+        "edad_estimada_el",
+        "fecha_estimación_edad",
+        "تاريخ تقدير السن",
+    ),
     "nationality": ("nationality", "nationalité", "nacionalidad", "الجنسية"),
     "phone": ("phone", "telephone", "téléphone", "tel", "teléfono", "telefono", "الهاتف"),
-    "document_number": ("document_number", "numéro_de_document", "numero_document", "número_de_documento",
-                        "numero_documento", "رقم الوثيقة"),
+    "document_number": (
+        "document_number",
+        "numéro_de_document",
+        "numero_document",
+        "número_de_documento",
+        "numero_documento",
+        "رقم الوثيقة",
+    ),
     "document_type": ("document_type", "type_de_document", "tipo_de_documento", "نوع الوثيقة"),
     "aliases": ("aliases", "alias", "autres_noms", "surnoms", "otros_nombres", "apodos", "أسماء أخرى"),
     "languages": ("languages", "langues", "idiomas", "lenguas", "اللغات"),
@@ -152,13 +198,18 @@ def map_columns(sheet: Sheet, *, ignore_unknown: bool = False) -> dict[str, int]
             if any(index < len(cells) and _text(cells[index]) for _, cells in sheet.rows):
                 problems.append(f"{where} has no header but holds values")
             continue
-        problems.append(f"{where}: unknown column (not imported data could be lost; rename it to a known "
-                        "header or pass --ignore-unknown-columns)")
+        problems.append(
+            f"{where}: unknown column (not imported data could be lost; rename it to a known "
+            "header or pass --ignore-unknown-columns)"
+        )
     if not any(n in columns for n in NAME_FIELDS):
         if not columns:
             problems.insert(0, f"row {sheet.header_row} is not a header row this command recognises")
-        problems.append("missing column: at least one of " + ", ".join(NAME_FIELDS)
-                        + " (or its French/Spanish/Arabic name) is required")
+        problems.append(
+            "missing column: at least one of "
+            + ", ".join(NAME_FIELDS)
+            + " (or its French/Spanish/Arabic name) is required"
+        )
     if problems:
         raise ImportFileError("the header cannot be used:\n  " + "\n  ".join(problems))
     return columns
@@ -202,8 +253,10 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
     non-ASCII bytes the file is refused as mixed rather than guessed.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
-        raise ImportFileError("this is not a CSV text file in UTF-8 or Windows-1256 (it looks like UTF-16 or a "
-                              "binary file): save it as 'CSV UTF-8' or as .xlsx")
+        raise ImportFileError(
+            "this is not a CSV text file in UTF-8 or Windows-1256 (it looks like UTF-16 or a "
+            "binary file): save it as 'CSV UTF-8' or as .xlsx"
+        )
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     try:
@@ -221,13 +274,23 @@ def decode_csv_bytes(data: bytes) -> tuple[str, str]:
             raise ImportFileError("the file mixes UTF-8 and another encoding: save it again as 'CSV UTF-8'") from None
         text, encoding = body.decode("cp1256"), "cp1256"
     if _CONTROL.search(text):
-        raise ImportFileError(f"the file holds control characters and is not a CSV text file in {encoding} "
-                              "(save it as 'CSV UTF-8' or as .xlsx)")
+        raise ImportFileError(
+            f"the file holds control characters and is not a CSV text file in {encoding} "
+            "(save it as 'CSV UTF-8' or as .xlsx)"
+        )
     return text, encoding
 
 
-_PLAUSIBLE_RANGES = ((0x00A0, 0x017F), (0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0x2000, 0x206F),
-                     (0x20AC, 0x20AC), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+_PLAUSIBLE_RANGES = (
+    (0x00A0, 0x017F),
+    (0x0600, 0x06FF),
+    (0x0750, 0x077F),
+    (0x08A0, 0x08FF),
+    (0x2000, 0x206F),
+    (0x20AC, 0x20AC),
+    (0xFB50, 0xFDFF),
+    (0xFE70, 0xFEFF),
+)
 
 
 def _plausible(char: str) -> bool:
@@ -312,21 +375,97 @@ def _value_key(text: str) -> str:
 
 
 _SEX_WORDS: dict[str, tuple[str, ...]] = {
-    Sex.FEMININE: ("f", "fem", "female", "woman", "girl", "w", "femme", "feminin", "feminine", "fille",
-                   "mujer", "femenino", "femenina", "nina", "chica", "أنثى", "انثى", "امرأة", "بنت", "فتاة",
-                   "مؤنث"),
-    Sex.MASCULINE: ("m", "male", "man", "boy", "h", "homme", "masculin", "masculine", "garcon", "hombre",
-                    "masculino", "varon", "v", "nino", "chico", "ذكر", "رجل", "ولد", "مذكر"),
-    Sex.TRANSGENDER_FEMININE: ("transgenderfeminine", "transgender feminine", "trans woman", "transgender woman",
-                               "femme trans", "femme transgenre", "mujer trans", "mujer transgenero",
-                               "امرأة متحولة"),
-    Sex.TRANSGENDER_MASCULINE: ("transgendermasculine", "transgender masculine", "trans man", "transgender man",
-                                "homme trans", "homme transgenre", "hombre trans", "hombre transgenero",
-                                "رجل متحول"),
-    Sex.NON_CONFORMING: ("nonconforming", "non conforming", "gender non conforming", "non binary", "nonbinary",
-                         "non binaire", "no binario", "no binaria", "غير ثنائي"),
-    Sex.UNKNOWN: ("nonspecifiedunknown", "unknown", "not specified", "inconnu", "non precise", "non specifie",
-                  "desconocido", "no especificado", "no consta", "?", "غير معروف", "غير محدد"),
+    Sex.FEMININE: (
+        "f",
+        "fem",
+        "female",
+        "woman",
+        "girl",
+        "w",
+        "femme",
+        "feminin",
+        "feminine",
+        "fille",
+        "mujer",
+        "femenino",
+        "femenina",
+        "nina",
+        "chica",
+        "أنثى",
+        "انثى",
+        "امرأة",
+        "بنت",
+        "فتاة",
+        "مؤنث",
+    ),
+    Sex.MASCULINE: (
+        "m",
+        "male",
+        "man",
+        "boy",
+        "h",
+        "homme",
+        "masculin",
+        "masculine",
+        "garcon",
+        "hombre",
+        "masculino",
+        "varon",
+        "v",
+        "nino",
+        "chico",
+        "ذكر",
+        "رجل",
+        "ولد",
+        "مذكر",
+    ),
+    Sex.TRANSGENDER_FEMININE: (
+        "transgenderfeminine",
+        "transgender feminine",
+        "trans woman",
+        "transgender woman",
+        "femme trans",
+        "femme transgenre",
+        "mujer trans",
+        "mujer transgenero",
+        "امرأة متحولة",
+    ),
+    Sex.TRANSGENDER_MASCULINE: (
+        "transgendermasculine",
+        "transgender masculine",
+        "trans man",
+        "transgender man",
+        "homme trans",
+        "homme transgenre",
+        "hombre trans",
+        "hombre transgenero",
+        "رجل متحول",
+    ),
+    Sex.NON_CONFORMING: (
+        "nonconforming",
+        "non conforming",
+        "gender non conforming",
+        "non binary",
+        "nonbinary",
+        "non binaire",
+        "no binario",
+        "no binaria",
+        "غير ثنائي",
+    ),
+    Sex.UNKNOWN: (
+        "nonspecifiedunknown",
+        "unknown",
+        "not specified",
+        "inconnu",
+        "non precise",
+        "non specifie",
+        "desconocido",
+        "no especificado",
+        "no consta",
+        "?",
+        "غير معروف",
+        "غير محدد",
+    ),
 }
 
 
@@ -346,13 +485,15 @@ def parse_sex(text: str, *, m_is_ambiguous: bool = False) -> str:
     if not key:
         return Sex.UNKNOWN
     if key == "m" and m_is_ambiguous:
-        raise _Bad("'M' is ambiguous in a file that also uses 'H' (hombre/homme): "
-                   "write mujer/hombre or female/male in full")
+        raise _Bad(
+            "'M' is ambiguous in a file that also uses 'H' (hombre/homme): write mujer/hombre or female/male in full"
+        )
     try:
         return _sex_table()[key]
     except KeyError:
-        raise _Bad("unknown value (use F, M, female, male, femme, homme, mujer, hombre, أنثى, ذكر or an "
-                   "HTCDS code)") from None
+        raise _Bad(
+            "unknown value (use F, M, female, male, femme, homme, mujer, hombre, أنثى, ذكر or an HTCDS code)"
+        ) from None
 
 
 # A few demonyms, because registers often write "Marocaine" or "nigeriana" where a country is meant.
@@ -363,8 +504,17 @@ _DEMONYMS: dict[str, tuple[str, ...]] = {
     "TN": ("tunisian", "tunisien", "tunisienne", "tunecino", "tunecina", "تونسي", "تونسية"),
     "NG": ("nigerian", "nigerian", "nigeriane", "nigeriano", "nigeriana", "نيجيري", "نيجيرية"),
     "CM": ("cameroonian", "camerounais", "camerounaise", "camerunes", "camerunesa", "كاميروني", "كاميرونية"),
-    "CI": ("ivorian", "ivoirien", "ivoirienne", "marfileno", "marfilena", "ivoriano", "ivoriana", "إيفواري",
-           "إيفوارية"),
+    "CI": (
+        "ivorian",
+        "ivoirien",
+        "ivoirienne",
+        "marfileno",
+        "marfilena",
+        "ivoriano",
+        "ivoriana",
+        "إيفواري",
+        "إيفوارية",
+    ),
     "SN": ("senegalese", "senegalais", "senegalaise", "senegales", "senegalesa", "سنغالي", "سنغالية"),
     "GN": ("guinean", "guineen", "guineenne", "guineano", "guineana", "غيني", "غينية"),
     "ML": ("malian", "malien", "malienne", "maliense", "مالي", "مالية"),
@@ -460,11 +610,31 @@ def parse_languages(text: str) -> list[str]:
 
 _DOCUMENT_KINDS: dict[str, tuple[str, ...]] = {
     "passport": ("passport", "passeport", "pasaporte", "جواز السفر", "جواز", "pp"),
-    "national_id": ("national_id", "national id", "id card", "cin", "cni", "carte nationale",
-                    "carte d'identite", "dni", "documento nacional de identidad", "البطاقة الوطنية",
-                    "بطاقة التعريف"),
-    "residence_permit": ("residence_permit", "residence permit", "titre de sejour", "carte de sejour", "nie",
-                         "tie", "permiso de residencia", "tarjeta de residencia", "بطاقة الإقامة", "إقامة"),
+    "national_id": (
+        "national_id",
+        "national id",
+        "id card",
+        "cin",
+        "cni",
+        "carte nationale",
+        "carte d'identite",
+        "dni",
+        "documento nacional de identidad",
+        "البطاقة الوطنية",
+        "بطاقة التعريف",
+    ),
+    "residence_permit": (
+        "residence_permit",
+        "residence permit",
+        "titre de sejour",
+        "carte de sejour",
+        "nie",
+        "tie",
+        "permiso de residencia",
+        "tarjeta de residencia",
+        "بطاقة الإقامة",
+        "إقامة",
+    ),
     "other": ("other", "autre", "otro", "أخرى"),
 }
 
@@ -551,8 +721,9 @@ def _identity(progress: Progress | None, items: Iterable[T]) -> Iterable[T]:
     return progress(items) if progress is not None else items
 
 
-def validate(sheet: Sheet, *, default_region: str, today: dt.date, ignore_unknown: bool = False,
-             progress: Progress | None = None) -> Validation:
+def validate(
+    sheet: Sheet, *, default_region: str, today: dt.date, ignore_unknown: bool = False, progress: Progress | None = None
+) -> Validation:
     """Check every row of `sheet`; collect every problem (the caller imports nothing if there is one).
 
     `default_region` (ISO alpha-2, the organisation's country) applies to phone numbers without a
@@ -568,8 +739,9 @@ def validate(sheet: Sheet, *, default_region: str, today: dt.date, ignore_unknow
             continue
         result.rows_read += 1
         reader = _RowReader(columns, cells)
-        person = _validate_row(number, reader, default_region=default_region, today=today,
-                               m_is_ambiguous=m_is_ambiguous)
+        person = _validate_row(
+            number, reader, default_region=default_region, today=today, m_is_ambiguous=m_is_ambiguous
+        )
         if reader.problems:
             result.problems.extend(RowProblem(number, column, reason) for column, reason in reader.problems)
         elif person is not None:
@@ -603,13 +775,13 @@ class _RowReader:
         self.problems.append((name, reason))
 
 
-def _validate_row(number: int, row: _RowReader, *, default_region: str, today: dt.date,
-                  m_is_ambiguous: bool) -> PersonRow | None:
+def _validate_row(
+    number: int, row: _RowReader, *, default_region: str, today: dt.date, m_is_ambiguous: bool
+) -> PersonRow | None:
     names = {n: row.parse(n, _parse_name, "", latin=n.endswith("_latin")) for n in NAME_FIELDS}
     if not any(names.values()) and not row.problems:
         row.problem("", "no name in any name column")
-    sex = row.parse("sex", lambda c, **kw: parse_sex(_text(c), **kw), Sex.UNKNOWN.value,
-                    m_is_ambiguous=m_is_ambiguous)
+    sex = row.parse("sex", lambda c, **kw: parse_sex(_text(c), **kw), Sex.UNKNOWN.value, m_is_ambiguous=m_is_ambiguous)
     nationality = row.parse("nationality", lambda c: parse_nationality(_text(c)), "")
     languages = row.parse("languages", lambda c: parse_languages(_text(c)), [])
     birth = row.parse("date_of_birth", _parse_date_cell, None)
@@ -653,19 +825,26 @@ def _validate_row(number: int, row: _RowReader, *, default_region: str, today: d
     return PersonRow(
         row=number,
         identity=Identity(
-            given_name=names["given_name"], family_name=names["family_name"],
-            given_name_latin=names["given_name_latin"], family_name_latin=names["family_name_latin"],
-            aliases=aliases, date_of_birth=birth, phone=phone, documents=documents,
+            given_name=names["given_name"],
+            family_name=names["family_name"],
+            given_name_latin=names["given_name_latin"],
+            family_name_latin=names["family_name_latin"],
+            aliases=aliases,
+            date_of_birth=birth,
+            phone=phone,
+            documents=documents,
         ),
-        sex=sex, nationality=nationality, languages=languages, estimated_age=age,
+        sex=sex,
+        nationality=nationality,
+        languages=languages,
+        estimated_age=age,
         age_estimated_on=(estimated_on or today) if age is not None else None,
     )
 
 
 # --- Possible duplicates ---------------------------------------------------------------------------
 
-_REASON_BY_KIND = {"name": "same_name", "name_key": "similar_name", "phone": "same_phone",
-                   "document": "same_document"}
+_REASON_BY_KIND = {"name": "same_name", "name_key": "similar_name", "phone": "same_phone", "document": "same_document"}
 _REASON_ORDER = ("same_document", "same_phone", "same_name", "similar_name")
 
 
@@ -693,9 +872,9 @@ class DuplicateWarning:
 
 
 def _terms(identity: Identity) -> set[tuple[str, str]]:
-    from jisr.survivors.indexing import identity_index_terms
+    from jisr.survivors.indexing import duplicate_terms
 
-    return {(str(k), t) for k, t in identity_index_terms(identity)}
+    return {(str(k), t) for k, t in duplicate_terms(identity)}
 
 
 def _reasons(mine: set[tuple[str, str]], theirs: set[tuple[str, str]]) -> tuple[str, ...]:
@@ -721,8 +900,11 @@ def duplicates_within(persons: list[PersonRow]) -> list[DuplicateWarning]:
             reasons = set().union(*earlier.values())
             if "same_name" in reasons:
                 reasons.discard("similar_name")
-            warnings.append(DuplicateWarning(person.row, tuple(r for r in _REASON_ORDER if r in reasons),
-                                             other_rows=tuple(sorted(earlier))))
+            warnings.append(
+                DuplicateWarning(
+                    person.row, tuple(r for r in _REASON_ORDER if r in reasons), other_rows=tuple(sorted(earlier))
+                )
+            )
     return warnings
 
 
@@ -734,7 +916,7 @@ def _index_values_batch(identities: list[Identity]) -> list[set[tuple[str, int]]
 
     from jisr.crypto import blind_index as bi
     from jisr.crypto.services import blind_index_root
-    from jisr.survivors.indexing import identity_index_terms, index_bits, index_values
+    from jisr.survivors.indexing import duplicate_terms, hash_terms, index_bits
     from jisr.survivors.models import IndexKind
 
     if not identities:
@@ -745,16 +927,19 @@ def _index_values_batch(identities: list[Identity]) -> list[set[tuple[str, int]]
     bits = {kind: index_bits(kind, population) for kind in IndexKind.values}
 
     def fast(identity: Identity) -> set[tuple[str, int]]:
-        return {(str(kind), bi.blind_index(keys[kind], term, bits[kind]))
-                for kind, term in identity_index_terms(identity)}
+        return {(str(kind), bi.blind_index(keys[kind], term, bits[kind])) for kind, term in duplicate_terms(identity)}
 
-    if fast(identities[0]) != {(str(k), v) for k, v in index_values(identities[0])}:
-        return [{(str(k), v) for k, v in index_values(i)} for i in identities]
+    def slow(identity: Identity) -> set[tuple[str, int]]:
+        return {(str(k), v) for k, v in hash_terms(duplicate_terms(identity))}
+
+    if fast(identities[0]) != slow(identities[0]):
+        return [slow(i) for i in identities]
     return [fast(i) for i in identities]
 
 
-def duplicates_registered(persons: list[PersonRow], organisation: Any,
-                          progress: Progress | None = None) -> list[DuplicateWarning]:
+def duplicates_registered(
+    persons: list[PersonRow], organisation: Any, progress: Progress | None = None
+) -> list[DuplicateWarning]:
     """Rows that may be people already registered: blind-index candidates (truncated, so they collide
     on purpose) decrypted in memory and compared on normalised terms, as `duplicate_suggestions` does.
     Reads only; reports row numbers and reason codes, and for another organisation nothing but the
@@ -765,8 +950,7 @@ def duplicates_registered(persons: list[PersonRow], organisation: Any,
 
     if not persons or not PersonIndex.objects.exists():
         return []
-    values_by_row = dict(zip((p.row for p in persons), _index_values_batch([p.identity for p in persons]),
-                             strict=True))
+    values_by_row = dict(zip((p.row for p in persons), _index_values_batch([p.identity for p in persons]), strict=True))
     wanted: dict[str, set[int]] = {}
     for values in values_by_row.values():
         for kind, value in values:
@@ -810,4 +994,3 @@ def duplicates_registered(persons: list[PersonRow], organisation: Any,
         if elsewhere:
             warnings.append(DuplicateWarning(person.row, (), elsewhere=True))
     return warnings
-

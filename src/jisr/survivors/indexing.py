@@ -7,7 +7,7 @@ import functools
 from django.conf import settings
 
 from jisr.crypto import blind_index as bi
-from jisr.crypto.normalise import normalise_document, normalise_name, person_name_keys
+from jisr.crypto.normalise import normalise_document, normalise_name, person_name_keys, transliteration_keys
 from jisr.crypto.services import blind_index_root
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import IndexKind
@@ -21,7 +21,7 @@ def index_bits(kind: str, population: int) -> int:
     JISR_EXPECTED_POPULATION changes the sizes: run `jisr reindex_persons` afterwards.
     """
     plan = bi.plan_index_bits(population)
-    if kind == IndexKind.NAME_KEY:
+    if kind in (IndexKind.NAME_KEY, IndexKind.NAME_PART_KEY):
         return max(plan.min_bits, plan.recommended - 2)
     return plan.recommended
 
@@ -39,6 +39,10 @@ def identity_index_terms(identity: Identity) -> set[tuple[str, str]]:
         if full := _full_name(given, family):
             terms.add((IndexKind.NAME, full))
         terms.update((IndexKind.NAME_KEY, key) for key in person_name_keys(given, family))
+        for part in (given, family):
+            if normalised := normalise_name(part):
+                terms.add((IndexKind.NAME_PART, normalised))
+            terms.update((IndexKind.NAME_PART_KEY, key) for key in transliteration_keys(part))
     if identity.phone:
         terms.add((IndexKind.PHONE, identity.phone))
     for doc in identity.documents:
@@ -47,15 +51,42 @@ def identity_index_terms(identity: Identity) -> set[tuple[str, str]]:
     return terms
 
 
-def index_values(identity: Identity) -> set[tuple[str, int]]:
-    """(kind, truncated HMAC) pairs to store for, or to look up, an identity."""
+def search_terms(text: str) -> set[tuple[str, str]]:
+    """The (kind, term) pairs a typed name query is looked up under: the text as one given or family
+    name, and every split of its words into given + family names (a query does not say which is which).
+    """
+    terms: set[tuple[str, str]] = set()
+    if normalised := normalise_name(text):
+        terms.add((IndexKind.NAME_PART, normalised))
+    terms.update((IndexKind.NAME_PART_KEY, key) for key in transliteration_keys(text))
+    words = normalised.split(" ") if normalised else []
+    for cut in range(1, len(words)):
+        given, family = " ".join(words[:cut]), " ".join(words[cut:])
+        terms.add((IndexKind.NAME, _full_name(given, family)))
+        terms.update((IndexKind.NAME_KEY, key) for key in person_name_keys(given, family))
+    return terms
+
+
+def hash_terms(terms: set[tuple[str, str]]) -> set[tuple[str, int]]:
+    """(kind, truncated HMAC) pairs for normalised terms."""
     root = blind_index_root()
     population = settings.JISR_EXPECTED_POPULATION
-    keys = {kind: bi.derive_index_key(root, f"person.{kind}") for kind in IndexKind.values}
-    return {
-        (kind, bi.blind_index(keys[kind], term, index_bits(kind, population)))
-        for kind, term in identity_index_terms(identity)
-    }
+    keys = {kind: bi.derive_index_key(root, f"person.{kind}") for kind in {k for k, _ in terms}}
+    return {(kind, bi.blind_index(keys[kind], term, index_bits(kind, population))) for kind, term in terms}
+
+
+# Kinds that say "this may be the same person" (duplicate checks); name parts alone only serve search.
+DUPLICATE_KINDS = frozenset({IndexKind.NAME, IndexKind.NAME_KEY, IndexKind.PHONE, IndexKind.DOCUMENT})
+
+
+def duplicate_terms(identity: Identity) -> set[tuple[str, str]]:
+    """The terms of an identity that duplicate checks look up (no single name part)."""
+    return {(kind, term) for kind, term in identity_index_terms(identity) if kind in DUPLICATE_KINDS}
+
+
+def index_values(identity: Identity) -> set[tuple[str, int]]:
+    """(kind, truncated HMAC) pairs to store for an identity (every kind)."""
+    return hash_terms(identity_index_terms(identity))
 
 
 def name_matches(a: Identity, b: Identity) -> tuple[bool, bool]:

@@ -108,6 +108,8 @@ class IndexKind(models.TextChoices):
     NAME_KEY = "name_key", "transliteration key of the full name"
     PHONE = "phone", "E.164 phone number"
     DOCUMENT = "document", "normalised document number"
+    NAME_PART = "name_part", "exact normalised given or family name alone (search by name)"
+    NAME_PART_KEY = "name_part_key", "transliteration key of a given or family name alone"
 
 
 class PersonIndex(models.Model):

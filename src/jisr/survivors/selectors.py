@@ -22,7 +22,7 @@ from jisr.common.errors import RateLimitedError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import normalise_document
 from jisr.survivors.identity import Identity, mask
-from jisr.survivors.indexing import index_values, name_matches
+from jisr.survivors.indexing import duplicate_terms, hash_terms, identity_index_terms, name_matches, search_terms
 from jisr.survivors.models import IndexKind, Person, PersonIndex
 from jisr.survivors.services import person_identity
 
@@ -154,7 +154,7 @@ def duplicate_suggestions(
     DUPLICATE_CHECKS_PER_WINDOW checks per user per 10 minutes (RateLimitedError): the check must not
     become a way to probe whether someone is known anywhere on the instance.
     """
-    values = index_values(identity)
+    values = hash_terms(duplicate_terms(identity))
     if not values:
         return DuplicateReport()
     _rate_limit(user)
@@ -195,15 +195,53 @@ def duplicate_suggestions(
     return report
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    person: Person
+    exact: bool  # the typed name, spelling normalised; False: only a similar spelling or script
+
+
+_EXACT_KINDS = {IndexKind.NAME, IndexKind.NAME_PART}
+
+
+def person_search(user: User, text: str, limit: int = 25) -> list[SearchHit]:
+    """People `user` may read whose given name, family name or full name is `text` (any script,
+    spelling normalised), or sounds like it across spellings and scripts; exact matches first.
+
+    Found through the blind indexes — no plaintext is searched — then confirmed on the decrypted
+    identity (truncated indexes collide on purpose). Audited as `person.search` with the persons
+    found, never the query; rate-limited like duplicate checks. Raises RateLimitedError."""
+    terms = search_terms(text)
+    if not terms:
+        return []
+    _rate_limit(user, "person.search")
+    q = Q()
+    for kind, value in hash_terms(terms):
+        q |= Q(kind=kind, value=value)
+    candidate_ids = PersonIndex.objects.filter(q).values("person_id")
+    hits = []
+    for person in persons_visible_to(user).filter(pk__in=candidate_ids, erased_at__isnull=True)[:500]:
+        try:
+            found = identity_index_terms(person_identity(person)) & terms
+        except DecryptionError:
+            continue
+        if found:
+            hits.append(SearchHit(person, exact=any(kind in _EXACT_KINDS for kind, _ in found)))
+    hits.sort(key=lambda h: (not h.exact, h.person.code))
+    hits = hits[:limit]
+    audit_record(actor=user, action="person.search", details={"found": [str(h.person.pk) for h in hits]})
+    return hits
+
+
 DUPLICATE_CHECKS_PER_WINDOW = 60
 _WINDOW = dt.timedelta(minutes=10)
 
 
-def _rate_limit(user: User) -> None:
+def _rate_limit(user: User, action: str = "person.duplicate_check") -> None:
     since = (dt.datetime.now(dt.UTC) - _WINDOW).isoformat(timespec="microseconds")
-    recent = AuditEvent.objects.filter(actor=user, action="person.duplicate_check", at__gte=since).count()
+    recent = AuditEvent.objects.filter(actor=user, action=action, at__gte=since).count()
     if recent >= DUPLICATE_CHECKS_PER_WINDOW:
-        raise RateLimitedError("too many duplicate checks; wait a few minutes")
+        raise RateLimitedError("too many searches in a short time; wait a few minutes")
 
 
 def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person, today: dt.date) -> list[str]:

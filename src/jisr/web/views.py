@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jisr.accounts.models import Membership, User
 from jisr.care.selectors import followups_dashboard
@@ -36,6 +36,7 @@ from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmSta
 from jisr.cases.selectors import case_get_for_user, case_notes_for_user, case_timeline, cases_visible_to
 from jisr.common.errors import DomainError, PermissionDeniedError, RateLimitedError, StateError
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.normalise import clean_text
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
     DisplayIdentity,
@@ -43,6 +44,7 @@ from jisr.survivors.selectors import (
     identities_for_list,
     identity_for_display,
     person_get_for_user,
+    person_search,
     persons_visible_to,
 )
 from jisr.survivors.services import person_register, person_reveal
@@ -249,18 +251,38 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    # The search is by pseudonymous code only, so a GET query string carries no personal data.
+    # GET searches by pseudonymous code only (a query string must carry no personal data); names are
+    # searched by POST through the blind indexes.
     form = web_forms.PersonSearchForm(request.GET or None)
+    if request.method == "POST":
+        name = clean_text(request.POST.get("name", ""))[:200]
+        try:
+            hits = person_search(user, name) if name else []
+        except RateLimitedError:
+            messages.error(request, _("Too many searches in a short time. Wait a few minutes."))
+            hits = []
+        persons = [h.person for h in hits]
+        rows = list(zip(persons, identities_for_list(user, persons), strict=True))
+        similar = {h.person.pk for h in hits if not h.exact}
+        return render(
+            request,
+            "web/person_list.html",
+            {"form": form, "page": None, "rows": rows, "name_query": name, "similar": similar},
+        )
     persons = persons_visible_to(user)
     if form.is_valid() and form.cleaned_data["q"]:
         persons = persons.filter(code__icontains=form.cleaned_data["q"].strip())
     page = Paginator(persons.order_by("-created_at"), 25).get_page(request.GET.get("page"))
     persons = list(page.object_list)
     rows = list(zip(persons, identities_for_list(user, persons), strict=True))
-    return render(request, "web/person_list.html", {"form": form, "page": page, "rows": rows})
+    return render(
+        request,
+        "web/person_list.html",
+        {"form": form, "page": page, "rows": rows, "name_query": None, "similar": set()},
+    )
 
 
 def _suggestions_context(request: HttpRequest, form: web_forms.PersonRegisterForm, report: Any) -> dict[str, Any]:
