@@ -199,3 +199,21 @@ def test_malformed_header_is_refused(tmp_path: Path) -> None:
     with pytest.raises(MalformedFileError) as info:
         glotip.parse_file(path)
     assert info.value.rejections[0].line == 1
+
+
+@pytest.mark.parametrize("epsilon", ["0.00004", "1E-30", "0", "-1", "11", "1E+999999999", "0.12345", "NaN"])
+def test_dp_charge_refuses_epsilons_the_ledger_cannot_account_for(epsilon: str) -> None:
+    from decimal import Decimal
+
+    from jisr.statistics.core.dp import charge
+
+    with pytest.raises(ValueError):
+        charge(total=Decimal(4), spent=Decimal(0), epsilon=Decimal(epsilon))
+
+
+def test_dp_charge_accepts_a_plain_epsilon() -> None:
+    from decimal import Decimal
+
+    from jisr.statistics.core.dp import charge
+
+    assert charge(total=Decimal(4), spent=Decimal("1.5"), epsilon=Decimal("0.01")) == Decimal("1.51")

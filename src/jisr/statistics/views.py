@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jisr.accounts.models import Organisation
 from jisr.common.dates import parse_date
+from jisr.crypto.normalise import normalise_digits
 from jisr.statistics import selectors as sel
 from jisr.statistics import services
 from jisr.statistics.core.dp import BudgetExceededError
@@ -215,7 +216,7 @@ def export_microdata(request: HttpRequest) -> HttpResponse:
 def dp_release(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     try:
-        epsilon = Decimal(request.POST.get("epsilon", "0.5"))
+        epsilon = Decimal(normalise_digits(request.POST.get("epsilon", "0.5")).strip())
         dimension = request.POST.get("dimension", "sex")
         data, _entry = services.dp_release(
             actor=request.user,

@@ -34,11 +34,26 @@ def remaining(total: Decimal, spent: Decimal) -> Decimal:
     return max(Decimal(0), total - spent)
 
 
+# A release must spend a meaningful ε, stated with at most 4 decimals (the ledger's precision): a tiny ε
+# would be recorded as 0 and allow unlimited releases; a huge one is no privacy at all.
+MIN_EPSILON = Decimal("0.01")
+MAX_EPSILON = Decimal("10")
+
+
+def check_epsilon(epsilon: Decimal) -> Decimal:
+    """`epsilon` if it is a finite number in [MIN_EPSILON, MAX_EPSILON] with at most 4 decimals;
+    ValueError otherwise."""
+    if not epsilon.is_finite() or not MIN_EPSILON <= epsilon <= MAX_EPSILON:
+        raise ValueError(f"ε must be between {MIN_EPSILON} and {MAX_EPSILON}")
+    if epsilon != epsilon.quantize(Decimal("0.0001")):
+        raise ValueError("ε may have at most 4 decimals")
+    return epsilon
+
+
 def charge(*, total: Decimal, spent: Decimal, epsilon: Decimal) -> Decimal:
     """The budget spent after charging `epsilon`; BudgetExceededError when it would pass `total`,
-    ValueError for ε ≤ 0."""
-    if epsilon <= 0:
-        raise ValueError("ε must be positive")
+    ValueError for an ε outside [0.01, 10] or with more than 4 decimals (see check_epsilon)."""
+    check_epsilon(epsilon)
     if spent + epsilon > total:
         raise BudgetExceededError(f"ε {epsilon} requested, {remaining(total, spent)} left of {total}")
     return spent + epsilon
@@ -52,9 +67,9 @@ def _opendp() -> Any:
 
 
 def noisy_counts(counts: list[int], epsilon: Decimal) -> NoisyTable:
-    """ε-DP counts of a histogram (each person in one cell). Raises ValueError for ε ≤ 0."""
-    if epsilon <= 0:
-        raise ValueError("ε must be positive")
+    """ε-DP counts of a histogram (each person in one cell). Raises ValueError for ε outside
+    [0.01, 10]."""
+    check_epsilon(epsilon)
     dp = _opendp()
     scale = 1.0 / float(epsilon)
     measurement = dp.m.make_laplace(dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int), scale=scale)
