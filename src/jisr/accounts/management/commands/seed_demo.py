@@ -22,6 +22,7 @@ from jisr.care.demo import seed_care_demo
 from jisr.cases.models import RiskLevel, TrmStage
 from jisr.cases.services import case_note_add, case_open, case_set_risk, case_set_stage
 from jisr.identification.demo import seed_identification_demo
+from jisr.referrals.demo import seed_referrals_demo
 from jisr.roadmap.demo import seed_roadmap_demo
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import Sex
@@ -125,6 +126,7 @@ class Command(BaseCommand):
                     seed_identification_demo(org)
                     seed_care_demo(org)
                 seed_roadmap_demo(orgs)  # the Rabat meeting of 8 May 2025 first
+                seed_referrals_demo(orgs)  # a referral consent naming the partner instance
             self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(login_help(password))
 
