@@ -101,6 +101,29 @@ class ConsentForm(forms.Form):
     given_on = TypedDateField(label=_("Given on"))
     valid_until = TypedDateField(label=_("Valid until"), required=False)
 
+    # The datalist's id; the care page renders <datalist id=RECIPIENTS_LIST> with `recipients`.
+    RECIPIENTS_LIST = "consent_recipient_choices"
+
+    def __init__(self, *args: Any, recipients: Any = (), **kwargs: Any) -> None:
+        """`recipients`: the names a referral looks a consent up by (teams, organisations on this
+        instance, confirmed partners — referrals.selectors.consent_recipient_names). They are offered
+        in a datalist, and a typed name that differs from one only by case or spacing is saved with
+        the known spelling, so that the referral finds its consent."""
+        super().__init__(*args, **kwargs)
+        self.recipients = list(recipients)
+        if self.recipients:
+            self.fields["recipient"].widget.attrs["list"] = self.RECIPIENTS_LIST
+            self.fields["recipient"].help_text = _(
+                "Required for a referral or for sharing. Choose the name from the list: a referral to a "
+                "team, organisation or partner needs a consent that names it exactly.")
+
+    def clean_recipient(self) -> str:
+        text = " ".join(str(self.cleaned_data.get("recipient") or "").split())
+        for name in self.recipients:
+            if " ".join(name.split()).casefold() == text.casefold():
+                return str(name)
+        return text
+
 
 class WithdrawForm(forms.Form):
     withdrawn_on = TypedDateField(label=_("Withdrawn on"), required=False,

@@ -117,11 +117,19 @@ def _unsealed(user: User, objs: Any, field: str, case: Case) -> list[dict[str, A
     return [{"obj": o, "text": sel.sealed_text(user, o, field, case.person)} for o in objs]
 
 
+def _consent_recipients(organisation: Any) -> list[str]:
+    """Names a referral consent may name (referrals app; imported here to keep care free of it at import)."""
+    from jisr.referrals.selectors import consent_recipient_names
+
+    return consent_recipient_names(organisation)
+
+
 def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     trainings = sel.trainings_visible_to(user)
     forms: dict[str, Any] = {
-        "consent_form": f.ConsentForm(initial={"given_on": f._today_text()}),
+        "consent_form": f.ConsentForm(initial={"given_on": f._today_text()},
+                                      recipients=_consent_recipients(case.organisation)),
         "withdraw_form": f.WithdrawForm(),
         "risk_form": f.RiskForm(initial={"assessed_on": f._today_text()}),
         "reflection_form": f.ReflectionForm(initial={
@@ -232,7 +240,8 @@ def consent_add(request: HttpRequest, case_id: str) -> HttpResponse:
                                   method=d["method"], language=d["language"], given_on=d["given_on"],
                                   valid_until=d["valid_until"], recipient=d["recipient"],
                                   recipient_country=d["recipient_country"], witness_name=d["witness_name"])
-    return _handle(request, case_id, "consent", "consent_form", f.ConsentForm(request.POST), act,
+    form = f.ConsentForm(request.POST, recipients=_consent_recipients(request.user.organisation))  # type: ignore[union-attr]
+    return _handle(request, case_id, "consent", "consent_form", form, act,
                    gettext_lazy("Consent recorded."))
 
 

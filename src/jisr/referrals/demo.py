@@ -20,8 +20,14 @@ from jisr.care import services as care
 from jisr.care.models import ConsentPurpose
 from jisr.cases.models import Case, CaseStatus
 
+
+def demo_instance_name(slug: str) -> str:
+    """The name partners give the demo instance of organisation `slug` (demo-es → "Demo ES")."""
+    return "Demo " + slug.rsplit("-", 1)[-1].upper()
+
+
 # Our demo organisation → the name of the partner instance it refers to (the partner directory's name).
-PARTNER_NAMES = {"demo-ma": "Demo ES", "demo-es": "Demo MA"}
+PARTNER_NAMES = {"demo-ma": demo_instance_name("demo-es"), "demo-es": demo_instance_name("demo-ma")}
 PARTNER_COUNTRIES = {"demo-ma": "ES", "demo-es": "MA"}
 
 

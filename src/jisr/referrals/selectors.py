@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from jisr.accounts.models import User
+from jisr.accounts.models import Organisation, Team, User
 from jisr.accounts.roles import Role
 from jisr.audit.services import audit_record
+from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.referrals.models import Direction, Partner, Referral
 
@@ -96,3 +97,29 @@ def referral_case_q(user: User, prefix: str = "") -> Q | None:
     cases = Referral.objects.filter(recipient_organisation=m.organisation_id, recipient_team__isnull=True,
                                     recipient_case__isnull=False).exclude(direction=Direction.OUTGOING)
     return Q(**{f"{prefix}pk__in": cases.values("recipient_case")}) & Q(**{f"{prefix}organisation": m.organisation_id})
+
+
+def case_referrals_for(user: User | None, case: Case) -> dict[str, object]:
+    """For the case page panel: {"show": bool, "sent": [Referral], "received": [(Referral, visible)]}.
+    Only the case team (may write on `case`, same organisation) sees it; `case` was fetched through
+    `case_get_for_user`. `received` is the referral this case was opened from (its detail is linked
+    only when the user is on its recipient side)."""
+    if user is None or not user.is_authenticated or not user.capabilities.write_cases \
+            or user.organisation != case.organisation:
+        return {"show": False, "sent": [], "received": []}
+    sent = list(case.referrals_out.select_related("partner", "recipient_team", "recipient_organisation")[:20])
+    came = list(Referral.objects.filter(recipient_case=case)[:5])
+    visible = set(inbox_for(user).filter(pk__in=[r.pk for r in came]).values_list("pk", flat=True))
+    return {"show": True, "sent": sent, "received": [(r, r.pk in visible) for r in came]}
+
+
+def consent_recipient_names(organisation: Organisation | None) -> list[str]:
+    """The names a referral consent may name, exactly as a referral will look them up: this
+    organisation's teams, the other organisations on this instance, and its confirmed partners."""
+    if organisation is None:
+        return []
+    names = [*Team.objects.filter(organisation=organisation).values_list("name", flat=True),
+             *Organisation.objects.exclude(pk=organisation.pk).values_list("name", flat=True),
+             *Partner.objects.filter(organisation=organisation, confirmed_at__isnull=False)
+             .values_list("name", flat=True)]
+    return sorted(set(names), key=str.casefold)

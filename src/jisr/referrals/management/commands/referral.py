@@ -34,7 +34,7 @@ from jisr.accounts.models import Organisation
 from jisr.common.errors import StateError
 from jisr.referrals import envelope as env
 from jisr.referrals import services as svc
-from jisr.referrals.demo import PARTNER_NAMES
+from jisr.referrals.demo import demo_instance_name
 from jisr.referrals.models import OutboundMessage, Partner, Referral
 
 INBOX_PATH = "/api/v1/referrals/inbox/"
@@ -116,7 +116,7 @@ class Command(BaseCommand):
             org = Organisation.objects.get(slug=slug)
         except Organisation.DoesNotExist as exc:
             raise CommandError(f"no organisation {slug} here: run `jisr seed_demo` first") from exc
-        peer_name, own_name = PARTNER_NAMES.get(slug, peer_slug), PARTNER_NAMES.get(peer_slug, slug)
+        peer_name, own_name = demo_instance_name(peer_slug), demo_instance_name(slug)
         peer = _Peer(Path(options["peer_data_dir"]))
 
         # 1. Identities (once).
