@@ -94,3 +94,23 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.organisation_id}:{self.role}"
+
+
+class MfaDevice(BaseModel):
+    """A TOTP authenticator (RFC 6238) of one user. The shared secret is encrypted at rest under a data
+    key of its own (wrapped by the master key, so key rotation covers it); `last_step` refuses a code
+    used twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mfa_device")
+    data_key = models.OneToOneField("crypto.DataKey", on_delete=models.PROTECT, related_name="+")
+    secret = models.BinaryField(editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+
+class RecoveryCode(BaseModel):
+    """A one-time recovery code, stored hashed like a password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=200)
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -51,3 +51,7 @@ CAPABILITIES: dict[Role, Capabilities] = {
     Role.ROADMAP_MEMBER: Capabilities(Scope.NONE, False, False, False, False, False),
 }
 NO_CAPABILITIES = Capabilities(Scope.NONE, False, False, False, False, False)
+
+
+# Roles that touch survivor data (or anonymised microdata) must pass a second factor (issue 8).
+MFA_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.COORDINATOR, Role.PARTNER_FOCAL_POINT, Role.ANALYST})

@@ -65,6 +65,9 @@ JISR_MASTER_KEYS = [k.strip() for k in _require_secret("JISR_MASTER_KEY", "maste
 # operator (JISR_MASTER_KEY or JISR_MASTER_KEY_FILE), whose files Jisr never writes.
 JISR_MASTER_KEY_DEV_FILE = None if env_secret("JISR_MASTER_KEY") else DATA_DIR / "master_key"
 JISR_EXPECTED_POPULATION = env_int("JISR_EXPECTED_POPULATION", 20_000)
+# A second factor (TOTP) for every role that touches survivor data: on by default in production; the
+# development demo can turn it on with JISR_REQUIRE_MFA=true.
+JISR_REQUIRE_MFA = env_bool("JISR_REQUIRE_MFA", default=PRODUCTION)
 
 # Off by default even in development: Django's debug pages show local variables, which can hold
 # decrypted survivor data. Opt in with JISR_DEBUG=true on a machine with generated data only.
@@ -112,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jisr.common.middleware.NoStoreForStaffMiddleware",
+    "jisr.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",

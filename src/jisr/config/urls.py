@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("account/", include("jisr.accounts.urls")),
     path("api/v1/identification/", include("jisr.identification.api_urls")),
     path("api/v1/statistics/", include("jisr.statistics.api_urls")),
     path("statistics/", include("jisr.statistics.urls")),

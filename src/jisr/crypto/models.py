@@ -10,6 +10,8 @@ class DataKeyPurpose(models.TextChoices):
     PERSON = "person", "person"
     # Instance-wide root of the blind-index keys (one row); wrapped by the master key like the others.
     BLIND_INDEX_ROOT = "blind_index_root", "blind index root"
+    # A user's TOTP secret (multi-factor authentication).
+    MFA = "mfa", "MFA secret"
     # The instance's private signing/encryption keys (transnational referrals).
     INSTANCE_KEY = "instance_key", "instance key"
     # A referral package received from a partner, shredded when the referral ends.

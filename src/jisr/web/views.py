@@ -14,6 +14,7 @@ import functools
 import zoneinfo
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps as django_apps
 from django.contrib import messages
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jisr.accounts.mfa import mfa_required, recently_verified
 from jisr.accounts.models import Membership, User
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
@@ -422,6 +424,11 @@ def person_reveal_view(request: HttpRequest, person_id: str) -> HttpResponse:
     person = person_get_for_user(user, person_id, log_read=False)
     if not user.capabilities.reveal_identity:
         raise PermissionDenied
+    if mfa_required(user) and not recently_verified(request):
+        # Re-authentication before a sensitive action: a second factor passed in the last 10 minutes.
+        messages.info(request, _("Confirm it is you before revealing masked information."))
+        target = reverse("web:person_detail", kwargs={"person_id": person.pk})
+        return SeeOther(reverse("accounts:mfa_verify") + "?" + urlencode({"next": target}))
     form = web_forms.RevealForm(request.POST)
     revealed = None
     status = 200
