@@ -150,6 +150,23 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _value(name: str, value: Any) -> str:
+    """A shared field as the reader's language shows it (codes → labels; no raw dict keys)."""
+    from jisr.survivors.models import Sex
+    from jisr.web.forms import DOCUMENT_KIND_LABELS
+
+    if name == "prs_Gender" and isinstance(value, str):
+        return str(dict(Sex.choices).get(value, value))
+    if name == "jisr_EstimatedAge" and isinstance(value, dict) and value.get("age") is not None:
+        return _("%(age)s (estimated on %(date)s)") % {"age": value["age"], "date": value.get("estimated_on", "")}
+    if name == "prs_IdentityNumber" and isinstance(value, list):
+        return "; ".join(" ".join(x for x in (str(DOCUMENT_KIND_LABELS.get(d.get("kind"), d.get("kind", ""))),
+                                                str(d.get("number", "")),
+                                                f"({d['country']})" if d.get("country") else "") if x)
+                         for d in value if isinstance(d, dict))
+    return _text(value)
+
+
 def package_rows(package: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """[{category label, rows: [(field label, text)]}] in the table's order."""
     labels = dict(Category.choices)
@@ -158,7 +175,8 @@ def package_rows(package: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         values = package.get(category)
         if values is None:
             continue
-        rows = [(FIELD_LABELS.get(name, name), name, _text(values.get(name))) for name in fields if name in values]
+        rows = [(FIELD_LABELS.get(name, name), name, _value(name, values.get(name))) for name in fields
+                if name in values]
         out.append({"label": labels[category], "rows": rows})
     return out
 
