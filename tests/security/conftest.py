@@ -1,0 +1,1 @@
+from security.instances import migrated_sqlite  # noqa: F401  (fixture)
