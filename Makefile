@@ -44,7 +44,8 @@ check: install
 	$(BIN)/mypy --strict src/jisr/crypto/normalise.py src/jisr/crypto/envelope.py src/jisr/crypto/blind_index.py \
 		src/jisr/audit/chain.py src/jisr/common/dates.py src/jisr/survivors/identity.py src/jisr/accounts/roles.py \
 		src/jisr/identification/engine src/jisr/outcomes/instruments src/jisr/statistics/core \
-		src/jisr/common/exports.py src/jisr/referrals/statemachine.py src/jisr/referrals/envelope.py
+		src/jisr/common/exports.py src/jisr/referrals/statemachine.py src/jisr/referrals/envelope.py \
+		src/jisr/crypto/backup_file.py
 	JISR_DATA_DIR=$$(mktemp -d) $(BIN)/jisr makemigrations --check --dry-run
 
 messages: install
