@@ -217,3 +217,54 @@ def test_dp_charge_accepts_a_plain_epsilon() -> None:
     from jisr.statistics.core.dp import charge
 
     assert charge(total=Decimal(4), spent=Decimal("1.5"), epsilon=Decimal("0.01")) == Decimal("1.51")
+
+
+def test_glotip_lean_parser_reasons_and_lines() -> None:
+    """The lean loop refuses each kind of bad row with its physical line and the reason, flags
+    publisher errors, and keeps `<5` as [0, 4]."""
+    good = (
+        "ESP,Spain,Europe,Southern Europe,Detected trafficking victims,Total,Total,Total,Total,2019,Counts,{v},GLOTIP"
+    )
+    body = "\r\n".join(
+        [
+            good.format(v="<5"),  # line 2
+            good.format(v='"1,011"').replace("ESP", "E1P"),  # 3: bad ISO3 (valid value)
+            good.format(v="seventy").replace("2019", "19"),  # 4: bad year reported before the bad value
+            good.format(v="3").replace("Counts", "Rates"),  # 5
+            good.format(v="seventy"),  # 6
+            '"ESP","Sp\r\nain",Europe',  # 7-8: quoted cell over two lines, too few columns
+            good.format(v='"61,162,019"'),  # 9: mangled code, kept out of totals
+            good.format(v="7").replace("Spain", "Sp\ufffdin"),  # 10: lost characters
+            good.format(v="5"),  # 11
+        ]
+    )
+    result = glotip.GlotipResult([], [], [], {})
+    glotip.parse_body(body + "\r\n", result)
+    reasons = {r.line: r.reason for r in result.rejections}
+    assert sorted(reasons) == [3, 4, 5, 6, 7]
+    assert "alpha-3" in reasons[3] and "not a year" in reasons[4] and "Counts" in reasons[5]
+    assert "neither a count" in reasons[6] and "columns" in reasons[7]
+    rows = {r[glotip.LINE]: r for r in result.rows}
+    assert sorted(rows) == [2, 9, 10, 11]
+    assert rows[2][glotip.LOW : glotip.CENSORED + 1] == (0, 4, True)
+    assert rows[9][glotip.PLAUSIBLE] is False and "implausible" in rows[9][glotip.NOTE]
+    assert rows[10][glotip.PLAUSIBLE] is True and "U+FFFD" in rows[10][glotip.NOTE]
+    assert rows[11][glotip.LOW : glotip.PLAUSIBLE + 1] == (5, 5, False, True)
+    assert [f.line for f in result.flags] == [9, 10]
+    assert all(len(r) == len(glotip.COLUMNS) for r in result.rows)
+
+
+def test_ctdc_lean_parser_columns_and_rejections() -> None:
+    assert [source for _c, source in ctdc.COLUMNS[3:]] == list(ctdc.HEADER[1:])
+    row = "2014-2018,Male;Female,Minor,1,,Africa,,1,,,,,No;Yes,,,"
+    body = "\r\n".join([row, row.replace("Minor", "Child"), row.replace(",1,,", ",2,,", 1), "", row])
+    result = ctdc.CtdcResult([], [])
+    ctdc.parse_body(body + "\r\n", result)
+    reasons = [(r.line, r.reason.split(" ")[0]) for r in result.rejections]
+    assert reasons == [(3, "majorityStatus"), (4, "isForcedLabour")]
+    assert [r[0] for r in result.rows] == [2, 6]
+    parsed = dict(zip([c for c, _s in ctdc.COLUMNS], result.rows[0], strict=True))
+    assert parsed["year_low"] == 2014 and parsed["year_high"] == 2018
+    assert parsed["gender"] == "Female;Male" and parsed["ip_pay_money"] == "No;Yes"
+    assert parsed["is_forced_labour"] is True and parsed["is_sexual_exploit"] is None  # unknown stays unknown
+    assert parsed["exploitation_region"] is None and parsed["ip_gender"] is None

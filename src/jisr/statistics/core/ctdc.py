@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +63,31 @@ HEADER = (
 _YEAR = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class CtdcRow:
-    line: int
-    year_low: int | None
-    year_high: int | None
-    values: dict[str, str | None]  # set and single columns: text or None (unknown)
-    flags: dict[str, bool | None]  # True or None
+# The database columns of CtdcRecord (minus the batch), in the order of a parsed row's tuple, with the
+# CSV column each one comes from (None: computed).
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("line", None),
+    ("year_low", None),
+    ("year_high", None),
+    ("gender", "gender"),
+    ("majority_status", "majorityStatus"),
+    ("is_forced_labour", "isForcedLabour"),
+    ("is_sexual_exploit", "isSexualExploit"),
+    ("origin_region", "UN_COO_Region"),
+    ("exploitation_region", "UN_COE_Region"),
+    ("ip_exploiter", "IP_Exploiter"),
+    ("ip_gender", "IP_Gender"),
+    ("ip_age", "IP_ageBroad"),
+    ("ip_citizen_region", "IP_citizen_UNRegion"),
+    ("ip_relation", "IP_Relation"),
+    ("ip_pay_money", "IP_PayMoney"),
+    ("ip_recruiter_broker", "IP_RecruiterBroker"),
+    ("ip_transaction_process", "IP_TransactionProcess"),
+    ("ip_control_abuse_kidnap", "IP_ControlAbuseKidnap"),
+)
+# A parsed row: line, year_low, year_high, then one value per CSV column after yearRegister (text, bool or
+# None = unknown), in the order of COLUMNS — which is the order of HEADER.
+CtdcRow = tuple[object, ...]
 
 
 @dataclass
@@ -103,38 +121,73 @@ def parse_set(text: str, vocabulary: frozenset[str], column: str) -> str | None:
     return ";".join(tokens) or None
 
 
-def iter_rows(text: str, *, first_line: int = 2) -> Iterator[CtdcRow | Rejection]:
+def _cell_parser(column: str) -> Callable[[str], object]:
+    """The parser of one CSV column's cell (raises ValueError with the reason)."""
+    if column in SET_COLUMNS:
+        vocabulary = SET_COLUMNS[column]
+        return lambda cell: parse_set(cell, vocabulary, column)
+    if column in SINGLE_COLUMNS:
+        single = SINGLE_COLUMNS[column]
+
+        def parse_single(cell: str) -> str | None:
+            if cell and cell not in single:
+                raise ValueError(f"{column} value {cell!r} is not one of {sorted(single)}")
+            return cell or None
+
+        return parse_single
+
+    def parse_flag(cell: str) -> bool | None:
+        if cell not in ("", "1"):
+            raise ValueError(f"{column} flag {cell!r} is neither 1 nor empty")
+        return True if cell == "1" else None
+
+    return parse_flag
+
+
+_MISSING = object()
+
+
+def parse_body(text: str, result: CtdcResult, *, first_line: int = 2) -> None:
+    """Parse a CTDC file body (after the header) into `result`: tuples (see COLUMNS) and rejections.
+
+    One lean loop: every column keeps a dictionary cell text → parsed value, so each distinct cell is
+    checked once (the file has a few dozen distinct cells per column); a row is a tuple of lookups.
+    """
     reader = csv.reader(io.StringIO(text, newline=""))
-    index = {name: i for i, name in enumerate(HEADER)}
-    line = first_line - 1
+    columns = HEADER[1:]
+    parsers = [_cell_parser(c) for c in columns]
+    caches: list[dict[str, object]] = [{} for _ in columns]
+    years: dict[str, tuple[int | None, int | None]] = {}
+    lookups = list(zip(range(1, len(HEADER)), caches, parsers, strict=True))
+    rows, rejections = result.rows, result.rejections
+    append = rows.append
+    n_columns = len(HEADER)
+    offset = first_line - 1
+    line = offset
+    missing = _MISSING
     for fields in reader:
         start = line + 1
-        line = first_line - 1 + reader.line_num
+        line = offset + reader.line_num
         if not fields:
             continue
-        if len(fields) != len(HEADER):
-            yield Rejection(start, f"{len(fields)} columns, expected {len(HEADER)}")
+        if len(fields) != n_columns:
+            rejections.append(Rejection(start, f"{len(fields)} columns, expected {n_columns}"))
             continue
         try:
-            low, high = parse_year(fields[0])
-            values: dict[str, str | None] = {}
-            for column, vocabulary in SET_COLUMNS.items():
-                values[column] = parse_set(fields[index[column]], vocabulary, column)
-            for column, vocabulary in SINGLE_COLUMNS.items():
-                cell = fields[index[column]]
-                if cell and cell not in vocabulary:
-                    raise ValueError(f"{column} value {cell!r} is not one of {sorted(vocabulary)}")
-                values[column] = cell or None
-            flags: dict[str, bool | None] = {}
-            for column in FLAG_COLUMNS:
-                cell = fields[index[column]]
-                if cell not in ("", "1"):
-                    raise ValueError(f"{column} flag {cell!r} is neither 1 nor empty")
-                flags[column] = True if cell == "1" else None
+            year = years.get(fields[0])
+            if year is None:
+                year = years[fields[0]] = parse_year(fields[0])
+            values: list[object] = [start, *year]
+            for i, cache, parse in lookups:
+                cell = fields[i]
+                value = cache.get(cell, missing)
+                if value is missing:
+                    value = cache[cell] = parse(cell)
+                values.append(value)
         except ValueError as exc:
-            yield Rejection(start, str(exc))
+            rejections.append(Rejection(start, str(exc)))
             continue
-        yield CtdcRow(start, low, high, values, flags)
+        append(tuple(values))
 
 
 def parse_file(path: Path) -> CtdcResult:
@@ -145,9 +198,5 @@ def parse_file(path: Path) -> CtdcResult:
     if header != HEADER:
         raise MalformedFileError([Rejection(1, f"header {list(header)} is not the CTDC header {list(HEADER)}")])
     result = CtdcResult([], [])
-    for item in iter_rows(body):
-        if isinstance(item, Rejection):
-            result.rejections.append(item)
-        else:
-            result.rows.append(item)
+    parse_body(body, result)
     return result
