@@ -108,3 +108,12 @@ def test_reveal_needs_a_recent_second_factor(cast, fatima_case, mfa_on) -> None:
     response = client.post(url, {"field": "phone", "reason": "safety call tonight"})
     assert response.status_code == 303 and response["Location"].startswith("/account/mfa/verify/")
     assert not AuditEvent.objects.filter(action="person.reveal").exists()
+
+
+def test_qr_code_is_a_valid_inline_svg(cast, mfa_on) -> None:
+    from urllib.parse import unquote
+
+    page = _login("ma-cw").get("/account/mfa/setup/").content.decode()
+    src = re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page).group(1)
+    svg = unquote(src.split(",", 1)[1])
+    assert "xmlns='http://www.w3.org/2000/svg'" in svg.replace('"', "'") and "<path" in svg
