@@ -92,3 +92,27 @@ def test_production_hashes_passwords_with_argon2(tmp_path: Path) -> None:
         check=False,
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.Argon2PasswordHasher", result.stderr[-300:]
+
+
+def test_production_collectstatic_finds_every_referenced_file(tmp_path: Path) -> None:
+    """Manifest storage fails on a CSS/JS file that references a missing file (e.g. a source map)."""
+    (tmp_path / "k").write_text(base64.b64encode(os.urandom(32)).decode())
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("JISR_", "DATABASE_URL", "SECRET_KEY"))}
+    environment.update(
+        {
+            "JISR_DATA_DIR": str(tmp_path / "data"),
+            "JISR_ENV": "production",
+            "JISR_ALLOWED_HOSTS": "jisr.example.org",
+            "SECRET_KEY": "s" * 60,
+            "JISR_MASTER_KEY_FILE": str(tmp_path / "k"),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "jisr", "collectstatic", "--noinput"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-800:]
