@@ -15,12 +15,15 @@ always has exactly as many cases as the number it came from.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, CharField, Count, F, Func, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case as SqlCase
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +33,7 @@ from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Role
 from jisr.cases.models import Case, ExploitationType, TrmStage
 from jisr.cases.selectors import cases_visible_to
-from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, band_of, labels
+from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, AgeBand, band_of, labels
 from jisr.statistics.models import CtdcRecord, GlotipFigure
 from jisr.survivors.models import Sex
 
@@ -93,75 +96,195 @@ class CaseloadQuery:
         return out
 
 
+def open_between(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """A case open at some time in [start, end): opened before `end`, not closed before `start`."""
+    return Q(**{f"{prefix}opened_on__lt": end}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gte": start})
+    )
+
+
 def caseload(query: CaseloadQuery) -> QuerySet[Case]:
     """The one queryset behind every number and every drill-down."""
-    return Case.objects.filter(
-        Q(organisation_id=query.organisation_id),
-        Q(opened_on__lt=query.end),
-        Q(closed_on__isnull=True) | Q(closed_on__gte=query.start),
-    )
+    return Case.objects.filter(Q(organisation_id=query.organisation_id), open_between(query.start, query.end))
 
 
 _SQL_FIELDS = {"trm_stage": "trm_stage", "sex": "person__sex", "nationality": "person__nationality"}
 
 
-def _age_at_opening(
-    rows: Iterable[tuple[object, dt.date, int | None, dt.date | None, bool]],
-) -> dict[object, int | None]:
-    """Case pk → age in completed years when the case was opened: from the decrypted date of birth when
-    recorded, else from the estimate and the date it was made."""
-    from jisr.common.dates import age_on
-    from jisr.survivors.models import Person
+# --- Age bands and forms of exploitation in SQL (SQLite and PostgreSQL) ---------------------------------
+#
+# Age at opening from the estimate in clear: estimated_age + completed years from age_estimated_on to
+# opened_on, the same arithmetic as jisr.common.dates.age_on, written for each database so that the band
+# is computed by the database (no row comes back to Python). A date of birth is encrypted and stays so:
+# for the few persons who have one, the band comes from the decrypted date, in Python, and only those
+# rows are read (`_dob_labels`). No age or band derived from a date of birth is stored in clear.
+
+
+class _VendorSQL(Func):
+    """A SQL fragment per database over compiled column expressions ({0}, {1}…)."""
+
+    templates: dict[str, str] = {}
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(p)
+        if params:
+            raise ValueError("column expressions only")
+        template = self.templates.get(connection.vendor)
+        if template is None:
+            raise NotImplementedError(f"statistics SQL for {connection.vendor}")
+        return template.format(*parts), list(self.extra_params)
+
+    extra_params: tuple[Any, ...] = ()
+
+
+class _AgeAtOpening(_VendorSQL):
+    """Completed years on {0} of someone estimated {1} years old on {2} (NULL when no estimate)."""
+
+    output_field = IntegerField()
+    templates = {
+        "sqlite": (
+            "({1} + CAST(substr({0}, 1, 4) AS INTEGER) - CAST(substr({2}, 1, 4) AS INTEGER)"
+            " - (substr({0}, 6, 5) < substr({2}, 6, 5)))"
+        ),
+        "postgresql": (
+            "({1} + (EXTRACT(YEAR FROM {0}) - EXTRACT(YEAR FROM {2}))::integer"
+            " - (CASE WHEN to_char({0}, 'MM-DD') < to_char({2}, 'MM-DD') THEN 1 ELSE 0 END))"
+        ),
+    }
+
+
+class _HasForm(_VendorSQL):
+    """The JSON array {0} holds the string given as parameter (PostgreSQL: jsonb containment @>)."""
+
+    output_field = BooleanField()
+    templates = {
+        "sqlite": "EXISTS (SELECT 1 FROM json_each({0}) AS f WHERE f.value = %s)",
+        "postgresql": "({0} @> %s::jsonb)",
+    }
+
+    def __init__(self, expression: Any, form: str, vendor: str):
+        super().__init__(expression)
+        self.extra_params = (form if vendor == "sqlite" else json.dumps([form]),)
+
+
+class _NoForm(_VendorSQL):
+    output_field = BooleanField()
+    templates = {
+        "sqlite": "(json_array_length({0}) = 0)",
+        "postgresql": "(jsonb_array_length({0}) = 0)",
+    }
+
+
+def _with_band(qs: QuerySet[Case], bands: tuple[AgeBand, ...]) -> QuerySet[Case]:
+    """`qs` with `age_at_opening` and `band` annotations computed by the database."""
+    qs = qs.annotate(
+        age_at_opening=_AgeAtOpening(F("opened_on"), F("person__estimated_age"), F("person__age_estimated_on"))
+    )
+    whens = [When(Q(age_at_opening__isnull=True) | Q(age_at_opening__lt=0), then=Value(UNKNOWN))]
+    whens += [When(age_at_opening__lt=b.high, then=Value(b.label)) for b in bands if b.high is not None]
+    return qs.annotate(band=SqlCase(*whens, default=Value(bands[-1].label), output_field=CharField()))
+
+
+def _dob_labels(qs: QuerySet[Case], bands: tuple[AgeBand, ...]) -> dict[object, str]:
+    """Case pk → band, for the cases of `qs` whose person has an (encrypted) date of birth: decrypted
+    here, one person at a time, never stored."""
     from jisr.survivors.services import person_identity
 
-    ages: dict[object, int | None] = {}
-    need_dob: dict[object, tuple[object, dt.date]] = {}
-    for pk, opened_on, estimated, estimated_on, has_dob in rows:
-        if has_dob:
-            need_dob[pk] = (None, opened_on)
-        ages[pk] = age_on(opened_on, estimated_age=estimated, estimated_on=estimated_on)
-    if need_dob:
-        cases = Case.objects.filter(pk__in=list(need_dob)).select_related("person", "person__data_key")
-        for case in cases:
-            person: Person = case.person
-            try:
-                dob = person_identity(person).date_of_birth
-            except Exception:
-                dob = None
-            if dob is not None:
-                ages[case.pk] = person.age_on(case.opened_on, dob)
-    return ages
+    out: dict[object, str] = {}
+    for case in qs.filter(person__date_of_birth__isnull=False).select_related("person", "person__data_key"):
+        try:
+            dob = person_identity(case.person).date_of_birth
+        except Exception:
+            dob = None
+        age = case.person.age_on(case.opened_on, dob)
+        out[case.pk] = UNKNOWN if age is None or age < 0 else band_of(age, bands)
+    return out
+
+
+def _bands_of(dimension: str) -> tuple[AgeBand, ...]:
+    return CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS
+
+
+def _age_counts(qs: QuerySet[Case], dimension: str) -> Counter[str]:
+    bands = _bands_of(dimension)
+    no_dob = _with_band(qs.filter(person__date_of_birth__isnull=True), bands)
+    counter: Counter[str] = Counter(
+        {row["band"]: row["n"] for row in no_dob.values("band").annotate(n=Count("pk")).order_by()}
+    )
+    counter.update(_dob_labels(qs, bands).values())
+    return counter
+
+
+def _age_filter(qs: QuerySet[Case], dimension: str, value: str) -> QuerySet[Case]:
+    bands = _bands_of(dimension)
+    no_dob = _with_band(qs.filter(person__date_of_birth__isnull=True), bands).filter(band=value)
+    with_dob = [pk for pk, label in _dob_labels(qs, bands).items() if label == value]
+    return qs.filter(Q(pk__in=no_dob.values("pk")) | Q(pk__in=with_dob))
+
+
+def _exploitation_counts(qs: QuerySet[Case]) -> Counter[str]:
+    """Form → cases having it (a case counts once per form), and NONE_RECORDED → cases with none: one
+    GROUP BY over the JSON array's elements, on the caseload's own SQL."""
+    inner, params = qs.order_by().values("pk", "exploitation_types").query.sql_with_params()
+    if connection.vendor == "sqlite":
+        elements, length = "json_each(c.exploitation_types) AS f", "json_array_length(c.exploitation_types)"
+    elif connection.vendor == "postgresql":
+        elements = "jsonb_array_elements_text(c.exploitation_types) AS f(value)"
+        length = "jsonb_array_length(c.exploitation_types)"
+    else:
+        raise NotImplementedError(f"statistics SQL for {connection.vendor}")
+    sql = (
+        f"SELECT f.value, COUNT(DISTINCT c.pk) FROM ({inner}) AS c, {elements} GROUP BY f.value"  # noqa: S608
+        f" UNION ALL SELECT %s, COUNT(*) FROM ({inner}) AS c WHERE {length} = 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, NONE_RECORDED, *params])
+        return Counter({str(label): n for label, n in cursor.fetchall() if n})
+
+
+def _exploitation_filter(qs: QuerySet[Case], value: str) -> QuerySet[Case]:
+    if value == NONE_RECORDED:
+        return qs.alias(no_form=_NoForm(F("exploitation_types"))).filter(no_form=True)
+    return qs.alias(has_form=_HasForm(F("exploitation_types"), value, connection.vendor)).filter(has_form=True)
 
 
 def _labels_in_python(qs: QuerySet[Case], dimension: str) -> dict[object, list[str]]:
-    """Case pk → its labels for the dimensions computed in Python (a case may have several forms)."""
+    """Case pk → its labels for the dimensions not stored in a column (a case may have several forms),
+    for cross-tables and microdata (one row per case, so read row by row; the dashboard uses
+    `breakdown`, which counts in the database)."""
     if dimension == "exploitation":
         return {pk: sorted(set(types)) or [NONE_RECORDED] for pk, types in qs.values_list("pk", "exploitation_types")}
-    rows = qs.values_list(
-        "pk", "opened_on", "person__estimated_age", "person__age_estimated_on", "person__date_of_birth"
-    )
-    ages = _age_at_opening((pk, o, e, eo, dob is not None) for pk, o, e, eo, dob in rows)
-    bands = CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS
-    return {pk: [band_of(age, bands)] for pk, age in ages.items()}
+    bands = _bands_of(dimension)
+    labels_by_pk: dict[object, list[str]] = {
+        pk: [band]
+        for pk, band in _with_band(qs.filter(person__date_of_birth__isnull=True), bands).values_list("pk", "band")
+    }
+    labels_by_pk.update({pk: [band] for pk, band in _dob_labels(qs, bands).items()})
+    return labels_by_pk
 
 
 def breakdown(query: CaseloadQuery, dimension: str) -> dict[str, int]:
-    """Label → number of cases in the caseload with that label (exploitation: a case counts once per form)."""
+    """Label → number of cases in the caseload with that label (exploitation: a case counts once per form).
+    Counted by the database: GROUP BY a column, the age band computed in SQL, or the JSON array's elements."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension {dimension!r}")
     qs = caseload(query)
     if dimension in _SQL_FIELDS:
         field = _SQL_FIELDS[dimension]
         return {(row[field] or UNKNOWN): row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by(field)}
-    counter: Counter[str] = Counter()
-    for values in _labels_in_python(qs, dimension).values():
-        counter.update(values)
-    return dict(counter)
+    if dimension == "exploitation":
+        return dict(_exploitation_counts(qs))
+    return dict(_age_counts(qs, dimension))
 
 
 def drill_down(user: User, query: CaseloadQuery, dimension: str, value: str) -> QuerySet[Case]:
     """The cases behind `breakdown(query, dimension)[value]`, restricted to what `user` may read
-    (coordinators only: an analyst never gets a list of cases)."""
+    (coordinators only: an analyst never gets a list of cases). Same queryset, same bounds, same
+    labelling as the number."""
     if user.role != Role.COORDINATOR or user.organisation is None or user.organisation.pk != query.organisation_id:
         raise Http404
     if dimension not in DIMENSIONS:
@@ -170,9 +293,10 @@ def drill_down(user: User, query: CaseloadQuery, dimension: str, value: str) -> 
     if dimension in _SQL_FIELDS:
         field = _SQL_FIELDS[dimension]
         qs = qs.filter(**{field: "" if value == UNKNOWN else value})
+    elif dimension == "exploitation":
+        qs = _exploitation_filter(qs, value)
     else:
-        pks = [pk for pk, values in _labels_in_python(qs, dimension).items() if value in values]
-        qs = qs.filter(pk__in=pks)
+        qs = _age_filter(qs, dimension, value)
     return cases_visible_to(user).filter(pk__in=qs.values("pk")).order_by("opened_on", "created_at")
 
 
@@ -207,10 +331,13 @@ def caseload_over_time(query: CaseloadQuery) -> dict[str, object]:
     months = query.months()
     stages = [str(s) for s in TrmStage.values]
     series: dict[str, list[int]] = {s: [] for s in stages}
-    for month in months:
-        counts = breakdown(month, "trm_stage")
-        for s in stages:
-            series[s].append(counts.get(s, 0))
+    # One pass over the period's caseload: per stage, one count per month with the month's own bounds
+    # (`open_between`, the condition of `caseload(month)`, which is what the month's drill-down lists).
+    counts = {f"m{i}": Count("pk", filter=open_between(month.start, month.end)) for i, month in enumerate(months)}
+    by_stage = {row["trm_stage"]: row for row in caseload(query).order_by().values("trm_stage").annotate(**counts)}
+    for s in stages:
+        row = by_stage.get(s, {})
+        series[s] = [int(row.get(f"m{i}", 0)) for i in range(len(months))]
     return {
         "months": [m.start.strftime("%Y-%m") for m in months],
         "bounds": [[m.start.isoformat(), m.end.isoformat()] for m in months],
