@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from conftest import give_consent
 from jisr.referrals import services as svc
+from referrals.conftest import give_consent
 
 pytestmark = pytest.mark.django_db
 

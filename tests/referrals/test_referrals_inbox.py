@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import events, give_consent, table_counts
 from jisr.referrals import envelope as env
 from jisr.referrals import services as svc
 from jisr.referrals.models import OutboundMessage, Referral
+from referrals.conftest import events, give_consent, table_counts
 
 pytestmark = pytest.mark.django_db
 PACKAGE = {"identity": {"prs_FirstName": "Nadia", "prs_SecondName": "Amrani", "prs_Gender": "Feminine",

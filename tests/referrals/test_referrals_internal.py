@@ -11,13 +11,13 @@ from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
-from conftest import events, give_consent
 from jisr.care.services import consent_withdraw, risk_assessment_record
 from jisr.cases.selectors import case_get_for_user, cases_visible_to
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.referrals import services as svc
 from jisr.referrals.package import CATEGORY_FIELDS
 from jisr.referrals.selectors import referral_get_for_user
+from referrals.conftest import events, give_consent
 
 pytestmark = pytest.mark.django_db
 

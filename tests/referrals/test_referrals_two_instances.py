@@ -24,7 +24,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import give_consent
+from referrals.conftest import give_consent
 
 JISR = str(Path(sys.executable).parent / "jisr")
 SETUP_B = """
