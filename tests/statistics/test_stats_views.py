@@ -216,3 +216,64 @@ def test_donor_report_pdf(caseload) -> None:  # type: ignore[no-untyped-def]
         actor=caseload.ma_coordinator, organisation=org, query=sel.CaseloadQuery.last_months(org), language="ar"
     )
     assert pdf.startswith(b"%PDF")
+
+
+def test_services_and_outcomes_charts(caseload) -> None:  # type: ignore[no-untyped-def]
+    """Cases per service type (cancelled and out-of-period services left out, a case once per type) and
+    outcome directions first → last; analysts see small cells withheld, coordinators the counts."""
+    from jisr.care.models import Service, ServiceType
+    from jisr.outcomes.models import Measurement
+
+    cast = caseload
+    today = timezone.localdate()
+    cases = list(Case.objects.filter(organisation=cast.ma).order_by("opened_on")[:14])
+    for i, case in enumerate(cases):
+        for status in ("delivered", "delivered") if i < 12 else ("cancelled",):  # twice: counted once
+            Service.objects.create(
+                case=case,
+                service_type="medical",
+                domain="health",
+                starts_on=today,
+                status=status,
+                recorded_by=cast.ma_case_worker,
+            )
+        if i < 3:
+            Service.objects.create(
+                case=case, service_type="legal_aid", domain="legal", starts_on=today, recorded_by=cast.ma_case_worker
+            )
+        Service.objects.create(  # before the period
+            case=case,
+            service_type="return",
+            domain="legal",
+            starts_on=dt.date(2000, 1, 1),
+            recorded_by=cast.ma_case_worker,
+        )
+        first, last = (20, 10) if i < 12 else (10, 10)  # PHQ-9: lower is better
+        for n, score in enumerate((first, 15, last)):
+            Measurement.objects.create(
+                case=case,
+                person=case.person,
+                instrument="phq-9",
+                administered_on=today - dt.timedelta(days=3 - n),
+                answers=[],
+                status="COMPLETE",
+                score=score,
+                recorded_by=cast.ma_case_worker,
+            )
+    query = sel.CaseloadQuery.last_months(cast.ma)
+    assert sel.services_delivered(query) == {"medical": 12, "legal_aid": 3}
+    outcomes = sel.outcomes_by_instrument(query)
+    assert outcomes["phq-9"] == {"improvement": 12, "none": 2, "deterioration": 0}
+    assert outcomes["who-5"] == {"improvement": 0, "none": 0, "deterioration": 0}
+    client = Client()
+    client.force_login(cast.ma_coordinator)
+    sections = {s["id"]: s for s in client.get(reverse("statistics:dashboard")).context["care_sections"]}
+    assert dict(sections["services"]["rows"])[str(ServiceType.LEGAL_AID.label)] == [3]
+    client.force_login(cast.ma_analyst)
+    response = client.get(reverse("statistics:dashboard"))
+    sections = {s["id"]: s for s in response.context["care_sections"]}
+    shown = [v for _label, values in sections["services"]["rows"] for v in values]
+    assert 3 not in shown and 12 not in shown and shown.count(None) >= 2  # 3 withheld, 12 with it (total)
+    phq9 = next(values for label, values in sections["outcomes"]["rows"] if "Patient Health" in label)
+    assert phq9 == [None, None, 0]  # 2 withheld, 12 as its complement; 0 stays 0
+    assert "&lt;11" in response.content.decode()

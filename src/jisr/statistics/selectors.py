@@ -404,3 +404,58 @@ def ctdc_patterns(exploitation_region: str | None = None) -> dict[str, dict[str,
             "recruiter_broker": sum(1 for r in rows if r[2]),
         }
     return out
+
+
+# --- Services delivered and outcomes (care and outcomes apps, read only) ----------------------------
+
+OUTCOME_DIRECTIONS = ("improvement", "none", "deterioration")
+
+
+def services_delivered(query: CaseloadQuery) -> dict[str, int]:
+    """Service type → cases of the caseload that received it: a service of that type, not cancelled,
+    starting within [start, end). A case counts once per type (these are people, so suppression of small
+    cells means something)."""
+    from jisr.care.models import Service, ServiceStatus
+
+    rows = (
+        Service.objects.filter(
+            case__in=caseload(query).order_by().values("pk"), starts_on__gte=query.start, starts_on__lt=query.end
+        )
+        .exclude(status=ServiceStatus.CANCELLED)
+        .order_by()
+        .values("service_type")
+        .annotate(n=Count("case", distinct=True))
+    )
+    return {row["service_type"]: row["n"] for row in rows}
+
+
+def outcomes_by_instrument(query: CaseloadQuery) -> dict[str, dict[str, int]]:
+    """Instrument → {improvement, none, deterioration} → cases of the caseload with two or more complete
+    measurements administered within [start, end), comparing the first with the last of them by the
+    instrument's own change rule (polarity: lower is better on PHQ-9, GAD-7, PCL-5)."""
+    from jisr.outcomes.instruments import INSTRUMENTS
+    from jisr.outcomes.models import Measurement
+
+    rows = (
+        Measurement.objects.filter(
+            case__in=caseload(query).order_by().values("pk"),
+            administered_on__gte=query.start,
+            administered_on__lt=query.end,
+            score__isnull=False,
+        )
+        .order_by("case_id", "instrument", "administered_on", "created_at")
+        .values_list("case_id", "instrument", "score")
+    )
+    first_last: dict[tuple[object, str], list[int]] = {}
+    for case_id, instrument, score in rows:
+        pair = first_last.setdefault((case_id, instrument), [score, score, 0])
+        pair[1] = score
+        pair[2] += 1
+    out: dict[str, dict[str, int]] = {code: dict.fromkeys(OUTCOME_DIRECTIONS, 0) for code in INSTRUMENTS}
+    for (_case, instrument), (first, last, n) in first_last.items():
+        if n < 2 or instrument not in INSTRUMENTS:
+            continue
+        direction = INSTRUMENTS[instrument].change(first, last).direction
+        if direction is not None:
+            out[instrument][direction.value] += 1
+    return out

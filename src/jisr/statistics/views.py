@@ -19,6 +19,7 @@ from jisr.common.dates import parse_date
 from jisr.crypto.normalise import normalise_digits
 from jisr.statistics import selectors as sel
 from jisr.statistics import services
+from jisr.statistics.core import disclosure
 from jisr.statistics.core.dp import BudgetExceededError
 from jisr.statistics.core.kanon import KAnonymityError
 from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release
@@ -82,17 +83,78 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "age_band": _("By age band at opening"),
         "nationality": _("By nationality"),
     }
+    care = _care_sections(query, suppress=sel.is_analyst(request.user))  # type: ignore[arg-type]
     return render(
         request,
         "statistics/dashboard.html",
         {
             "query": query,
             "charts": charts,
+            "care_sections": care,
+            "suppressed_for_analyst": sel.is_analyst(request.user),  # type: ignore[arg-type]
+            "threshold": services.suppression_threshold(),
             "sections": [(d, titles[d], breakdowns[d], charts[d]) for d in breakdowns],
             "may_drill": request.user.role == "coordinator",
             "last_day": query.end - dt.timedelta(days=1),
         },
     )
+
+
+def _shown(values: list[int], suppress: bool) -> list[int | None]:
+    """The counts as shown: for an analyst, small cells and their complements withheld (None)."""
+    if not suppress:
+        return list(values)
+    shown, _total = disclosure.suppress_series(values, services.suppression_threshold())
+    return shown
+
+
+def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str, Any]]:
+    """ "Services delivered" and "Outcomes" (tables and charts). Analysts see them with small cells
+    withheld, like every aggregate that reaches them; coordinators see the counts."""
+    from jisr.care.models import ServiceType
+    from jisr.outcomes.instruments import INSTRUMENTS
+
+    delivered = sel.services_delivered(query)
+    types = [(str(k), str(v)) for k, v in ServiceType.choices]
+    types += [(k, k) for k in delivered if k not in dict(types)]
+    values = _shown([delivered.get(k, 0) for k, _l in types], suppress)
+    service_rows = [(label, v) for (_k, label), v in zip(types, values, strict=True)]
+    outcomes = sel.outcomes_by_instrument(query)
+    names = {
+        "improvement": _("Improved"),
+        "none": _("No change"),
+        "deterioration": _("Worse"),
+    }
+    instruments = [(code, INSTRUMENTS[code].spec.name) for code in outcomes]
+    cells = {code: _shown([outcomes[code][d] for d in sel.OUTCOME_DIRECTIONS], suppress) for code in outcomes}
+    outcome_rows = [(name, cells[code]) for code, name in instruments]
+    return [
+        {
+            "id": "services",
+            "title": _("Services delivered (cases per type of service started in the period)"),
+            "columns": [_("Cases")],
+            "rows": [(label, [v]) for label, v in service_rows],
+            "chart": {
+                "type": "bar",
+                "labels": [label for label, _v in service_rows],
+                "datasets": [{"label": _("Cases"), "data": [v for _l, v in service_rows]}],
+            },
+        },
+        {
+            "id": "outcomes",
+            "title": _("Outcomes (cases with two or more complete measurements in the period: first against last)"),
+            "columns": [names[d] for d in sel.OUTCOME_DIRECTIONS],
+            "rows": outcome_rows,
+            "chart": {
+                "type": "bar",
+                "labels": [name for _c, name in instruments],
+                "datasets": [
+                    {"label": names[d], "data": [cells[code][i] for code, _n in instruments]}
+                    for i, d in enumerate(sel.OUTCOME_DIRECTIONS)
+                ],
+            },
+        },
+    ]
 
 
 @login_required
