@@ -277,3 +277,22 @@ def test_services_and_outcomes_charts(caseload) -> None:  # type: ignore[no-unty
     phq9 = next(values for label, values in sections["outcomes"]["rows"] if "Patient Health" in label)
     assert phq9 == [None, None, 0]  # 2 withheld, 12 as its complement; 0 stays 0
     assert "&lt;11" in response.content.decode()
+
+
+def test_exports_and_context_show_labels_not_keys(caseload) -> None:  # type: ignore[no-untyped-def]
+    from jisr.statistics.models import CtdcRecord, ImportBatch
+
+    batch = ImportBatch.objects.create(dataset="ctdc", sha256="0" * 64, filename="t.csv", rows=1)
+    CtdcRecord.objects.create(
+        batch=batch, line=2, is_forced_labour=True, exploitation_region="Africa", ip_relation="FriendAcquaintance"
+    )
+    client = Client()
+    client.force_login(caseload.ma_analyst)
+    client.post(reverse("set_language"), {"language": "fr"})
+    html = client.get(reverse("statistics:exports")).content.decode()
+    assert "Sexe par étape TRM" in html and "Tranche d&#x27;âge par sexe" in html
+    assert ">sex_by_stage<" not in html and ">age_by_sex:" not in html and ">trm_stage<" not in html
+    assert 'value="sex_by_stage"' in html  # the code stays in the form value
+    html = client.get(reverse("statistics:context")).content.decode()
+    assert "Afrique" in html and "Travail forcé" in html and "Ami ou connaissance" in html
+    assert "ForcedLabour" not in html and "FriendAcquaintance" not in html and ">Africa<" not in html

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from jisr.accounts.models import Organisation
 from jisr.common.dates import parse_date
 from jisr.crypto.normalise import normalise_digits
+from jisr.statistics import labels, services
 from jisr.statistics import selectors as sel
-from jisr.statistics import services
 from jisr.statistics.core import disclosure
 from jisr.statistics.core.dp import BudgetExceededError
 from jisr.statistics.core.kanon import KAnonymityError
@@ -192,17 +192,34 @@ def context(request: HttpRequest) -> HttpResponse:
         ):
             data = sel.glotip_victims(iso3, dim)
             years = sorted({y for series in data.values() for y in series})
-            rows = [(cat, [data[cat].get(y) for y in years]) for cat in sorted(data)]
+            rows = [(labels.label(labels.GLOTIP, cat), [data[cat].get(y) for y in years]) for cat in sorted(data)]
             chart = {
                 "type": "line",
                 "labels": years,
                 "datasets": [
-                    {"label": cat, "data": [data[cat].get(y, (None, None))[0] for y in years]} for cat in sorted(data)
+                    {
+                        "label": labels.label(labels.GLOTIP, cat),
+                        "data": [data[cat].get(y, (None, None))[0] for y in years],
+                    }
+                    for cat in sorted(data)
                 ],
             }
             blocks.append({"id": f"{iso3}-{dim}", "title": title, "years": years, "rows": rows, "chart": chart})
         countries.append({"iso3": iso3, "name": _(name), "blocks": blocks})
-    patterns = {region: sel.ctdc_patterns(region) for region in ("Africa", "Europe")}
+    patterns = [
+        (
+            labels.label(labels.CTDC, region),
+            [
+                (
+                    labels.label(labels.CTDC, form),
+                    p,
+                    [(labels.label(labels.CTDC, rel), n) for rel, n in p["relation"].items()],  # type: ignore[attr-defined]
+                )
+                for form, p in sel.ctdc_patterns(region).items()
+            ],
+        )
+        for region in ("Africa", "Europe")
+    ]
     return render(request, "statistics/context.html", {"countries": countries, "patterns": patterns})
 
 
@@ -222,8 +239,12 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/exports.html",
         {
-            "tables": list(services.TABLES),
-            "ledger": ledger[:20],
+            "tables": [(t, labels.label(labels.TABLES, t)) for t in services.TABLES],
+            "dp_dimensions": [
+                (d, labels.label(labels.DIMENSIONS, d)) for d in ("sex", "trm_stage", "age_band", "nationality")
+            ],
+            "ledger": [(e, labels.label(labels.DIMENSIONS, e.table)) for e in ledger[:20]],
+            "release_rows": [(r, labels.label(labels.TABLES, r.table)) for r in releases],
             "spent": spent,
             "total": budget.total_epsilon if budget else PrivacyBudget._meta.get_field("total_epsilon").default,
             "releases": releases,
