@@ -46,3 +46,11 @@ def document_kinds(text: str) -> str:
         label = DOCUMENT_KIND_LABELS.get(kind)
         out.append(f"{label} {number}" if label is not None and number else item)
     return ", ".join(out)
+
+
+@register.simple_tag
+def arrow() -> str:
+    """→ in left-to-right languages, ← in right-to-left ones: "from → to" always points the reading way."""
+    from django.utils import translation
+
+    return "←" if translation.get_language_bidi() else "→"
