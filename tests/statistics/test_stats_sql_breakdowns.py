@@ -98,3 +98,11 @@ def test_over_time_matches_each_month_drill_down(varied) -> None:  # type: ignor
     for m, month in enumerate(query.months()):
         for stage, series in over["series"].items():  # type: ignore[attr-defined]
             assert series[m] == sel.drill_down(cast.ma_coordinator, month, "trm_stage", stage).count()
+
+
+def test_one_pass_breakdowns_equal_single_ones(varied) -> None:  # type: ignore[no-untyped-def]
+    cast, _expected = varied
+    query = sel.CaseloadQuery(cast.ma.pk, dt.date(2020, 1, 1), dt.date(2100, 1, 1))
+    together = sel.breakdowns(query, sel.DIMENSIONS)
+    assert together == {d: sel.breakdown(query, d) for d in sel.DIMENSIONS}
+    assert sum(together["sex"].values()) == sum(together["age_band"].values()) == len(_expected)

@@ -36,8 +36,9 @@ class CaseloadAggregatesView(APIView):
             "suppression_threshold": threshold,
             "dimensions": {},
         }
-        for dim in ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality"):
-            rows = sel.ordered(dim, sel.breakdown(query, dim))
+        counted = sel.breakdowns(query, ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality"))
+        for dim, counts in counted.items():
+            rows = sel.ordered(dim, counts)
             values, total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
             out["dimensions"][dim] = {
                 "total": total,

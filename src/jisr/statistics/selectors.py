@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, CharField, Count, F, Func, IntegerField, Q, QuerySet, Value, When
-from django.db.models import Case as SqlCase
+from django.db.models import BooleanField, Count, F, Func, IntegerField, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -179,29 +179,40 @@ class _NoForm(_VendorSQL):
     }
 
 
-def _with_band(qs: QuerySet[Case], bands: tuple[AgeBand, ...]) -> QuerySet[Case]:
-    """`qs` with `age_at_opening` and `band` annotations computed by the database."""
-    qs = qs.annotate(
+def _with_age(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """`qs` with the age at opening from the estimate (`age_at_opening`), computed by the database."""
+    return qs.annotate(
         age_at_opening=_AgeAtOpening(F("opened_on"), F("person__estimated_age"), F("person__age_estimated_on"))
     )
-    whens = [When(Q(age_at_opening__isnull=True) | Q(age_at_opening__lt=0), then=Value(UNKNOWN))]
-    whens += [When(age_at_opening__lt=b.high, then=Value(b.label)) for b in bands if b.high is not None]
-    return qs.annotate(band=SqlCase(*whens, default=Value(bands[-1].label), output_field=CharField()))
 
 
-def _dob_labels(qs: QuerySet[Case], bands: tuple[AgeBand, ...]) -> dict[object, str]:
-    """Case pk → band, for the cases of `qs` whose person has an (encrypted) date of birth: decrypted
-    here, one person at a time, never stored."""
+def _band(age: int | None, bands: tuple[AgeBand, ...]) -> str:
+    """The band of an age at opening; UNKNOWN without an age or before birth."""
+    return UNKNOWN if age is None or age < 0 else band_of(age, bands)
+
+
+def _band_q(bands: tuple[AgeBand, ...], label: str) -> Q:
+    """The condition on `age_at_opening` that `_band` labels `label` (half-open [low, high))."""
+    if label == UNKNOWN:
+        return Q(age_at_opening__isnull=True) | Q(age_at_opening__lt=0)
+    for b in bands:
+        if b.label == label:
+            return Q(age_at_opening__gte=b.low) & (Q() if b.high is None else Q(age_at_opening__lt=b.high))
+    return Q(pk__in=[])
+
+
+def _dob_ages(qs: QuerySet[Case]) -> dict[object, int | None]:
+    """Case pk → age at opening, for the cases of `qs` whose person has an (encrypted) date of birth:
+    decrypted here, one person at a time, never stored (falls back to the estimate if it cannot be read)."""
     from jisr.survivors.services import person_identity
 
-    out: dict[object, str] = {}
+    out: dict[object, int | None] = {}
     for case in qs.filter(person__date_of_birth__isnull=False).select_related("person", "person__data_key"):
         try:
             dob = person_identity(case.person).date_of_birth
         except Exception:
             dob = None
-        age = case.person.age_on(case.opened_on, dob)
-        out[case.pk] = UNKNOWN if age is None or age < 0 else band_of(age, bands)
+        out[case.pk] = case.person.age_on(case.opened_on, dob)
     return out
 
 
@@ -209,40 +220,39 @@ def _bands_of(dimension: str) -> tuple[AgeBand, ...]:
     return CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS
 
 
-def _age_counts(qs: QuerySet[Case], dimension: str) -> Counter[str]:
-    bands = _bands_of(dimension)
-    no_dob = _with_band(qs.filter(person__date_of_birth__isnull=True), bands)
-    counter: Counter[str] = Counter(
-        {row["band"]: row["n"] for row in no_dob.values("band").annotate(n=Count("pk")).order_by()}
-    )
-    counter.update(_dob_labels(qs, bands).values())
-    return counter
+AGE_DIMENSIONS = ("age_band", "ctdc_age")
 
 
 def _age_filter(qs: QuerySet[Case], dimension: str, value: str) -> QuerySet[Case]:
     bands = _bands_of(dimension)
-    no_dob = _with_band(qs.filter(person__date_of_birth__isnull=True), bands).filter(band=value)
-    with_dob = [pk for pk, label in _dob_labels(qs, bands).items() if label == value]
+    no_dob = _with_age(qs.filter(person__date_of_birth__isnull=True)).filter(_band_q(bands, value))
+    with_dob = [pk for pk, age in _dob_ages(qs).items() if _band(age, bands) == value]
     return qs.filter(Q(pk__in=no_dob.values("pk")) | Q(pk__in=with_dob))
 
 
 def _exploitation_counts(qs: QuerySet[Case]) -> Counter[str]:
-    """Form → cases having it (a case counts once per form), and NONE_RECORDED → cases with none: one
-    GROUP BY over the JSON array's elements, on the caseload's own SQL."""
+    """Form → cases having it (a case counts once per form, even if recorded twice), and NONE_RECORDED
+    → cases with none: one pass over the caseload's own SQL, the JSON array's elements left-joined
+    (json_each on SQLite, jsonb_array_elements_text on PostgreSQL) and grouped."""
     inner, params = qs.order_by().values("pk", "exploitation_types").query.sql_with_params()
     if connection.vendor == "sqlite":
-        elements, length = "json_each(c.exploitation_types) AS f", "json_array_length(c.exploitation_types)"
+        sql = (
+            f"SELECT COALESCE(f.value, %s), COUNT(*) FROM ({inner}) AS c"  # noqa: S608 — Django's own SQL
+            " LEFT JOIN json_each(c.exploitation_types) AS f"
+            " WHERE f.key IS NULL OR NOT EXISTS (SELECT 1 FROM json_each(c.exploitation_types) AS g"
+            " WHERE g.value = f.value AND g.key < f.key)"
+            " GROUP BY 1"
+        )
     elif connection.vendor == "postgresql":
-        elements = "jsonb_array_elements_text(c.exploitation_types) AS f(value)"
-        length = "jsonb_array_length(c.exploitation_types)"
+        sql = (
+            f"SELECT COALESCE(f.value, %s), COUNT(*) FROM ({inner}) AS c"  # noqa: S608 — Django's own SQL
+            " LEFT JOIN LATERAL (SELECT DISTINCT e.value FROM jsonb_array_elements_text(c.exploitation_types)"
+            " AS e(value)) AS f ON true GROUP BY 1"
+        )
     else:
         raise NotImplementedError(f"statistics SQL for {connection.vendor}")
-    sql = (
-        f"SELECT f.value, COUNT(DISTINCT c.pk) FROM ({inner}) AS c, {elements} GROUP BY f.value"  # noqa: S608
-        f" UNION ALL SELECT %s, COUNT(*) FROM ({inner}) AS c WHERE {length} = 0"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, NONE_RECORDED, *params])
+        cursor.execute(sql, [NONE_RECORDED, *params])
         return Counter({str(label): n for label, n in cursor.fetchall() if n})
 
 
@@ -254,31 +264,57 @@ def _exploitation_filter(qs: QuerySet[Case], value: str) -> QuerySet[Case]:
 
 def _labels_in_python(qs: QuerySet[Case], dimension: str) -> dict[object, list[str]]:
     """Case pk → its labels for the dimensions not stored in a column (a case may have several forms),
-    for cross-tables and microdata (one row per case, so read row by row; the dashboard uses
-    `breakdown`, which counts in the database)."""
+    for cross-tables and microdata (one row per case; the dashboard uses `breakdowns`, which counts in
+    the database)."""
     if dimension == "exploitation":
         return {pk: sorted(set(types)) or [NONE_RECORDED] for pk, types in qs.values_list("pk", "exploitation_types")}
     bands = _bands_of(dimension)
-    labels_by_pk: dict[object, list[str]] = {
-        pk: [band]
-        for pk, band in _with_band(qs.filter(person__date_of_birth__isnull=True), bands).values_list("pk", "band")
-    }
-    labels_by_pk.update({pk: [band] for pk, band in _dob_labels(qs, bands).items()})
+    rows = _with_age(qs.filter(person__date_of_birth__isnull=True)).values_list("pk", "age_at_opening")
+    labels_by_pk: dict[object, list[str]] = {pk: [_band(age, bands)] for pk, age in rows}
+    labels_by_pk.update({pk: [_band(age, bands)] for pk, age in _dob_ages(qs).items()})
     return labels_by_pk
 
 
-def breakdown(query: CaseloadQuery, dimension: str) -> dict[str, int]:
-    """Label → number of cases in the caseload with that label (exploitation: a case counts once per form).
-    Counted by the database: GROUP BY a column, the age band computed in SQL, or the JSON array's elements."""
-    if dimension not in DIMENSIONS:
-        raise ValueError(f"unknown dimension {dimension!r}")
+def breakdowns(query: CaseloadQuery, dimensions: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Dimension → label → number of cases in the caseload with that label (exploitation: a case counts
+    once per form), counted by the database. The column dimensions and the age at opening are counted
+    in one GROUP BY (one pass, one join), the bands assigned to the few dozen distinct ages; persons with
+    an encrypted date of birth are counted from the decrypted date; forms of exploitation in one more pass."""
+    dims = list(dict.fromkeys(dimensions))
+    for dimension in dims:
+        if dimension not in DIMENSIONS:
+            raise ValueError(f"unknown dimension {dimension!r}")
     qs = caseload(query)
-    if dimension in _SQL_FIELDS:
-        field = _SQL_FIELDS[dimension]
-        return {(row[field] or UNKNOWN): row["n"] for row in qs.values(field).annotate(n=Count("pk")).order_by(field)}
-    if dimension == "exploitation":
-        return dict(_exploitation_counts(qs))
-    return dict(_age_counts(qs, dimension))
+    out: dict[str, Counter[str]] = {d: Counter() for d in dims}
+    columns = [d for d in dims if d in _SQL_FIELDS]
+    ages = [(d, _bands_of(d)) for d in dims if d in AGE_DIMENSIONS]
+    fields = [_SQL_FIELDS[d] for d in columns]
+
+    def add(values: Sequence[Any], age: int | None, n: int) -> None:
+        for d, v in zip(columns, values, strict=True):
+            out[d][str(v) or UNKNOWN] += n
+        for d, bands in ages:
+            out[d][_band(age, bands)] += n
+
+    if ages:
+        no_dob = _with_age(qs.filter(person__date_of_birth__isnull=True)).order_by()
+        for *values, age, n in no_dob.values_list(*fields, "age_at_opening").annotate(n=Count("pk")):
+            add(values, age, n)
+        dob_ages = _dob_ages(qs)
+        if dob_ages:
+            for pk, *values in qs.filter(pk__in=list(dob_ages)).values_list("pk", *fields):
+                add(values, dob_ages[pk], 1)
+    elif columns:
+        for *values, n in qs.order_by().values_list(*fields).annotate(n=Count("pk")):
+            add(values, None, n)
+    if "exploitation" in dims:
+        out["exploitation"] = _exploitation_counts(qs)
+    return {d: {label: n for label, n in counts.items() if n} for d, counts in out.items()}
+
+
+def breakdown(query: CaseloadQuery, dimension: str) -> dict[str, int]:
+    """Label → number of cases in the caseload with that label (see `breakdowns`)."""
+    return breakdowns(query, [dimension])[dimension]
 
 
 def drill_down(user: User, query: CaseloadQuery, dimension: str, value: str) -> QuerySet[Case]:

@@ -54,10 +54,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def dashboard(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     query = _query(request, org)
-    breakdowns = {
-        dim: sel.ordered(dim, sel.breakdown(query, dim))
-        for dim in ("trm_stage", "exploitation", "sex", "age_band", "nationality")
-    }
+    counted = sel.breakdowns(query, ("trm_stage", "exploitation", "sex", "age_band", "nationality"))
+    breakdowns = {dim: sel.ordered(dim, counts) for dim, counts in counted.items()}
     over_time = sel.caseload_over_time(query)
     stage_labels = sel.dimension_labels("trm_stage")
     charts = {
