@@ -6,7 +6,7 @@ from typing import Any
 
 from django_countries.serializer_fields import CountryField
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from jisr.cases.models import ClosureReason, RiskLevel, TrmStage
@@ -172,16 +172,20 @@ class NoteOutSerializer(serializers.Serializer):
 
 
 def paginated(item: type[serializers.Serializer], name: str) -> type[serializers.Serializer]:
-    """The `{count, next, previous, results}` envelope of LimitOffsetPagination around `item`."""
-    return type(
-        name,
-        (serializers.Serializer,),
-        {
-            "count": serializers.IntegerField(),
-            "next": serializers.URLField(allow_null=True),
-            "previous": serializers.URLField(allow_null=True),
-            "results": item(many=True),
-        },
+    """The `{count, next, previous, results}` envelope of LimitOffsetPagination around `item`.
+    `many=False`: the envelope itself is the response (drf-spectacular would otherwise document a list
+    action's response as an array of envelopes)."""
+    return extend_schema_serializer(many=False)(
+        type(
+            name,
+            (serializers.Serializer,),
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": item(many=True),
+            },
+        )
     )
 
 

@@ -98,7 +98,10 @@ class IdentificationResultMapSerializer(serializers.Serializer):
 
 class IdentificationErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-    field = serializers.CharField(allow_null=True, help_text="the offending key, e.g. act_date or acts[0]")
+    # Absent when the body is not JSON at all (DRF's parse error carries `detail` only).
+    field = serializers.CharField(
+        allow_null=True, required=False, help_text="the offending key, e.g. act_date or acts[0]"
+    )
 
 
 def _error(field: str | None, detail: str) -> Response:
