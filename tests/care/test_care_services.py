@@ -21,8 +21,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _consent(cast, case, **kw):
-    args = {"purpose": "assistance", "given_by": "survivor", "method": "written", "language": "ar",
-            "given_on": TODAY} | kw
+    args = {
+        "purpose": "assistance",
+        "given_by": "survivor",
+        "method": "written",
+        "language": "ar",
+        "given_on": TODAY,
+    } | kw
     return svc.consent_record(actor=cast.ma_case_worker, case=case, **args)
 
 
@@ -82,8 +87,14 @@ def test_refused_consent_writes_change_nothing(cast, fatima_case):
     for actor in (cast.ma_coordinator, cast.ma_analyst, cast.es_case_worker):
         with pytest.raises(PermissionDeniedError):
             svc.consent_record(
-                actor=actor, case=fatima_case, purpose="assistance", given_by="survivor", method="written",
-                language="ar", given_on=TODAY)
+                actor=actor,
+                case=fatima_case,
+                purpose="assistance",
+                given_by="survivor",
+                method="written",
+                language="ar",
+                given_on=TODAY,
+            )
         with pytest.raises(PermissionDeniedError):
             svc.consent_withdraw(actor=actor, consent=c)
     assert Consent.objects.count() == 1 and Consent.objects.get().withdrawn_on is None
@@ -91,8 +102,14 @@ def test_refused_consent_writes_change_nothing(cast, fatima_case):
 
 
 def test_risk_assessment_sets_case_risk_and_seals_plan(cast, fatima_case):
-    a = svc.risk_assessment_record(actor=cast.ma_case_worker, case=fatima_case, level="high",
-                                   reasons=["threats", "debt"], assessed_on=TODAY, safety_plan="Stay at shelter B")
+    a = svc.risk_assessment_record(
+        actor=cast.ma_case_worker,
+        case=fatima_case,
+        level="high",
+        reasons=["threats", "debt"],
+        assessed_on=TODAY,
+        safety_plan="Stay at shelter B",
+    )
     assert [e.details["level"] for e in events("care.risk_assessment")] == ["high"]
     assert events("case.risk")[0].details["to"] == "high"
     fatima_case.refresh_from_db()
@@ -100,8 +117,9 @@ def test_risk_assessment_sets_case_risk_and_seals_plan(cast, fatima_case):
     assert b"shelter" not in bytes(RiskAssessment.objects.get(pk=a.pk).safety_plan)
     assert a.reasons == ["threats", "debt"]
     with pytest.raises(ValueError):
-        svc.risk_assessment_record(actor=cast.ma_case_worker, case=fatima_case, level="critical", reasons=[],
-                                   assessed_on=TODAY)
+        svc.risk_assessment_record(
+            actor=cast.ma_case_worker, case=fatima_case, level="critical", reasons=[], assessed_on=TODAY
+        )
 
 
 def test_reflection_period_default_and_configurable(cast, fatima_case):
@@ -111,12 +129,12 @@ def test_reflection_period_default_and_configurable(cast, fatima_case):
     with pytest.raises(ValueError):  # Morocco: no figure configured until confirmed
         svc.reflection_period_start(actor=cast.ma_case_worker, case=fatima_case, jurisdiction="MA", starts_on=TODAY)
     with override_settings(JISR_REFLECTION_PERIOD_DAYS={"MA": 30}):
-        p = svc.reflection_period_start(actor=cast.ma_case_worker, case=fatima_case, jurisdiction="MA",
-                                        starts_on=TODAY)
+        p = svc.reflection_period_start(actor=cast.ma_case_worker, case=fatima_case, jurisdiction="MA", starts_on=TODAY)
     assert p.length_days == 30
     with pytest.raises(ValueError):
-        svc.reflection_period_start(actor=cast.ma_case_worker, case=fatima_case, jurisdiction="ES",
-                                    starts_on=TODAY, length_days=30)
+        svc.reflection_period_start(
+            actor=cast.ma_case_worker, case=fatima_case, jurisdiction="ES", starts_on=TODAY, length_days=30
+        )
 
 
 def test_proceeding_need_goal_service_audited(cast, fatima_case):
@@ -124,45 +142,66 @@ def test_proceeding_need_goal_service_audited(cast, fatima_case):
     svc.proceeding_record(actor=cw, case=fatima_case, kind="complaint_filed", on=TODAY, notes="Police Tanger")
     svc.need_assess(actor=cw, case=fatima_case, domain="shelter", level="urgent", assessed_on=TODAY)
     t = svc.training_create(actor=cw, kind="training", topic="Sewing", organiser="Demo", starts_on=TODAY)
-    g = svc.goal_add(actor=cw, case=fatima_case, domain="economic_empowerment", description="Own workshop",
-                     training=t)
+    g = svc.goal_add(actor=cw, case=fatima_case, domain="economic_empowerment", description="Own workshop", training=t)
     svc.goal_set_status(actor=cw, goal=g, status="in_progress")
-    s = svc.service_record(actor=cw, case=fatima_case, service_type="legal_aid", domain="legal", starts_on=TODAY,
-                           in_house=False, provider="Bar association")
+    s = svc.service_record(
+        actor=cw,
+        case=fatima_case,
+        service_type="legal_aid",
+        domain="legal",
+        starts_on=TODAY,
+        in_house=False,
+        provider="Bar association",
+    )
     svc.service_set_status(actor=cw, service=s, status="delivered")
     svc.attendance_record(actor=cw, case=fatima_case, training=t)
-    for action in ("care.proceeding", "care.need", "care.training_create", "care.goal_add", "care.goal_status",
-                   "care.service", "care.service_status", "care.attendance"):
+    for action in (
+        "care.proceeding",
+        "care.need",
+        "care.training_create",
+        "care.goal_add",
+        "care.goal_status",
+        "care.service",
+        "care.service_status",
+        "care.attendance",
+    ):
         assert len(events(action)) == 1, action
     assert events("care.goal_add")[0].details["training"] == str(t.pk)
     assert b"workshop" not in bytes(Goal.objects.get(pk=g.pk).description)
     with pytest.raises(ValueError):
-        svc.service_record(actor=cw, case=fatima_case, service_type="medical", domain="health", starts_on=TODAY,
-                           in_house=False)
+        svc.service_record(
+            actor=cw, case=fatima_case, service_type="medical", domain="health", starts_on=TODAY, in_house=False
+        )
 
 
 def test_training_of_another_organisation_refused(cast, fatima_case):
-    t = svc.training_create(actor=cast.es_case_worker, kind="workshop", topic="Rights", organiser="ES",
-                            starts_on=TODAY)
+    t = svc.training_create(actor=cast.es_case_worker, kind="workshop", topic="Rights", organiser="ES", starts_on=TODAY)
     with pytest.raises(ValueError):
         svc.attendance_record(actor=cast.ma_case_worker, case=fatima_case, training=t)
     with pytest.raises(ValueError):
-        svc.goal_add(actor=cast.ma_case_worker, case=fatima_case, domain="education_training", description="x",
-                     training=t)
+        svc.goal_add(
+            actor=cast.ma_case_worker, case=fatima_case, domain="education_training", description="x", training=t
+        )
 
 
 def test_followup_schedule_and_complete_with_next(cast, fatima_case):
     f = svc.followup_schedule(actor=cast.ma_case_worker, case=fatima_case, kind="visit", due_on=TODAY)
     assert f.assigned_to == cast.ma_case_worker
-    nxt = svc.followup_complete(actor=cast.ma_case_worker, follow_up=f, done_on=TODAY, notes="went well",
-                                next_due_on=TODAY + dt.timedelta(days=14))
+    nxt = svc.followup_complete(
+        actor=cast.ma_case_worker,
+        follow_up=f,
+        done_on=TODAY,
+        notes="went well",
+        next_due_on=TODAY + dt.timedelta(days=14),
+    )
     assert nxt is not None and nxt.kind == "visit" and nxt.done_on is None
     assert len(events("care.followup_schedule")) == 2 and len(events("care.followup_done")) == 1
     with pytest.raises(StateError):
         svc.followup_complete(actor=cast.ma_case_worker, follow_up=f, done_on=TODAY)
     with pytest.raises(ValueError):  # assignee outside the organisation
-        svc.followup_schedule(actor=cast.ma_case_worker, case=fatima_case, kind="call", due_on=TODAY,
-                              assigned_to=cast.es_case_worker)
+        svc.followup_schedule(
+            actor=cast.ma_case_worker, case=fatima_case, kind="call", due_on=TODAY, assigned_to=cast.es_case_worker
+        )
     assert FollowUp.objects.count() == 2
 
 
@@ -226,3 +265,18 @@ def test_seed_care_demo_runs_through_services_and_is_idempotent(cast, fatima_cas
     n = AuditEvent.objects.count()
     seed_care_demo(cast.ma)
     assert AuditEvent.objects.count() == n
+
+
+def test_goal_and_service_status_refuse_a_stale_page(cast, fatima_case) -> None:
+    from jisr.care import services as care_services
+    from jisr.common.errors import ConflictError
+
+    goal = care_services.goal_add(
+        actor=cast.ma_case_worker, case=fatima_case, domain="shelter", description="a safe place to stay"
+    )
+    shown = goal.status
+    care_services.goal_set_status(actor=cast.ma_case_worker, goal=goal, status="in_progress", expected_status=shown)
+    with pytest.raises(ConflictError):  # the supervisor's page still shows the old status
+        care_services.goal_set_status(actor=cast.ma_supervisor, goal=goal, status="achieved", expected_status=shown)
+    goal.refresh_from_db()
+    assert goal.status == "in_progress"

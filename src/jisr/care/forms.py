@@ -73,8 +73,9 @@ class TypedIntField(forms.Field):
             raise forms.ValidationError(_("Enter a whole number."))
         number = int(text)
         if not self.min_value <= number <= self.max_value:
-            raise forms.ValidationError(_("Enter a number between %(min)s and %(max)s.")
-                                        % {"min": self.min_value, "max": self.max_value})
+            raise forms.ValidationError(
+                _("Enter a number between %(min)s and %(max)s.") % {"min": self.min_value, "max": self.max_value}
+            )
         return number
 
 
@@ -83,20 +84,37 @@ def _today_text() -> str:
 
 
 def _text(label: Any, rows: int = 3, required: bool = False, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, max_length=20_000, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows, "dir": "auto"}))
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=20_000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "dir": "auto"}),
+    )
 
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
-    recipient = forms.CharField(label=_("Recipient (organisation or service)"), required=False, max_length=200,
-                                help_text=_("Required for a referral or for sharing."))
-    recipient_country = forms.CharField(label=_("Recipient's country (two letters, e.g. ES)"), required=False,
-                                        max_length=2, widget=forms.TextInput(attrs={"dir": "ltr"}))
+    recipient = forms.CharField(
+        label=_("Recipient (organisation or service)"),
+        required=False,
+        max_length=200,
+        help_text=_("Required for a referral or for sharing."),
+    )
+    recipient_country = forms.CharField(
+        label=_("Recipient's country (two letters, e.g. ES)"),
+        required=False,
+        max_length=2,
+        widget=forms.TextInput(attrs={"dir": "ltr"}),
+    )
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
     method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
-    witness_name = forms.CharField(label=_("Witness (for oral consent)"), required=False, max_length=200,
-                                   widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}))
+    witness_name = forms.CharField(
+        label=_("Witness (for oral consent)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
+    )
     language = forms.ChoiceField(label=_("Language of the consent"), choices=ConsentLanguage.choices)
     given_on = TypedDateField(label=_("Given on"))
     valid_until = TypedDateField(label=_("Valid until"), required=False)
@@ -115,7 +133,8 @@ class ConsentForm(forms.Form):
             self.fields["recipient"].widget.attrs["list"] = self.RECIPIENTS_LIST
             self.fields["recipient"].help_text = _(
                 "Required for a referral or for sharing. Choose the name from the list: a referral to a "
-                "team, organisation or partner needs a consent that names it exactly.")
+                "team, organisation or partner needs a consent that names it exactly."
+            )
 
     def clean_recipient(self) -> str:
         text = " ".join(str(self.cleaned_data.get("recipient") or "").split())
@@ -126,15 +145,16 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = TypedDateField(label=_("Withdrawn on"), required=False,
-                                  help_text=_("Leave empty for today."))
+    withdrawn_on = TypedDateField(label=_("Withdrawn on"), required=False, help_text=_("Leave empty for today."))
 
 
 class RiskForm(forms.Form):
-    level = forms.ChoiceField(label=_("Risk level"),
-                              choices=[c for c in RiskLevel.choices if c[0] != RiskLevel.UNKNOWN])
-    reasons = forms.MultipleChoiceField(label=_("Reasons"), choices=RiskReason.choices, required=False,
-                                        widget=forms.CheckboxSelectMultiple)
+    level = forms.ChoiceField(
+        label=_("Risk level"), choices=[c for c in RiskLevel.choices if c[0] != RiskLevel.UNKNOWN]
+    )
+    reasons = forms.MultipleChoiceField(
+        label=_("Reasons"), choices=RiskReason.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     assessed_on = TypedDateField(label=_("Assessed on"))
     review_on = TypedDateField(label=_("Review on"), required=False)
     safety_plan = _text(_("Safety plan"), rows=5, help_text=_("Stored encrypted; only the care team can read it."))
@@ -143,9 +163,16 @@ class RiskForm(forms.Form):
 class ReflectionForm(forms.Form):
     jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), choices=Jurisdiction.choices)
     starts_on = TypedDateField(label=_("Starts on"))
-    length_days = TypedIntField(label=_("Length in days"), required=False, min_value=1, max_value=730,
-                                help_text=_("Leave empty for the configured length (Spain: 90 days). "
-                                            "Morocco: the legal length is to be confirmed; type the agreed length."))
+    length_days = TypedIntField(
+        label=_("Length in days"),
+        required=False,
+        min_value=1,
+        max_value=730,
+        help_text=_(
+            "Leave empty for the configured length (Spain: 90 days). "
+            "Morocco: the legal length is to be confirmed; type the agreed length."
+        ),
+    )
     informed_on = TypedDateField(label=_("Person informed of her rights on"), required=False)
 
 
@@ -166,8 +193,9 @@ class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     description = _text(_("Goal"), rows=2, required=True)
     target_on = TypedDateField(label=_("Target date"), required=False)
-    training = forms.ModelChoiceField(label=_("Linked training (empowerment goal)"), required=False,
-                                      queryset=Training.objects.none())
+    training = forms.ModelChoiceField(
+        label=_("Linked training (empowerment goal)"), required=False, queryset=Training.objects.none()
+    )
 
     def __init__(self, *args: Any, trainings: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -177,6 +205,8 @@ class GoalForm(forms.Form):
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    # The status the page showed (optimistic locking).
+    current = forms.ChoiceField(choices=GoalStatus.choices, required=False, widget=forms.HiddenInput)
 
 
 class ServiceForm(forms.Form):
@@ -192,6 +222,7 @@ class ServiceForm(forms.Form):
 
 class ServiceStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
+    current = forms.ChoiceField(choices=ServiceStatus.choices, required=False, widget=forms.HiddenInput)
 
 
 class FollowUpForm(forms.Form):

@@ -48,7 +48,7 @@ from jisr.care.models import (
 )
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel
 from jisr.cases.services import case_close, case_set_risk
-from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.crypto.services import seal
 
 MAX_TEXT = 20_000
@@ -124,16 +124,33 @@ def consent_record(
     if valid_until is not None and valid_until < given_on:
         raise ValueError("the end of validity is before the consent date")
     consent = Consent(
-        case=case, person=case.person, purpose=purpose, recipient=recipient, recipient_country=recipient_country,
-        given_by=given_by, method=method, language=language, given_on=given_on, valid_until=valid_until,
+        case=case,
+        person=case.person,
+        purpose=purpose,
+        recipient=recipient,
+        recipient_country=recipient_country,
+        given_by=given_by,
+        method=method,
+        language=language,
+        given_on=given_on,
+        valid_until=valid_until,
         recorded_by=actor,
     )
     seal(consent, "witness_name", witness_name, case.person.data_key)
     consent.save(force_insert=True)
-    audit_record(actor=actor, action="consent.record", target=case, details={
-        "consent": str(consent.pk), "purpose": purpose, "given_by": given_by, "method": method,
-        "language": language, "cross_border": consent.cross_border,
-    })
+    audit_record(
+        actor=actor,
+        action="consent.record",
+        target=case,
+        details={
+            "consent": str(consent.pk),
+            "purpose": purpose,
+            "given_by": given_by,
+            "method": method,
+            "language": language,
+            "cross_border": consent.cross_border,
+        },
+    )
     return consent
 
 
@@ -154,9 +171,16 @@ def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: dt.date | N
         raise ValueError("the withdrawal date cannot be in the future")
     consent.withdrawn_on = on
     consent.save(update_fields=["withdrawn_on", "updated_at"])
-    audit_record(actor=actor, action="consent.withdraw", target=case, details={
-        "consent": str(consent.pk), "purpose": consent.purpose, "withdrawn_on": on.isoformat(),
-    })
+    audit_record(
+        actor=actor,
+        action="consent.withdraw",
+        target=case,
+        details={
+            "consent": str(consent.pk),
+            "purpose": consent.purpose,
+            "withdrawn_on": on.isoformat(),
+        },
+    )
     # Withdrawing consent withdraws every open referral based on it and removes the recipient's access
     # (issue 5), in this same transaction. Local import: referrals imports care.
     from jisr.referrals.services import on_consent_withdrawn
@@ -196,15 +220,26 @@ def risk_assessment_record(
     if review_on is not None and review_on < assessed_on:
         raise ValueError("the review date is before the assessment")
     assessment = RiskAssessment(
-        case=case, level=level, reasons=[r for r in RiskReason.values if r in set(reasons)],
-        assessed_on=assessed_on, review_on=review_on, assessed_by=actor,
+        case=case,
+        level=level,
+        reasons=[r for r in RiskReason.values if r in set(reasons)],
+        assessed_on=assessed_on,
+        review_on=review_on,
+        assessed_by=actor,
     )
     seal(assessment, "safety_plan", _text(safety_plan), case.person.data_key)
     assessment.save(force_insert=True)
-    audit_record(actor=actor, action="care.risk_assessment", target=case, details={
-        "assessment": str(assessment.pk), "level": level, "reasons": assessment.reasons,
-        "safety_plan": bool(safety_plan.strip()),
-    })
+    audit_record(
+        actor=actor,
+        action="care.risk_assessment",
+        target=case,
+        details={
+            "assessment": str(assessment.pk),
+            "level": level,
+            "reasons": assessment.reasons,
+            "safety_plan": bool(safety_plan.strip()),
+        },
+    )
     if case.risk_level != level:
         case_set_risk(actor=actor, case=case, risk_level=level)
     return assessment
@@ -234,14 +269,26 @@ def reflection_period_start(
     if configured is not None and length < configured:
         raise ValueError("the period cannot be shorter than the law's minimum")
     period = ReflectionPeriod(
-        case=case, jurisdiction=jurisdiction, starts_on=starts_on, length_days=length,
-        ends_on=starts_on + dt.timedelta(days=length), informed_on=informed_on, recorded_by=actor,
+        case=case,
+        jurisdiction=jurisdiction,
+        starts_on=starts_on,
+        length_days=length,
+        ends_on=starts_on + dt.timedelta(days=length),
+        informed_on=informed_on,
+        recorded_by=actor,
     )
     period.save(force_insert=True)
-    audit_record(actor=actor, action="care.reflection_period", target=case, details={
-        "period": str(period.pk), "jurisdiction": jurisdiction, "length_days": length,
-        "ends_on": period.ends_on.isoformat(),
-    })
+    audit_record(
+        actor=actor,
+        action="care.reflection_period",
+        target=case,
+        details={
+            "period": str(period.pk),
+            "jurisdiction": jurisdiction,
+            "length_days": length,
+            "ends_on": period.ends_on.isoformat(),
+        },
+    )
     return period
 
 
@@ -254,8 +301,12 @@ def proceeding_record(*, actor: User, case: Case, kind: str, on: dt.date, notes:
     entry = Proceeding(case=case, kind=kind, on=on, recorded_by=actor)
     seal(entry, "notes", _text(notes), case.person.data_key)
     entry.save(force_insert=True)
-    audit_record(actor=actor, action="care.proceeding", target=case,
-                 details={"entry": str(entry.pk), "kind": kind, "on": on.isoformat()})
+    audit_record(
+        actor=actor,
+        action="care.proceeding",
+        target=case,
+        details={"entry": str(entry.pk), "kind": kind, "on": on.isoformat()},
+    )
     return entry
 
 
@@ -263,8 +314,9 @@ def proceeding_record(*, actor: User, case: Case, kind: str, on: dt.date, notes:
 
 
 @transaction.atomic
-def need_assess(*, actor: User, case: Case, domain: str, level: str, assessed_on: dt.date,
-                notes: str = "") -> NeedAssessment:
+def need_assess(
+    *, actor: User, case: Case, domain: str, level: str, assessed_on: dt.date, notes: str = ""
+) -> NeedAssessment:
     """Record the need in one domain on a date; the newest per domain is the current one."""
     _require_write(actor, case)
     _require_open(case)
@@ -275,14 +327,22 @@ def need_assess(*, actor: User, case: Case, domain: str, level: str, assessed_on
     need = NeedAssessment(case=case, domain=domain, level=level, assessed_on=assessed_on, assessed_by=actor)
     seal(need, "notes", _text(notes), case.person.data_key)
     need.save(force_insert=True)
-    audit_record(actor=actor, action="care.need", target=case,
-                 details={"need": str(need.pk), "domain": domain, "level": level})
+    audit_record(
+        actor=actor, action="care.need", target=case, details={"need": str(need.pk), "domain": domain, "level": level}
+    )
     return need
 
 
 @transaction.atomic
-def goal_add(*, actor: User, case: Case, domain: str, description: str, target_on: dt.date | None = None,
-             training: Training | None = None) -> Goal:
+def goal_add(
+    *,
+    actor: User,
+    case: Case,
+    domain: str,
+    description: str,
+    target_on: dt.date | None = None,
+    training: Training | None = None,
+) -> Goal:
     """Add a care-plan goal in `domain` (wording sealed). An empowerment goal may name a training of
     the organisation. Raises ValueError for empty wording or a training of another organisation."""
     _require_write(actor, case)
@@ -296,29 +356,55 @@ def goal_add(*, actor: User, case: Case, domain: str, description: str, target_o
     goal = Goal(case=case, domain=domain, target_on=target_on, training=training, created_by=actor)
     seal(goal, "description", description, case.person.data_key)
     goal.save(force_insert=True)
-    audit_record(actor=actor, action="care.goal_add", target=case, details={
-        "goal": str(goal.pk), "domain": domain, "training": str(training.pk) if training else None,
-    })
+    audit_record(
+        actor=actor,
+        action="care.goal_add",
+        target=case,
+        details={
+            "goal": str(goal.pk),
+            "domain": domain,
+            "training": str(training.pk) if training else None,
+        },
+    )
     return goal
 
 
 @transaction.atomic
-def goal_set_status(*, actor: User, goal: Goal, status: str) -> Goal:
+def goal_set_status(*, actor: User, goal: Goal, status: str, expected_status: str | None = None) -> Goal:
+    """Change a goal's status. `expected_status` is the status the actor's page showed: if someone
+    changed it since, ConflictError and nothing changes (optimistic locking, never a silent overwrite)."""
     case = goal.case
     _require_write(actor, case)
     _require_open(case)
     _choice(status, GoalStatus, "unknown goal status")
+    goal = Goal.objects.select_for_update().select_related("case").get(pk=goal.pk)
+    if expected_status and goal.status != expected_status:
+        raise ConflictError("the goal was changed by someone else; reload and try again")
     previous, goal.status = goal.status, status
     goal.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="care.goal_status", target=case,
-                 details={"goal": str(goal.pk), "from": previous, "to": status})
+    audit_record(
+        actor=actor,
+        action="care.goal_status",
+        target=case,
+        details={"goal": str(goal.pk), "from": previous, "to": status},
+    )
     return goal
 
 
 @transaction.atomic
-def service_record(*, actor: User, case: Case, service_type: str, domain: str, starts_on: dt.date,
-                   in_house: bool = True, provider: str = "", ends_on: dt.date | None = None,
-                   status: str = ServiceStatus.ARRANGED, notes: str = "") -> Service:
+def service_record(
+    *,
+    actor: User,
+    case: Case,
+    service_type: str,
+    domain: str,
+    starts_on: dt.date,
+    in_house: bool = True,
+    provider: str = "",
+    ends_on: dt.date | None = None,
+    status: str = ServiceStatus.ARRANGED,
+    notes: str = "",
+) -> Service:
     """Log a service delivered or arranged (type, provider inside the organisation or another, dates,
     status). A provider outside the organisation must be named."""
     _require_write(actor, case)
@@ -331,26 +417,51 @@ def service_record(*, actor: User, case: Case, service_type: str, domain: str, s
         raise ValueError("name the provider")
     if ends_on is not None and ends_on < starts_on:
         raise ValueError("the end date is before the start date")
-    service = Service(case=case, service_type=service_type, domain=domain, in_house=in_house, provider=provider,
-                      starts_on=starts_on, ends_on=ends_on, status=status, recorded_by=actor)
+    service = Service(
+        case=case,
+        service_type=service_type,
+        domain=domain,
+        in_house=in_house,
+        provider=provider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        recorded_by=actor,
+    )
     seal(service, "notes", _text(notes), case.person.data_key)
     service.save(force_insert=True)
-    audit_record(actor=actor, action="care.service", target=case, details={
-        "service": str(service.pk), "type": service_type, "status": status, "in_house": in_house,
-    })
+    audit_record(
+        actor=actor,
+        action="care.service",
+        target=case,
+        details={
+            "service": str(service.pk),
+            "type": service_type,
+            "status": status,
+            "in_house": in_house,
+        },
+    )
     return service
 
 
 @transaction.atomic
-def service_set_status(*, actor: User, service: Service, status: str) -> Service:
+def service_set_status(*, actor: User, service: Service, status: str, expected_status: str | None = None) -> Service:
+    """Change a service's status; `expected_status` as in goal_set_status (ConflictError)."""
     case = service.case
     _require_write(actor, case)
     _require_open(case)
     _choice(status, ServiceStatus, "unknown service status")
+    service = Service.objects.select_for_update().select_related("case").get(pk=service.pk)
+    if expected_status and service.status != expected_status:
+        raise ConflictError("the service was changed by someone else; reload and try again")
     previous, service.status = service.status, status
     service.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action="care.service_status", target=case,
-                 details={"service": str(service.pk), "from": previous, "to": status})
+    audit_record(
+        actor=actor,
+        action="care.service_status",
+        target=case,
+        details={"service": str(service.pk), "from": previous, "to": status},
+    )
     return service
 
 
@@ -358,8 +469,9 @@ def service_set_status(*, actor: User, service: Service, status: str) -> Service
 
 
 @transaction.atomic
-def followup_schedule(*, actor: User, case: Case, kind: str, due_on: dt.date, assigned_to: User | None = None,
-                      notes: str = "") -> FollowUp:
+def followup_schedule(
+    *, actor: User, case: Case, kind: str, due_on: dt.date, assigned_to: User | None = None, notes: str = ""
+) -> FollowUp:
     """Schedule a follow-up (visit, call, accompaniment). Assigned to the case's worker by default;
     the assignee must be a case worker or supervisor of the organisation."""
     _require_write(actor, case)
@@ -371,15 +483,30 @@ def followup_schedule(*, actor: User, case: Case, kind: str, due_on: dt.date, as
     follow_up = FollowUp(case=case, kind=kind, due_on=due_on, assigned_to=assignee, created_by=actor)
     seal(follow_up, "notes", _text(notes), case.person.data_key)
     follow_up.save(force_insert=True)
-    audit_record(actor=actor, action="care.followup_schedule", target=case, details={
-        "follow_up": str(follow_up.pk), "kind": kind, "due_on": due_on.isoformat(), "assigned_to": assignee.pk,
-    })
+    audit_record(
+        actor=actor,
+        action="care.followup_schedule",
+        target=case,
+        details={
+            "follow_up": str(follow_up.pk),
+            "kind": kind,
+            "due_on": due_on.isoformat(),
+            "assigned_to": assignee.pk,
+        },
+    )
     return follow_up
 
 
 @transaction.atomic
-def followup_complete(*, actor: User, follow_up: FollowUp, done_on: dt.date, notes: str = "",
-                      next_due_on: dt.date | None = None, next_kind: str | None = None) -> FollowUp | None:
+def followup_complete(
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    done_on: dt.date,
+    notes: str = "",
+    next_due_on: dt.date | None = None,
+    next_kind: str | None = None,
+) -> FollowUp | None:
     """Mark a follow-up done (notes sealed, replacing the plan's notes when given); optionally schedule
     the next one. Returns the next follow-up or None. Raises StateError if already done."""
     case = follow_up.case
@@ -396,12 +523,17 @@ def followup_complete(*, actor: User, follow_up: FollowUp, done_on: dt.date, not
         seal(follow_up, "notes", _text(notes), case.person.data_key)
         fields.append("notes")
     follow_up.save(update_fields=fields)
-    audit_record(actor=actor, action="care.followup_done", target=case,
-                 details={"follow_up": str(follow_up.pk), "done_on": done_on.isoformat()})
+    audit_record(
+        actor=actor,
+        action="care.followup_done",
+        target=case,
+        details={"follow_up": str(follow_up.pk), "done_on": done_on.isoformat()},
+    )
     if next_due_on is None:
         return None
-    return followup_schedule(actor=actor, case=case, kind=next_kind or follow_up.kind, due_on=next_due_on,
-                             assigned_to=follow_up.assigned_to)
+    return followup_schedule(
+        actor=actor, case=case, kind=next_kind or follow_up.kind, due_on=next_due_on, assigned_to=follow_up.assigned_to
+    )
 
 
 # --- Approvals and closure ----------------------------------------------------------------------------
@@ -425,8 +557,9 @@ def care_plan_submit(*, actor: User, case: Case, comment: str = "") -> Approval:
     if not goals:
         raise StateError("the care plan has no goal yet")
     approval = _request(actor, case, ApprovalKind.CARE_PLAN, comment)
-    audit_record(actor=actor, action="care.plan_submit", target=case,
-                 details={"approval": str(approval.pk), "goals": goals})
+    audit_record(
+        actor=actor, action="care.plan_submit", target=case, details={"approval": str(approval.pk), "goals": goals}
+    )
     return approval
 
 
@@ -437,8 +570,12 @@ def closure_request(*, actor: User, case: Case, reason: str, comment: str = "") 
     _require_open(case)
     _choice(reason, ClosureReason, "unknown closure reason")
     approval = _request(actor, case, ApprovalKind.CLOSURE, comment, closure_reason=reason)
-    audit_record(actor=actor, action="care.closure_request", target=case,
-                 details={"approval": str(approval.pk), "reason": reason})
+    audit_record(
+        actor=actor,
+        action="care.closure_request",
+        target=case,
+        details={"approval": str(approval.pk), "reason": reason},
+    )
     return approval
 
 
@@ -471,8 +608,12 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
     (its own `case.close` event). Raises PermissionDeniedError, StateError."""
     _require_open(approval.case)
     approval = _decide(actor, approval, ApprovalStatus.APPROVED, comment)
-    audit_record(actor=actor, action=f"care.{approval.kind}_approve", target=approval.case,
-                 details={"approval": str(approval.pk)})
+    audit_record(
+        actor=actor,
+        action=f"care.{approval.kind}_approve",
+        target=approval.case,
+        details={"approval": str(approval.pk)},
+    )
     if approval.kind == ApprovalKind.CLOSURE:
         case_close(actor=actor, case=approval.case, reason=approval.closure_reason)
     return approval
@@ -482,8 +623,9 @@ def approval_approve(*, actor: User, approval: Approval, comment: str = "") -> A
 def approval_reject(*, actor: User, approval: Approval, comment: str = "") -> Approval:
     """Send a pending request back (with a comment, sealed)."""
     approval = _decide(actor, approval, ApprovalStatus.REJECTED, comment)
-    audit_record(actor=actor, action=f"care.{approval.kind}_reject", target=approval.case,
-                 details={"approval": str(approval.pk)})
+    audit_record(
+        actor=actor, action=f"care.{approval.kind}_reject", target=approval.case, details={"approval": str(approval.pk)}
+    )
     return approval
 
 
@@ -498,8 +640,9 @@ def closure_approve(*, actor: User, approval: Approval, comment: str = "") -> Ap
 
 
 @transaction.atomic
-def training_create(*, actor: User, kind: str, topic: str, organiser: str, starts_on: dt.date,
-                    ends_on: dt.date | None = None) -> Training:
+def training_create(
+    *, actor: User, kind: str, topic: str, organiser: str, starts_on: dt.date, ends_on: dt.date | None = None
+) -> Training:
     """Create a training or workshop of the actor's organisation (no personal data: topic, organiser)."""
     if not actor.capabilities.write_cases or actor.organisation is None:
         raise PermissionDeniedError("this role may not change cases")
@@ -510,31 +653,52 @@ def training_create(*, actor: User, kind: str, topic: str, organiser: str, start
     ends_on = ends_on or starts_on
     if ends_on < starts_on:
         raise ValueError("the end date is before the start date")
-    training = Training(organisation=actor.organisation, kind=kind, topic=topic[:200], organiser=organiser[:200],
-                        starts_on=starts_on, ends_on=ends_on, created_by=actor)
+    training = Training(
+        organisation=actor.organisation,
+        kind=kind,
+        topic=topic[:200],
+        organiser=organiser[:200],
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
     training.save(force_insert=True)
-    audit_record(actor=actor, action="care.training_create", target=training,
-                 organisation=actor.organisation, details={"kind": kind})
+    audit_record(
+        actor=actor,
+        action="care.training_create",
+        target=training,
+        organisation=actor.organisation,
+        details={"kind": kind},
+    )
     return training
 
 
 @transaction.atomic
-def attendance_record(*, actor: User, case: Case, training: Training, attended: bool = True,
-                      completed: bool = False) -> Attendance:
+def attendance_record(
+    *, actor: User, case: Case, training: Training, attended: bool = True, completed: bool = False
+) -> Attendance:
     """Record (or correct) the person's attendance at a training of the same organisation."""
     _require_write(actor, case)
     _require_open(case)
     if training.organisation_id != case.organisation_id:
         raise ValueError("unknown training")
     attendance, created = Attendance.objects.select_for_update().get_or_create(
-        training=training, case=case,
+        training=training,
+        case=case,
         defaults={"attended": attended, "completed": completed and attended, "recorded_by": actor},
     )
     if not created:
         attendance.attended, attendance.completed = attended, completed and attended
         attendance.recorded_by = actor
         attendance.save(update_fields=["attended", "completed", "recorded_by", "updated_at"])
-    audit_record(actor=actor, action="care.attendance", target=case, details={
-        "training": str(training.pk), "attended": attended, "completed": attendance.completed,
-    })
+    audit_record(
+        actor=actor,
+        action="care.attendance",
+        target=case,
+        details={
+            "training": str(training.pk),
+            "attended": attended,
+            "completed": attendance.completed,
+        },
+    )
     return attendance

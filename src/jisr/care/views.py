@@ -39,7 +39,7 @@ from jisr.care.models import (
 )
 from jisr.cases.models import Case, CaseStatus
 from jisr.cases.selectors import case_get_for_user
-from jisr.common.errors import DomainError, PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, DomainError, PermissionDeniedError, StateError
 from jisr.common.pdf import render_pdf
 
 TABS = (
@@ -64,34 +64,34 @@ MESSAGES = {
     "the recipient's country is a two-letter code": gettext_lazy("Give the recipient's country as two letters."),
     "oral consent needs a witness": gettext_lazy("Oral consent needs a witness."),
     "the consent date cannot be in the future": gettext_lazy("The consent date cannot be in the future."),
-    "the end of validity is before the consent date": gettext_lazy(
-        "The end of validity is before the consent date."),
+    "the end of validity is before the consent date": gettext_lazy("The end of validity is before the consent date."),
     "this consent was already withdrawn": gettext_lazy("This consent was already withdrawn."),
-    "the withdrawal date is before the consent date": gettext_lazy(
-        "The withdrawal date is before the consent date."),
+    "the withdrawal date is before the consent date": gettext_lazy("The withdrawal date is before the consent date."),
     "the withdrawal date cannot be in the future": gettext_lazy("The withdrawal date cannot be in the future."),
     "say why the risk is high": gettext_lazy("Tick at least one reason for a high or critical risk."),
     "the assessment date cannot be in the future": gettext_lazy("The assessment date cannot be in the future."),
     "the review date is before the assessment": gettext_lazy("The review date is before the assessment."),
     "type the length of the period (none is configured for this jurisdiction)": gettext_lazy(
-        "Type the length of the period: none is configured for this jurisdiction."),
+        "Type the length of the period: none is configured for this jurisdiction."
+    ),
     "the length must be between 1 and 730 days": gettext_lazy("The length must be between 1 and 730 days."),
     "the period cannot be shorter than the law's minimum": gettext_lazy(
-        "The period cannot be shorter than the legal minimum."),
+        "The period cannot be shorter than the legal minimum."
+    ),
     "describe the goal": gettext_lazy("Describe the goal."),
     "name the provider": gettext_lazy("Name the provider."),
     "the end date is before the start date": gettext_lazy("The end date is before the start date."),
     "the date cannot be in the future": gettext_lazy("The date cannot be in the future."),
     "this follow-up is already done": gettext_lazy("This follow-up is already done."),
     "the care plan has no goal yet": gettext_lazy("The care plan has no goal yet."),
-    "a request is already waiting for the supervisor": gettext_lazy(
-        "A request is already waiting for the supervisor."),
+    "a request is already waiting for the supervisor": gettext_lazy("A request is already waiting for the supervisor."),
     "only a supervisor may approve": gettext_lazy("Only a supervisor may approve."),
     "a request must be approved by someone else": gettext_lazy("A request must be approved by someone else."),
     "this request was already decided": gettext_lazy("This request was already decided."),
     "give the topic and the organiser": gettext_lazy("Give the topic and the organiser."),
     "the text is too long (20,000 characters at most)": gettext_lazy(
-        "The text is too long (20,000 characters at most)."),
+        "The text is too long (20,000 characters at most)."
+    ),
 }
 
 
@@ -108,6 +108,11 @@ def care_message(exc: Exception) -> str:
         return str(known)
     if isinstance(exc, PermissionDeniedError):
         return _("Your role does not allow this action.")
+    if isinstance(exc, ConflictError):
+        return _(
+            "Someone else changed this while you were working on it. Nothing was saved: look again and "
+            "repeat your change if it is still needed."
+        )
     if isinstance(exc, StateError):
         return _("This is not possible in the record's current state.")
     return _("The request could not be completed: please check what you entered.")
@@ -128,13 +133,19 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     user: User = request.user  # type: ignore[assignment]
     trainings = sel.trainings_visible_to(user)
     forms: dict[str, Any] = {
-        "consent_form": f.ConsentForm(initial={"given_on": f._today_text()},
-                                      recipients=_consent_recipients(case.organisation)),
+        "consent_form": f.ConsentForm(
+            initial={"given_on": f._today_text()}, recipients=_consent_recipients(case.organisation)
+        ),
         "withdraw_form": f.WithdrawForm(),
         "risk_form": f.RiskForm(initial={"assessed_on": f._today_text()}),
-        "reflection_form": f.ReflectionForm(initial={
-            "jurisdiction": case.organisation.country.code if case.organisation.country.code in ("MA", "ES") else "MA",
-            "starts_on": f._today_text()}),
+        "reflection_form": f.ReflectionForm(
+            initial={
+                "jurisdiction": case.organisation.country.code
+                if case.organisation.country.code in ("MA", "ES")
+                else "MA",
+                "starts_on": f._today_text(),
+            }
+        ),
         "proceeding_form": f.ProceedingForm(),
         "need_form": f.NeedForm(initial={"assessed_on": f._today_text()}),
         "goal_form": f.GoalForm(trainings=trainings),
@@ -163,8 +174,11 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by"))
     follow_ups = _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case)
     for fu in follow_ups:  # one "mark as done" form per follow-up, each with its own ids
-        fu["done_form"] = forms["done_form"] if forms["done_form"].is_bound else f.FollowUpDoneForm(
-            initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
+        fu["done_form"] = (
+            forms["done_form"]
+            if forms["done_form"].is_bound
+            else f.FollowUpDoneForm(initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
+        )
     return {
         "case": case,
         "tab": tab,
@@ -174,14 +188,21 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "can_write": user.capabilities.write_cases and user.organisation == case.organisation,
         "is_supervisor": user.role == Role.SUPERVISOR,
         "may_read_sealed": sel.may_read_sealed(user),
-        "consents": [{"obj": c, "in_force": c.in_force_on(today),
-                      "witness": sel.sealed_text(user, c, "witness_name", case.person)} for c in consents],
+        "consents": [
+            {
+                "obj": c,
+                "in_force": c.in_force_on(today),
+                "witness": sel.sealed_text(user, c, "witness_name", case.person),
+            }
+            for c in consents
+        ],
         "risk_assessments": _unsealed(user, case.risk_assessments.select_related("assessed_by"), "safety_plan", case),
         "reflection": reflection,
         "reflection_days_left": (reflection.ends_on - today).days if reflection else None,
         "proceedings": _unsealed(user, case.proceedings.all(), "notes", case),
-        "needs_table": [{"domain": label, "code": code, "need": needs_current.get(code)}
-                        for code, label in Domain.choices],
+        "needs_table": [
+            {"domain": label, "code": code, "need": needs_current.get(code)} for code, label in Domain.choices
+        ],
         "needs_history": _unsealed(user, case.needs.order_by("-assessed_on", "-created_at")[:50], "notes", case),
         "goals": [{"obj": g, "text": sel.sealed_text(user, g, "description", case.person)} for g in goals],
         "goal_domains": len({g.domain for g in goals}),
@@ -209,8 +230,15 @@ def case_care(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(request, "care/case_care.html", _context(request, case, _tab(request)))
 
 
-def _handle(request: HttpRequest, case_id: str, tab: str, form_name: str, form: Any,
-            action: Callable[[User, Case, dict[str, Any]], Any], success: Any) -> HttpResponse:
+def _handle(
+    request: HttpRequest,
+    case_id: str,
+    tab: str,
+    form_name: str,
+    form: Any,
+    action: Callable[[User, Case, dict[str, Any]], Any],
+    success: Any,
+) -> HttpResponse:
     """Validate `form`, run `action(user, case, cleaned_data)`; on success redirect to the tab, else
     re-render the tab with the bound form and a message (400 for input, 403 role, 409 state)."""
     user: User = request.user  # type: ignore[assignment]
@@ -236,23 +264,41 @@ def _handle(request: HttpRequest, case_id: str, tab: str, form_name: str, form: 
 @require_POST
 def consent_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Consent:
-        return svc.consent_record(actor=user, case=case, purpose=d["purpose"], given_by=d["given_by"],
-                                  method=d["method"], language=d["language"], given_on=d["given_on"],
-                                  valid_until=d["valid_until"], recipient=d["recipient"],
-                                  recipient_country=d["recipient_country"], witness_name=d["witness_name"])
+        return svc.consent_record(
+            actor=user,
+            case=case,
+            purpose=d["purpose"],
+            given_by=d["given_by"],
+            method=d["method"],
+            language=d["language"],
+            given_on=d["given_on"],
+            valid_until=d["valid_until"],
+            recipient=d["recipient"],
+            recipient_country=d["recipient_country"],
+            witness_name=d["witness_name"],
+        )
+
     form = f.ConsentForm(request.POST, recipients=_consent_recipients(request.user.organisation))  # type: ignore[union-attr]
-    return _handle(request, case_id, "consent", "consent_form", form, act,
-                   gettext_lazy("Consent recorded."))
+    return _handle(request, case_id, "consent", "consent_form", form, act, gettext_lazy("Consent recorded."))
 
 
 @login_required
 @require_POST
 def consent_withdraw(request: HttpRequest, case_id: str, consent_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Consent:
-        return svc.consent_withdraw(actor=user, consent=sel.consent_get(user, case, consent_id),
-                                    withdrawn_on=d["withdrawn_on"])
-    return _handle(request, case_id, "consent", "withdraw_form", f.WithdrawForm(request.POST), act,
-                   gettext_lazy("Withdrawal of consent recorded."))
+        return svc.consent_withdraw(
+            actor=user, consent=sel.consent_get(user, case, consent_id), withdrawn_on=d["withdrawn_on"]
+        )
+
+    return _handle(
+        request,
+        case_id,
+        "consent",
+        "withdraw_form",
+        f.WithdrawForm(request.POST),
+        act,
+        gettext_lazy("Withdrawal of consent recorded."),
+    )
 
 
 @login_required
@@ -266,8 +312,11 @@ def consent_pdf(request: HttpRequest, case_id: str, consent_id: str) -> HttpResp
     language = request.GET.get("lang") or consent.language
     if language not in ("ar", "fr", "es"):
         language = consent.language
-    pdf = render_pdf("care/consent_pdf.html", {"consent": consent, "case": case,
-                                               "organisation": case.organisation}, language=language)
+    pdf = render_pdf(
+        "care/consent_pdf.html",
+        {"consent": consent, "case": case, "organisation": case.organisation},
+        language=language,
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="consent-{consent.pk}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -278,22 +327,43 @@ def consent_pdf(request: HttpRequest, case_id: str, consent_id: str) -> HttpResp
 @require_POST
 def risk_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.risk_assessment_record(actor=user, case=case, level=d["level"], reasons=d["reasons"],
-                                          assessed_on=d["assessed_on"], review_on=d["review_on"],
-                                          safety_plan=d["safety_plan"])
-    return _handle(request, case_id, "risk", "risk_form", f.RiskForm(request.POST), act,
-                   gettext_lazy("Risk assessment recorded."))
+        return svc.risk_assessment_record(
+            actor=user,
+            case=case,
+            level=d["level"],
+            reasons=d["reasons"],
+            assessed_on=d["assessed_on"],
+            review_on=d["review_on"],
+            safety_plan=d["safety_plan"],
+        )
+
+    return _handle(
+        request, case_id, "risk", "risk_form", f.RiskForm(request.POST), act, gettext_lazy("Risk assessment recorded.")
+    )
 
 
 @login_required
 @require_POST
 def reflection_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.reflection_period_start(actor=user, case=case, jurisdiction=d["jurisdiction"],
-                                           starts_on=d["starts_on"], length_days=d["length_days"],
-                                           informed_on=d["informed_on"])
-    return _handle(request, case_id, "legal", "reflection_form", f.ReflectionForm(request.POST), act,
-                   gettext_lazy("Reflection period recorded."))
+        return svc.reflection_period_start(
+            actor=user,
+            case=case,
+            jurisdiction=d["jurisdiction"],
+            starts_on=d["starts_on"],
+            length_days=d["length_days"],
+            informed_on=d["informed_on"],
+        )
+
+    return _handle(
+        request,
+        case_id,
+        "legal",
+        "reflection_form",
+        f.ReflectionForm(request.POST),
+        act,
+        gettext_lazy("Reflection period recorded."),
+    )
 
 
 @login_required
@@ -301,18 +371,27 @@ def reflection_add(request: HttpRequest, case_id: str) -> HttpResponse:
 def proceeding_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         return svc.proceeding_record(actor=user, case=case, kind=d["kind"], on=d["on"], notes=d["notes"])
-    return _handle(request, case_id, "legal", "proceeding_form", f.ProceedingForm(request.POST), act,
-                   gettext_lazy("Entry added to the proceedings log."))
+
+    return _handle(
+        request,
+        case_id,
+        "legal",
+        "proceeding_form",
+        f.ProceedingForm(request.POST),
+        act,
+        gettext_lazy("Entry added to the proceedings log."),
+    )
 
 
 @login_required
 @require_POST
 def need_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.need_assess(actor=user, case=case, domain=d["domain"], level=d["level"],
-                               assessed_on=d["assessed_on"], notes=d["notes"])
-    return _handle(request, case_id, "plan", "need_form", f.NeedForm(request.POST), act,
-                   gettext_lazy("Need recorded."))
+        return svc.need_assess(
+            actor=user, case=case, domain=d["domain"], level=d["level"], assessed_on=d["assessed_on"], notes=d["notes"]
+        )
+
+    return _handle(request, case_id, "plan", "need_form", f.NeedForm(request.POST), act, gettext_lazy("Need recorded."))
 
 
 @login_required
@@ -321,8 +400,15 @@ def goal_add(request: HttpRequest, case_id: str) -> HttpResponse:
     form = f.GoalForm(request.POST, trainings=sel.trainings_visible_to(request.user))  # type: ignore[arg-type]
 
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.goal_add(actor=user, case=case, domain=d["domain"], description=d["description"],
-                            target_on=d["target_on"], training=d["training"])
+        return svc.goal_add(
+            actor=user,
+            case=case,
+            domain=d["domain"],
+            description=d["description"],
+            target_on=d["target_on"],
+            training=d["training"],
+        )
+
     return _handle(request, case_id, "plan", "goal_form", form, act, gettext_lazy("Goal added."))
 
 
@@ -331,20 +417,39 @@ def goal_add(request: HttpRequest, case_id: str) -> HttpResponse:
 def goal_status(request: HttpRequest, case_id: str, goal_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         goal = sel._case_child(Goal, user, case, goal_id)
-        return svc.goal_set_status(actor=user, goal=goal, status=d["status"])
-    return _handle(request, case_id, "plan", "goal_status_form", f.GoalStatusForm(request.POST), act,
-                   gettext_lazy("Goal updated."))
+        return svc.goal_set_status(actor=user, goal=goal, status=d["status"], expected_status=d.get("current") or None)
+
+    return _handle(
+        request, case_id, "plan", "goal_status_form", f.GoalStatusForm(request.POST), act, gettext_lazy("Goal updated.")
+    )
 
 
 @login_required
 @require_POST
 def service_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.service_record(actor=user, case=case, service_type=d["service_type"], domain=d["domain"],
-                                  in_house=d["in_house"], provider=d["provider"], starts_on=d["starts_on"],
-                                  ends_on=d["ends_on"], status=d["status"], notes=d["notes"])
-    return _handle(request, case_id, "services", "service_form", f.ServiceForm(request.POST), act,
-                   gettext_lazy("Service recorded."))
+        return svc.service_record(
+            actor=user,
+            case=case,
+            service_type=d["service_type"],
+            domain=d["domain"],
+            in_house=d["in_house"],
+            provider=d["provider"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            status=d["status"],
+            notes=d["notes"],
+        )
+
+    return _handle(
+        request,
+        case_id,
+        "services",
+        "service_form",
+        f.ServiceForm(request.POST),
+        act,
+        gettext_lazy("Service recorded."),
+    )
 
 
 @login_required
@@ -352,9 +457,19 @@ def service_add(request: HttpRequest, case_id: str) -> HttpResponse:
 def service_status(request: HttpRequest, case_id: str, service_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         service = sel._case_child(Service, user, case, service_id)
-        return svc.service_set_status(actor=user, service=service, status=d["status"])
-    return _handle(request, case_id, "services", "service_status_form", f.ServiceStatusForm(request.POST), act,
-                   gettext_lazy("Service updated."))
+        return svc.service_set_status(
+            actor=user, service=service, status=d["status"], expected_status=d.get("current") or None
+        )
+
+    return _handle(
+        request,
+        case_id,
+        "services",
+        "service_status_form",
+        f.ServiceStatusForm(request.POST),
+        act,
+        gettext_lazy("Service updated."),
+    )
 
 
 @login_required
@@ -362,18 +477,39 @@ def service_status(request: HttpRequest, case_id: str, service_id: str) -> HttpR
 def followup_add(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         return svc.followup_schedule(actor=user, case=case, kind=d["kind"], due_on=d["due_on"], notes=d["notes"])
-    return _handle(request, case_id, "followups", "followup_form", f.FollowUpForm(request.POST), act,
-                   gettext_lazy("Follow-up scheduled."))
+
+    return _handle(
+        request,
+        case_id,
+        "followups",
+        "followup_form",
+        f.FollowUpForm(request.POST),
+        act,
+        gettext_lazy("Follow-up scheduled."),
+    )
 
 
 @login_required
 @require_POST
 def followup_done(request: HttpRequest, case_id: str, followup_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.followup_complete(actor=user, follow_up=sel.followup_get(user, case, followup_id),
-                                     done_on=d["done_on"], notes=d["notes"], next_due_on=d["next_due_on"])
-    return _handle(request, case_id, "followups", "done_form", f.FollowUpDoneForm(request.POST), act,
-                   gettext_lazy("Follow-up marked as done."))
+        return svc.followup_complete(
+            actor=user,
+            follow_up=sel.followup_get(user, case, followup_id),
+            done_on=d["done_on"],
+            notes=d["notes"],
+            next_due_on=d["next_due_on"],
+        )
+
+    return _handle(
+        request,
+        case_id,
+        "followups",
+        "done_form",
+        f.FollowUpDoneForm(request.POST),
+        act,
+        gettext_lazy("Follow-up marked as done."),
+    )
 
 
 @login_required
@@ -382,10 +518,11 @@ def attendance_add(request: HttpRequest, case_id: str) -> HttpResponse:
     form = f.AttendanceForm(request.POST, trainings=sel.trainings_visible_to(request.user))  # type: ignore[arg-type]
 
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
-        return svc.attendance_record(actor=user, case=case, training=d["training"], attended=d["attended"],
-                                     completed=d["completed"])
-    return _handle(request, case_id, "trainings", "attendance_form", form, act,
-                   gettext_lazy("Attendance recorded."))
+        return svc.attendance_record(
+            actor=user, case=case, training=d["training"], attended=d["attended"], completed=d["completed"]
+        )
+
+    return _handle(request, case_id, "trainings", "attendance_form", form, act, gettext_lazy("Attendance recorded."))
 
 
 @login_required
@@ -393,8 +530,16 @@ def attendance_add(request: HttpRequest, case_id: str) -> HttpResponse:
 def plan_submit(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         return svc.care_plan_submit(actor=user, case=case, comment=d["comment"])
-    return _handle(request, case_id, "approvals", "plan_form", f.ApprovalRequestForm(request.POST), act,
-                   gettext_lazy("The care plan was sent to the supervisor for approval."))
+
+    return _handle(
+        request,
+        case_id,
+        "approvals",
+        "plan_form",
+        f.ApprovalRequestForm(request.POST),
+        act,
+        gettext_lazy("The care plan was sent to the supervisor for approval."),
+    )
 
 
 @login_required
@@ -402,8 +547,16 @@ def plan_submit(request: HttpRequest, case_id: str) -> HttpResponse:
 def closure_request(request: HttpRequest, case_id: str) -> HttpResponse:
     def act(user: User, case: Case, d: dict[str, Any]) -> Any:
         return svc.closure_request(actor=user, case=case, reason=d["reason"], comment=d["comment"])
-    return _handle(request, case_id, "approvals", "closure_form", f.ClosureRequestForm(request.POST), act,
-                   gettext_lazy("Closure was sent to the supervisor for approval."))
+
+    return _handle(
+        request,
+        case_id,
+        "approvals",
+        "closure_form",
+        f.ClosureRequestForm(request.POST),
+        act,
+        gettext_lazy("Closure was sent to the supervisor for approval."),
+    )
 
 
 @login_required
@@ -414,8 +567,16 @@ def approval_decide(request: HttpRequest, case_id: str, approval_id: str) -> Htt
         if d["decision"] == "approve":
             return svc.approval_approve(actor=user, approval=approval, comment=d["comment"])
         return svc.approval_reject(actor=user, approval=approval, comment=d["comment"])
-    return _handle(request, case_id, "approvals", "decision_form", f.DecisionForm(request.POST), act,
-                   gettext_lazy("Decision recorded."))
+
+    return _handle(
+        request,
+        case_id,
+        "approvals",
+        "decision_form",
+        f.DecisionForm(request.POST),
+        act,
+        gettext_lazy("Decision recorded."),
+    )
 
 
 # --- Pages outside a case ------------------------------------------------------------------------------
@@ -443,8 +604,14 @@ def trainings(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             d = form.cleaned_data
             try:
-                svc.training_create(actor=user, kind=d["kind"], topic=d["topic"], organiser=d["organiser"],
-                                    starts_on=d["starts_on"], ends_on=d["ends_on"])
+                svc.training_create(
+                    actor=user,
+                    kind=d["kind"],
+                    topic=d["topic"],
+                    organiser=d["organiser"],
+                    starts_on=d["starts_on"],
+                    ends_on=d["ends_on"],
+                )
             except (DomainError, ValueError) as exc:
                 form.add_error(None, care_message(exc))
             else:
@@ -453,6 +620,13 @@ def trainings(request: HttpRequest) -> HttpResponse:
     elif request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     rows = sel.trainings_visible_to(user).prefetch_related("attendances")
-    return render(request, "care/trainings.html", {
-        "form": form, "trainings": rows, "can_write": user.capabilities.write_cases,
-    }, status=status)
+    return render(
+        request,
+        "care/trainings.html",
+        {
+            "form": form,
+            "trainings": rows,
+            "can_write": user.capabilities.write_cases,
+        },
+        status=status,
+    )
