@@ -159,3 +159,16 @@ def test_hostile_requests_are_400s_not_500s(cast, fatima_case) -> None:
     assert client.post("/api/v1/persons/", deep, content_type="application/json").status_code == 400
     response = client.get("/api/v1/persons/?limit=99999999999999999999")
     assert response.status_code == 200 and len(response.json()["results"]) <= 200
+
+
+def test_api_rate_limit_answers_429(cast, monkeypatch) -> None:
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    cache.clear()
+    # DRF reads the rates once, at import: patch them where the throttles look.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
+    client = client_for(cast.ma_case_worker)
+    statuses = [client.get("/api/v1/cases/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    cache.clear()

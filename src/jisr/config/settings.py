@@ -280,6 +280,16 @@ REST_FRAMEWORK = {
     ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "jisr.api.errors.exception_handler",
+    # Rate limits on the API (429 beyond them): per user, and per address for anonymous calls (the
+    # partner inbox). Generous for people and scripts; a runaway client is stopped.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("JISR_API_USER_RATE", "100000/min" if TESTING else "600/min"),
+        "anon": env_str("JISR_API_ANON_RATE", "100000/min" if TESTING else "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Jisr API",
