@@ -103,9 +103,14 @@ def open_between(start: dt.date, end: dt.date, prefix: str = "") -> Q:
     )
 
 
+def _in_caseload(query: CaseloadQuery, prefix: str = "") -> Q:
+    """The condition of `caseload(query)`, on a case reached through `prefix` (e.g. "case__")."""
+    return Q(**{f"{prefix}organisation_id": query.organisation_id}) & open_between(query.start, query.end, prefix)
+
+
 def caseload(query: CaseloadQuery) -> QuerySet[Case]:
     """The one queryset behind every number and every drill-down."""
-    return Case.objects.filter(Q(organisation_id=query.organisation_id), open_between(query.start, query.end))
+    return Case.objects.filter(_in_caseload(query))
 
 
 _SQL_FIELDS = {"trm_stage": "trm_stage", "sex": "person__sex", "nationality": "person__nationality"}
@@ -454,9 +459,7 @@ def services_delivered(query: CaseloadQuery) -> dict[str, int]:
     from jisr.care.models import Service, ServiceStatus
 
     rows = (
-        Service.objects.filter(
-            case__in=caseload(query).order_by().values("pk"), starts_on__gte=query.start, starts_on__lt=query.end
-        )
+        Service.objects.filter(_in_caseload(query, "case__"), starts_on__gte=query.start, starts_on__lt=query.end)
         .exclude(status=ServiceStatus.CANCELLED)
         .order_by()
         .values("service_type")
@@ -474,7 +477,7 @@ def outcomes_by_instrument(query: CaseloadQuery) -> dict[str, dict[str, int]]:
 
     rows = (
         Measurement.objects.filter(
-            case__in=caseload(query).order_by().values("pk"),
+            _in_caseload(query, "case__"),
             administered_on__gte=query.start,
             administered_on__lt=query.end,
             score__isnull=False,
