@@ -32,6 +32,9 @@ def client_as() -> Callable[..., Client]:
 def areas(db):  # type: ignore[no-untyped-def]
     from jisr.roadmap.models import StrategicArea
 
+    from jisr.roadmap.demo import ensure_default_areas
+
+    ensure_default_areas()  # a flushed test database (after a transactional test) lost the seeded rows
     return {a.code: a for a in StrategicArea.objects.all()}
 
 

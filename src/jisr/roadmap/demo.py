@@ -74,6 +74,18 @@ RECOMMENDATIONS = [
 ]
 
 
+def ensure_default_areas() -> None:
+    """The six seeded strategic areas (migration 0002), recreated if missing — e.g. after a test
+    database was flushed, which empties rows that migrations made."""
+    from importlib import import_module
+
+    seeded = import_module("jisr.roadmap.migrations.0002_strategic_areas").AREAS
+    for order, (code, ar, fr, es, en) in enumerate(seeded, start=1):
+        StrategicArea.objects.get_or_create(
+            code=code, defaults={"name_ar": ar, "name_fr": fr, "name_es": es, "name_en": en, "order": order}
+        )
+
+
 def _actor(organisations: Sequence[Organisation]) -> User:
     """A roadmap member (else a coordinator) of the first organisation that has one."""
     for role in (Role.ROADMAP_MEMBER, Role.COORDINATOR):
@@ -95,6 +107,7 @@ def seed_roadmap_demo(organisations: Sequence[Organisation]) -> Event:
     actor = _actor(organisations)
     ma = next((o for o in organisations if o.country == "MA"), organisations[0])
     es = next((o for o in organisations if o.country == "ES"), organisations[-1])
+    ensure_default_areas()
     areas = {a.code: a for a in StrategicArea.objects.all()}
 
     rabat = services.event_create(
