@@ -117,3 +117,21 @@ def test_qr_code_is_a_valid_inline_svg(cast, mfa_on) -> None:
     src = re.search(r'<img src="(data:image/svg\+xml[^"]+)"', page).group(1)
     svg = unquote(src.split(",", 1)[1])
     assert "xmlns='http://www.w3.org/2000/svg'" in svg.replace('"', "'") and "<path" in svg
+
+
+def test_partner_operations_need_a_recent_second_factor(cast, mfa_on) -> None:
+    from jisr.referrals.models import Partner
+
+    secret, _codes = _enrol(_login("ma-coord"))
+    client = _login("ma-coord")
+    assert client.post("/account/mfa/verify/", {"code": pyotp.TOTP(secret).at(time.time() + 30)}).status_code == 302
+    session = client.session
+    session["jisr_mfa_verified_at"] = time.time() - 3600
+    session.save()
+    response = client.post(
+        "/referrals/partners/add/", {"name": "X"}, HTTP_REFERER="http://testserver/referrals/partners/"
+    )
+    assert (
+        response.status_code == 302 and "/account/mfa/verify/?next=%2Freferrals%2Fpartners%2F" in response["Location"]
+    )
+    assert not Partner.objects.exists()

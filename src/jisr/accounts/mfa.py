@@ -160,3 +160,30 @@ def verify_after_enrolment(request: HttpRequest) -> None:
     """The first code that confirmed the device also passes the second factor for this session."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = time.time()
+
+
+def second_factor_recently(view):  # type: ignore[no-untyped-def]
+    """View decorator for sensitive actions (exports, partner and key operations): when the user's
+    role needs MFA, a second factor passed less than 10 minutes ago, else a detour through the
+    verification page that comes back to the page the action was started from."""
+    from functools import wraps
+    from urllib.parse import urlencode, urlsplit
+
+    from django.contrib import messages
+    from django.http import HttpResponseRedirect
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if mfa_required(request.user) and not recently_verified(request):
+            if request.method == "GET":
+                back = request.get_full_path()
+            else:
+                referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+                back = referer.path if referer.netloc in ("", request.get_host()) and referer.path else "/"
+            messages.info(request, _("Confirm it is you before this action."))
+            return HttpResponseRedirect(reverse("accounts:mfa_verify") + "?" + urlencode({"next": back}))
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jisr.accounts.mfa import second_factor_recently
 from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Role
 from jisr.cases.selectors import case_get_for_user
@@ -296,6 +297,7 @@ def open_case(request: HttpRequest, referral_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@second_factor_recently
 def envelope_download(request: HttpRequest, referral_id: str, message_id: str) -> HttpResponse:
     """The sealed envelope as a `.jisr` file, for a partner reached by hand (USB, e-mail). It holds no
     readable personal data; the file name holds only the message id."""
@@ -416,6 +418,7 @@ def partners(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_recently
 def partner_add(request: HttpRequest) -> HttpResponse:
     user = _coordinator(request)
     form = f.PartnerAddForm(request.POST)
@@ -432,6 +435,7 @@ def partner_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_recently
 def partner_confirm(request: HttpRequest, partner_id: str) -> HttpResponse:
     user = _coordinator(request)
     partner = sel.partner_get_for_user(user, partner_id)
