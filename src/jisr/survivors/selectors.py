@@ -32,7 +32,7 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
     whom the user (or, for a supervisor, her team) registered. Once a person has a case, only the case
     decides: when it is reassigned, the former case worker loses sight of her. Coordinators see the
     organisation."""
-    case_q = case_scope_q(user, prefix="cases__")
+    case_q = case_scope_q(user)
     if case_q is None:
         return Person.objects.none()
     org = user.organisation
@@ -44,9 +44,12 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
         if caps.case_scope == Scope.TEAM and user.membership.team_id:
             registered |= Q(registered_by__membership__team=user.membership.team_id)
         without_case = ~Exists(Case.objects.filter(person=OuterRef("pk")))
-        q = case_q | (Q(organisation=org) & registered & without_case)
-    ids = Person.objects.filter(q).values("pk")
-    return Person.objects.filter(pk__in=ids).select_related("data_key", "organisation")
+        # Two index-driven IN lists, not one OR across a person ⋈ case join (which scanned every
+        # person of the instance: ~170 ms at 100,000 people).
+        q = Q(pk__in=Case.objects.filter(case_q).values("person_id")) | Q(
+            pk__in=Person.objects.filter(Q(organisation=org) & registered & without_case).values("pk")
+        )
+    return Person.objects.filter(q).select_related("data_key", "organisation")
 
 
 def person_get_for_user(user: User, person_id: UUID | str, *, log_read: bool = True) -> Person:
