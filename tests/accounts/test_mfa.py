@@ -135,3 +135,15 @@ def test_partner_operations_need_a_recent_second_factor(cast, mfa_on) -> None:
         response.status_code == 302 and "/account/mfa/verify/?next=%2Freferrals%2Fpartners%2F" in response["Location"]
     )
     assert not Partner.objects.exists()
+
+
+def test_exports_need_a_recent_second_factor(cast, fatima_case, mfa_on) -> None:
+    secret, _codes = _enrol(_login("ma-analyst"))
+    client = _login("ma-analyst")
+    assert client.post("/account/mfa/verify/", {"code": pyotp.TOTP(secret).at(time.time() + 30)}).status_code == 302
+    assert client.get("/statistics/exports/").status_code == 200
+    session = client.session
+    session["jisr_mfa_verified_at"] = time.time() - 3600
+    session.save()
+    response = client.get("/statistics/exports/sex.csv")
+    assert response.status_code == 302 and response["Location"].startswith("/account/mfa/verify/")

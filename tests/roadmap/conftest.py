@@ -30,9 +30,8 @@ def client_as() -> Callable[..., Client]:
 
 @pytest.fixture
 def areas(db):  # type: ignore[no-untyped-def]
-    from jisr.roadmap.models import StrategicArea
-
     from jisr.roadmap.demo import ensure_default_areas
+    from jisr.roadmap.models import StrategicArea
 
     ensure_default_areas()  # a flushed test database (after a transactional test) lost the seeded rows
     return {a.code: a for a in StrategicArea.objects.all()}

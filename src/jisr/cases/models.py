@@ -83,6 +83,8 @@ class Case(BaseModel):
 
     class Meta:
         ordering = ["-opened_on", "-created_at"]
+        # Caseload statistics and the case lists filter by organisation and opening date.
+        indexes = [models.Index(fields=["organisation", "opened_on"], name="case_org_opened_idx")]
         constraints = [
             models.UniqueConstraint(fields=["person", "number"], name="case_number_per_person"),
             models.CheckConstraint(

@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jisr.accounts.mfa import second_factor_recently
 from jisr.accounts.models import Organisation
 from jisr.common.dates import parse_date
 from jisr.crypto.normalise import normalise_digits
@@ -257,6 +258,7 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@second_factor_recently
 def export_aggregate(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     if table not in services.TABLES or fmt not in ("csv", "xlsx"):
@@ -277,6 +279,7 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_recently
 def export_microdata(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     try:
@@ -294,6 +297,7 @@ def export_microdata(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@second_factor_recently
 def dp_release(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     try:
@@ -349,6 +353,7 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_GET
+@second_factor_recently
 def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
     release = _release_for(request, pk)
     from jisr.common.errors import StateError
@@ -362,6 +367,7 @@ def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_GET
+@second_factor_recently
 def donor_report(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     data = services.donor_report(
