@@ -34,28 +34,98 @@ N_USERS = 50
 N_TEAMS = 5
 
 GIVEN = [
-    ("فاطمة", "Fatima"), ("خديجة", "Khadija"), ("عائشة", "Aicha"), ("مريم", "Meryem"), ("زينب", "Zineb"),
-    ("سارة", "Sara"), ("نادية", "Nadia"), ("سعاد", "Souad"), ("ليلى", "Leila"), ("حنان", "Hanane"),
-    ("أمينة", "Amina"), ("نور", "Nour"), ("هدى", "Houda"), ("رشيدة", "Rachida"), ("سلمى", "Salma"),
-    ("إيمان", "Imane"), ("كريمة", "Karima"), ("لطيفة", "Latifa"), ("مليكة", "Malika"), ("نجاة", "Najat"),
-    ("سميرة", "Samira"), ("وفاء", "Wafae"), ("ياسمين", "Yasmine"), ("غزلان", "Ghizlane"), ("حياة", "Hayat"),
-    ("أسماء", "Asmae"), ("بشرى", "Bouchra"), ("دنيا", "Dounia"), ("رجاء", "Rajae"), ("سكينة", "Sakina"),
-    ("محمد", "Mohamed"), ("أحمد", "Ahmed"), ("يوسف", "Youssef"), ("عمر", "Omar"), ("علي", "Ali"),
-    ("حسن", "Hassan"), ("إبراهيم", "Ibrahim"), ("خالد", "Khalid"), ("سعيد", "Said"), ("مصطفى", "Mustapha"),
+    ("فاطمة", "Fatima"),
+    ("خديجة", "Khadija"),
+    ("عائشة", "Aicha"),
+    ("مريم", "Meryem"),
+    ("زينب", "Zineb"),
+    ("سارة", "Sara"),
+    ("نادية", "Nadia"),
+    ("سعاد", "Souad"),
+    ("ليلى", "Leila"),
+    ("حنان", "Hanane"),
+    ("أمينة", "Amina"),
+    ("نور", "Nour"),
+    ("هدى", "Houda"),
+    ("رشيدة", "Rachida"),
+    ("سلمى", "Salma"),
+    ("إيمان", "Imane"),
+    ("كريمة", "Karima"),
+    ("لطيفة", "Latifa"),
+    ("مليكة", "Malika"),
+    ("نجاة", "Najat"),
+    ("سميرة", "Samira"),
+    ("وفاء", "Wafae"),
+    ("ياسمين", "Yasmine"),
+    ("غزلان", "Ghizlane"),
+    ("حياة", "Hayat"),
+    ("أسماء", "Asmae"),
+    ("بشرى", "Bouchra"),
+    ("دنيا", "Dounia"),
+    ("رجاء", "Rajae"),
+    ("سكينة", "Sakina"),
+    ("محمد", "Mohamed"),
+    ("أحمد", "Ahmed"),
+    ("يوسف", "Youssef"),
+    ("عمر", "Omar"),
+    ("علي", "Ali"),
+    ("حسن", "Hassan"),
+    ("إبراهيم", "Ibrahim"),
+    ("خالد", "Khalid"),
+    ("سعيد", "Said"),
+    ("مصطفى", "Mustapha"),
 ]
 FAMILY = [
-    ("بنعلي", "Benali"), ("العلوي", "Alaoui"), ("الإدريسي", "Idrissi"), ("بناني", "Bennani"), ("التازي", "Tazi"),
-    ("الفاسي", "Fassi"), ("برادة", "Berrada"), ("الشرقاوي", "Cherkaoui"), ("الحسني", "Hassani"),
-    ("المنصوري", "Mansouri"), ("الزياني", "Ziani"), ("العمراني", "Amrani"), ("الصديقي", "Seddiki"),
-    ("بوزيد", "Bouzid"), ("الكتاني", "Kettani"), ("الرحماني", "Rahmani"), ("الوزاني", "Ouazzani"),
-    ("السباعي", "Sbai"), ("الخطيب", "Khatib"), ("النجار", "Najjar"), ("الحداد", "Haddad"), ("الصباغ", "Sabbagh"),
-    ("البقالي", "Bakkali"), ("الغزاوي", "Ghazaoui"), ("المرابط", "Merabet"), ("بنجلون", "Benjelloun"),
-    ("الطاهري", "Taheri"), ("العثماني", "Othmani"), ("القادري", "Kadiri"), ("الجبلي", "Jebli"),
-    ("بنسعيد", "Bensaid"), ("الكبير", "Kabir"), ("الساهل", "Sahel"), ("الدكالي", "Doukkali"),
-    ("الريفي", "Rifi"), ("الشاوي", "Chaoui"), ("السوسي", "Soussi"), ("المكناسي", "Meknassi"),
-    ("الأندلسي", "Andaloussi"), ("البيضاوي", "Baidaoui"), ("الهواري", "Houari"), ("بلحاج", "Belhaj"),
-    ("بنموسى", "Benmoussa"), ("الودغيري", "Oudghiri"), ("اليعقوبي", "Yacoubi"), ("الناصري", "Naciri"),
-    ("الصقلي", "Sekkali"), ("الحريري", "Hariri"), ("الزهراوي", "Zahraoui"), ("الغربي", "Gharbi"),
+    ("بنعلي", "Benali"),
+    ("العلوي", "Alaoui"),
+    ("الإدريسي", "Idrissi"),
+    ("بناني", "Bennani"),
+    ("التازي", "Tazi"),
+    ("الفاسي", "Fassi"),
+    ("برادة", "Berrada"),
+    ("الشرقاوي", "Cherkaoui"),
+    ("الحسني", "Hassani"),
+    ("المنصوري", "Mansouri"),
+    ("الزياني", "Ziani"),
+    ("العمراني", "Amrani"),
+    ("الصديقي", "Seddiki"),
+    ("بوزيد", "Bouzid"),
+    ("الكتاني", "Kettani"),
+    ("الرحماني", "Rahmani"),
+    ("الوزاني", "Ouazzani"),
+    ("السباعي", "Sbai"),
+    ("الخطيب", "Khatib"),
+    ("النجار", "Najjar"),
+    ("الحداد", "Haddad"),
+    ("الصباغ", "Sabbagh"),
+    ("البقالي", "Bakkali"),
+    ("الغزاوي", "Ghazaoui"),
+    ("المرابط", "Merabet"),
+    ("بنجلون", "Benjelloun"),
+    ("الطاهري", "Taheri"),
+    ("العثماني", "Othmani"),
+    ("القادري", "Kadiri"),
+    ("الجبلي", "Jebli"),
+    ("بنسعيد", "Bensaid"),
+    ("الكبير", "Kabir"),
+    ("الساهل", "Sahel"),
+    ("الدكالي", "Doukkali"),
+    ("الريفي", "Rifi"),
+    ("الشاوي", "Chaoui"),
+    ("السوسي", "Soussi"),
+    ("المكناسي", "Meknassi"),
+    ("الأندلسي", "Andaloussi"),
+    ("البيضاوي", "Baidaoui"),
+    ("الهواري", "Houari"),
+    ("بلحاج", "Belhaj"),
+    ("بنموسى", "Benmoussa"),
+    ("الودغيري", "Oudghiri"),
+    ("اليعقوبي", "Yacoubi"),
+    ("الناصري", "Naciri"),
+    ("الصقلي", "Sekkali"),
+    ("الحريري", "Hariri"),
+    ("الزهراوي", "Zahraoui"),
+    ("الغربي", "Gharbi"),
 ]
 NATIONALITIES = ["MA", "NG", "SN", "CI", "CM", "GN", "ML", "SY", "PH", "DZ", "TN", "EG", "BD", "IN"]
 STAGES = ["identification", "first_assistance", "long_term_assistance", "return_inclusion", "proceedings"]
@@ -192,8 +262,20 @@ def main() -> None:
     chain = str(org.pk)
     per_case = max(2, args.events // max(1, len(person_case)))
     # Per case: person.register, case.open, then stage/risk changes and reads (case.view) in between.
-    rest = ["case.stage", "case.stage", "case.risk", "case.view", "case.view", "case.stage", "case.view",
-            "case.risk", "case.view", "case.assign", "case.stage", "case.view"]
+    rest = [
+        "case.stage",
+        "case.stage",
+        "case.risk",
+        "case.view",
+        "case.view",
+        "case.stage",
+        "case.view",
+        "case.risk",
+        "case.view",
+        "case.assign",
+        "case.stage",
+        "case.view",
+    ]
     start = dt.datetime.now(dt.UTC) - dt.timedelta(days=730)
     step = dt.timedelta(days=730) / max(1, args.events)
     prev = GENESIS
@@ -202,8 +284,22 @@ def main() -> None:
     user_ids = [u.pk for u in users]
     usernames = [u.username for u in users]
     vendor = connection.vendor
-    cols = ("id", "chain", "seq", "organisation_id", "actor_id", "actor_label", "action", "target_type",
-            "target_id", "reason", "details", "at", "prev_hash", "hash")
+    cols = (
+        "id",
+        "chain",
+        "seq",
+        "organisation_id",
+        "actor_id",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "reason",
+        "details",
+        "at",
+        "prev_hash",
+        "hash",
+    )
 
     def flush() -> None:
         if not rows:
@@ -222,16 +318,40 @@ def main() -> None:
         nonlocal prev, seq
         seq += 1
         event = AuditEvent(
-            id=uuid.uuid4(), chain=chain, seq=seq, organisation=org, actor_id=user_ids[ui],
-            actor_label=usernames[ui], action=action, target_type=target_type, target_id=target_id,
-            reason="", details=details, at=(start + step * seq).isoformat(timespec="microseconds"),
+            id=uuid.uuid4(),
+            chain=chain,
+            seq=seq,
+            organisation=org,
+            actor_id=user_ids[ui],
+            actor_label=usernames[ui],
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            reason="",
+            details=details,
+            at=(start + step * seq).isoformat(timespec="microseconds"),
             prev_hash=prev,
         )
         h = event_hash(prev, event.payload())
         details_json = json.dumps(details, ensure_ascii=False)
-        rows.append((str(event.id) if vendor == "postgresql" else event.id.hex, chain, seq, org.pk if vendor ==
-                     "postgresql" else org.pk.hex, user_ids[ui], usernames[ui], action, target_type, target_id,
-                     "", details_json, event.at, prev, h))
+        rows.append(
+            (
+                str(event.id) if vendor == "postgresql" else event.id.hex,
+                chain,
+                seq,
+                org.pk if vendor == "postgresql" else org.pk.hex,
+                user_ids[ui],
+                usernames[ui],
+                action,
+                target_type,
+                target_id,
+                "",
+                details_json,
+                event.at,
+                prev,
+                h,
+            )
+        )
         prev = h
         if len(rows) >= 20000:
             flush()
