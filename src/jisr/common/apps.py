@@ -1,6 +1,26 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sqlite_optimize(using: str = "default", **kwargs: Any) -> None:
+    """After migrations on SQLite, refresh the query planner's statistics: a new index on a table whose
+    statistics are stale can make SQLite pick it over a far better one (seen in the load benchmark:
+    the people list went from 30 ms to 400 ms until ANALYZE)."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
+            cursor.execute("ANALYZE")
 
 
 class CommonConfig(AppConfig):
     name = "jisr.common"
     label = "common"
+
+    def ready(self) -> None:
+        # Once per migrate run (dispatch_uid), after every app's migrations.
+        post_migrate.connect(_sqlite_optimize, dispatch_uid="jisr.common.sqlite_optimize")
