@@ -22,5 +22,5 @@ class CommonConfig(AppConfig):
     label = "common"
 
     def ready(self) -> None:
-        # Once per migrate run (dispatch_uid), after every app's migrations.
-        post_migrate.connect(_sqlite_optimize, dispatch_uid="jisr.common.sqlite_optimize")
+        # post_migrate is sent once per app: listen for this app only, so it runs once per migrate.
+        post_migrate.connect(_sqlite_optimize, sender=self, dispatch_uid="jisr.common.sqlite_optimize")
