@@ -278,12 +278,12 @@ def test_consent_witness_markup_is_inert(cast, fatima_case) -> None:
 
 
 def test_roadmap_recommendation_markup_is_inert(cast) -> None:
+    from jisr.roadmap.demo import ensure_default_areas
     from jisr.roadmap.models import StrategicArea
     from jisr.roadmap.services import event_create, recommendation_create
 
+    ensure_default_areas()  # a flushed test database may have lost the migration-seeded areas
     area = StrategicArea.objects.first()
-    if area is None:
-        pytest.skip("no strategic area seeded")
     event = event_create(actor=cast.ma_roadmap, title_ar="لقاء", title_fr=SCRIPT[:200], starts_on=dt.date(2025, 5, 8),
                          place="Rabat", country="MA", organisers=[cast.ma])
     rec = recommendation_create(actor=cast.ma_roadmap, event=event, area=area, scope="MA",
@@ -355,8 +355,6 @@ def test_statistics_exports_neutralise_formulas(cast, fatima_case, monkeypatch) 
     client = client_for(cast.ma_coordinator)
     table = next(iter(stats.TABLES))
     csv_response = client.get(reverse("statistics:export_aggregate", kwargs={"table": table, "fmt": "csv"}))
-    if csv_response.status_code == 403:
-        pytest.skip("the coordinator may not export statistics in this configuration")
     assert csv_response.status_code == 200
     text = b"".join(csv_response).decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
@@ -370,12 +368,12 @@ def test_statistics_exports_neutralise_formulas(cast, fatima_case, monkeypatch) 
 
 
 def test_roadmap_xlsx_neutralises_formulas(cast) -> None:
+    from jisr.roadmap.demo import ensure_default_areas
     from jisr.roadmap.models import StrategicArea
     from jisr.roadmap.services import event_create, recommendation_create
 
+    ensure_default_areas()  # a flushed test database may have lost the migration-seeded areas
     area = StrategicArea.objects.first()
-    if area is None:
-        pytest.skip("no strategic area seeded")
     event = event_create(actor=cast.ma_roadmap, title_ar="=1+1", title_fr="@SUM(A1)", starts_on=dt.date(2025, 5, 8),
                          place="-2+3", country="MA", organisers=[cast.ma])
     for i, formula in enumerate(FORMULAS):
