@@ -46,6 +46,21 @@ STATE: dict[str, dict[str, str]] = {}
 
 
 @pytest.fixture(autouse=True)
+def keep_the_test_connection():  # type: ignore[no-untyped-def]
+    """Requests go through the real WSGI handler, whose request_started/finished signals close "old"
+    database connections (CONN_MAX_AGE): on PostgreSQL that closed the test's own connection in the
+    middle of its transaction. Django's test client disconnects the same handler; so do we."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def personas(cast, fatima_case) -> None:  # type: ignore[no-untyped-def]
     STATE["tokens"] = {p: Token.objects.create(user=getattr(cast, p)).key for p in PERSONAS}
     STATE["ids"] = {"person": str(fatima_case.person.pk), "case": str(fatima_case.pk)}
