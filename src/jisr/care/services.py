@@ -9,6 +9,7 @@ the values (`ValueError`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -369,26 +370,32 @@ def goal_add(
     return goal
 
 
+def _set_status(actor: User, obj: Any, status: str, choices: Any, expected_status: str | None, kind: str) -> Any:
+    """The one status write of goals and services: checks, row lock, optimistic check against the
+    status the actor's page showed (ConflictError), save, audit `care.<kind>_status`."""
+    case = obj.case
+    _require_write(actor, case)
+    _require_open(case)
+    _choice(status, choices, f"unknown {kind} status")
+    obj = type(obj).objects.select_for_update().select_related("case").get(pk=obj.pk)
+    if expected_status and obj.status != expected_status:
+        raise ConflictError(f"the {kind} was changed by someone else; reload and try again")
+    previous, obj.status = obj.status, status
+    obj.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=f"care.{kind}_status",
+        target=case,
+        details={kind: str(obj.pk), "from": previous, "to": status},
+    )
+    return obj
+
+
 @transaction.atomic
 def goal_set_status(*, actor: User, goal: Goal, status: str, expected_status: str | None = None) -> Goal:
     """Change a goal's status. `expected_status` is the status the actor's page showed: if someone
     changed it since, ConflictError and nothing changes (optimistic locking, never a silent overwrite)."""
-    case = goal.case
-    _require_write(actor, case)
-    _require_open(case)
-    _choice(status, GoalStatus, "unknown goal status")
-    goal = Goal.objects.select_for_update().select_related("case").get(pk=goal.pk)
-    if expected_status and goal.status != expected_status:
-        raise ConflictError("the goal was changed by someone else; reload and try again")
-    previous, goal.status = goal.status, status
-    goal.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="care.goal_status",
-        target=case,
-        details={"goal": str(goal.pk), "from": previous, "to": status},
-    )
-    return goal
+    return _set_status(actor, goal, status, GoalStatus, expected_status, "goal")  # type: ignore[no-any-return]
 
 
 @transaction.atomic
@@ -447,22 +454,7 @@ def service_record(
 @transaction.atomic
 def service_set_status(*, actor: User, service: Service, status: str, expected_status: str | None = None) -> Service:
     """Change a service's status; `expected_status` as in goal_set_status (ConflictError)."""
-    case = service.case
-    _require_write(actor, case)
-    _require_open(case)
-    _choice(status, ServiceStatus, "unknown service status")
-    service = Service.objects.select_for_update().select_related("case").get(pk=service.pk)
-    if expected_status and service.status != expected_status:
-        raise ConflictError("the service was changed by someone else; reload and try again")
-    previous, service.status = service.status, status
-    service.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="care.service_status",
-        target=case,
-        details={"service": str(service.pk), "from": previous, "to": status},
-    )
-    return service
+    return _set_status(actor, service, status, ServiceStatus, expected_status, "service")  # type: ignore[no-any-return]
 
 
 # --- Follow-ups ---------------------------------------------------------------------------------------
