@@ -144,6 +144,10 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
+    # Blind indexes are sized for the expected population (CipherSweet's planner): an operator who expects
+    # 100,000 people sets JISR_EXPECTED_POPULATION so (the default, 20,000, would give 4x more
+    # collisions). The server and rawsql.py read the same value from users.json.
+    os.environ.setdefault("JISR_EXPECTED_POPULATION", str(args.persons))
 
     import _django
 
@@ -384,7 +388,13 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     total = time.perf_counter() - t0
-    (HERE / "users.json").write_text(json.dumps({"password": PASSWORD, "users": usernames}))
+    (HERE / "users.json").write_text(json.dumps(
+            {
+                "password": PASSWORD,
+                "users": usernames,
+                "expected_population": int(os.environ["JISR_EXPECTED_POPULATION"]),
+            }
+        ))
     print(
         f"persons={args.persons:,} index_rows={index_rows:,} persons_s={persons_s:.1f} "
         f"({args.persons / persons_s:,.0f}/s) events={seq:,} events_s={events_s:.1f} ({seq / events_s:,.0f}/s) "

@@ -19,6 +19,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 os.environ.setdefault("JISR_REQUIRE_MFA", "false")
+# The blind-index size the data set was generated with (generate.py writes it).
+os.environ.setdefault(
+    "JISR_EXPECTED_POPULATION", str(json.loads((HERE / "users.json").read_text())["expected_population"])
+)
 
 
 def p50(samples: list[float]) -> float:

@@ -10,6 +10,9 @@ DURATION=${DURATION:-150s}
 OUT=${OUT:-/tmp/jisr-load-results}
 mkdir -p "$OUT"
 export JISR_REQUIRE_MFA=false
+# The blind-index size the data set was generated with (generate.py writes it into users.json).
+JISR_EXPECTED_POPULATION=$(.venv/bin/python -c 'import json; print(json.load(open("bench/load/users.json"))["expected_population"])')
+export JISR_EXPECTED_POPULATION
 .venv/bin/jisr serve --bind 127.0.0.1:8765 >"$OUT/$LABEL-serve.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT

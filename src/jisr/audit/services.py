@@ -39,9 +39,13 @@ def audit_record(
         organisation = getattr(actor, "organisation", None)
     chain = str(organisation.pk) if organisation is not None else INSTANCE_CHAIN
 
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.get_or_create(chain=chain, defaults={"seq": 0, "hash": GENESIS})
-        head = AuditChainHead.objects.select_for_update().get(pk=chain)
+    # Inside the caller's transaction no savepoint is needed: a failure here must roll back the change
+    # the event records anyway. Outside one, this opens (and commits) a transaction of its own.
+    with transaction.atomic(savepoint=False):
+        head = AuditChainHead.objects.select_for_update().filter(pk=chain).first()
+        if head is None:  # the chain's first event: create its head (race-safe), then lock it
+            AuditChainHead.objects.get_or_create(chain=chain, defaults={"seq": 0, "hash": GENESIS})
+            head = AuditChainHead.objects.select_for_update().get(pk=chain)
         event = AuditEvent(
             chain=chain,
             seq=head.seq + 1,

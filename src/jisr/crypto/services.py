@@ -76,16 +76,31 @@ def data_key_rewrap(key: DataKey) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4)
+def _root_material(pk: Any, wrapped: bytes, master_keys: tuple[str, ...]) -> bytes:
+    # Keyed by the row's id and wrapped bytes and by the master keys: a re-wrapped root (key rotation),
+    # another database or another keyring is a different entry, never a stale one.
+    return _keyring_for(master_keys).unwrap(wrapped, f"crypto_datakey:{pk}:{DataKeyPurpose.BLIND_INDEX_ROOT.value}")
+
+
 def blind_index_root() -> bytes:
-    """The instance's blind-index root key, created on first use (race-safe)."""
-    key = DataKey.objects.filter(purpose=DataKeyPurpose.BLIND_INDEX_ROOT).first()
-    if key is None:
+    """The instance's blind-index root key (32 bytes), created on first use (race-safe).
+
+    Every search and registration asks for it: one indexed SELECT of its id and wrapped bytes, and the
+    unwrapping is cached per process (keyed by those bytes, so a rotation is seen at once). Raises
+    DecryptionError if the master key that wrapped it is not loaded."""
+    row = DataKey.objects.filter(purpose=DataKeyPurpose.BLIND_INDEX_ROOT).values_list("pk", "wrapped").first()
+    if row is None:
         try:
             with transaction.atomic():
                 key = data_key_create(purpose=DataKeyPurpose.BLIND_INDEX_ROOT)
         except IntegrityError:
             key = DataKey.objects.get(purpose=DataKeyPurpose.BLIND_INDEX_ROOT)
-    return data_key_material(key)
+        row = (key.pk, key.wrapped)
+    pk, wrapped = row
+    if wrapped is None:
+        raise DataKeyDestroyedError("the blind-index root key was destroyed")
+    return _root_material(pk, bytes(wrapped), tuple(settings.JISR_MASTER_KEYS))
 
 
 def field_aad(obj: models.Model, field_name: str, key: DataKey) -> str:

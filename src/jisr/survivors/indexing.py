@@ -67,11 +67,16 @@ def search_terms(text: str) -> set[tuple[str, str]]:
     return terms
 
 
+@functools.lru_cache(maxsize=64)
+def _index_key(root: bytes, kind: str) -> bytes:
+    return bi.derive_index_key(root, f"person.{kind}")
+
+
 def hash_terms(terms: set[tuple[str, str]]) -> set[tuple[str, int]]:
     """(kind, truncated HMAC) pairs for normalised terms."""
     root = blind_index_root()
     population = settings.JISR_EXPECTED_POPULATION
-    keys = {kind: bi.derive_index_key(root, f"person.{kind}") for kind in {k for k, _ in terms}}
+    keys = {kind: _index_key(root, kind) for kind in {k for k, _ in terms}}
     return {(kind, bi.blind_index(keys[kind], term, index_bits(kind, population))) for kind, term in terms}
 
 
