@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "jisr.common.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,7 +163,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out username+address pairs first
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the membership with the user (one query instead of three a request).
+    "jisr.accounts.backends.MembershipModelBackend",
 ]
 
 # --- Login throttling (django-axes): lock a username *from one address*, so that an attacker cannot
@@ -225,8 +227,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Sessions and browser protections (OWASP ASVS L2) ---
-SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed on every request
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_AGE = 30 * 60  # idle timeout: 30 minutes, renewed while the user is active
+# Renewed at most once a minute by jisr.common.middleware.SessionIdleRefreshMiddleware, not by a write on
+# every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
