@@ -44,6 +44,15 @@ ROUTES = {
         data=lambda w: {"field": "phone", "reason": "safety check tonight"},
         **person,
     ),
+    # Erasure (survivors app): supervisors and coordinators of her organisation who can see her; the case
+    # worker sees her but may not erase (403); everyone else gets 404. A second factor is not required in
+    # tests (JISR_REQUIRE_MFA off); tests/survivors/test_erase_screen.py covers it.
+    "survivors:person_erase": Route(
+        get=expect(("ma_supervisor", "ma_coordinator"), ma_case_worker=403),
+        post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
+        data=lambda w: {"reason": "she asked for it", "confirm_code": w.person.code},
+        **person,
+    ),
     # The world's person already has an open case: writers get 409; the coordinator may not open cases.
     "web:case_open": Route(post=expect(MA_WRITERS, ok=409, ma_coordinator=403), **person),
     "web:case_detail": Route(get=expect(MA_CASE_TEAM), **case),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("jisr.care.urls")),
     path("identification/", include("jisr.identification.urls")),
     path("", include("jisr.referrals.urls")),
+    path("", include("jisr.survivors.urls")),
     path("", include("jisr.web.urls")),
 ]
 

@@ -224,17 +224,26 @@ def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> st
     return ", ".join(f"{d.kind} {d.number}" for d in identity.documents)
 
 
+def may_erase(user: User, person: Person) -> bool:
+    """Whether `user` may erase `person`: a supervisor or coordinator of her organisation (the roles
+    that reveal identities or assign cases). The screen asks this to offer the action at all."""
+    caps = user.capabilities
+    return user.organisation == person.organisation and (caps.reveal_identity or caps.assign_cases)
+
+
 @transaction.atomic
 def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     """Erase a person's identity by destroying her data key (crypto-shredding) and her blind indexes.
 
     Afterwards nothing of her identity can be decrypted, history and note rows included. The code,
     cases and audit trail remain (they hold no identity). Only supervisors and coordinators of her
-    organisation may erase. Raises PermissionDeniedError, StateError if already erased."""
-    caps = actor.capabilities
-    if actor.organisation != person.organisation or not (caps.reveal_identity or caps.assign_cases):
+    organisation may erase. Raises PermissionDeniedError, StateError if already erased (also when
+    someone else erased her a moment ago: the row is locked and read again), ValueError for a reason
+    of fewer than 5 characters."""
+    if not may_erase(actor, person):
         raise PermissionDeniedError("this role may not erase a person")
-    if person.is_erased:
+    locked = Person.objects.select_for_update().only("erased_at").get(pk=person.pk)
+    if person.is_erased or locked.is_erased:
         raise StateError("already erased")
     if len(reason.strip()) < 5:
         raise ValueError("say why (at least a few words)")
