@@ -46,6 +46,9 @@ def _pages(demo):  # type: ignore[no-untyped-def]
         reverse("roadmap:training_list"), reverse("roadmap:practice_list") + "?q=migrants",
         reverse("roadmap:area_list"), reverse("roadmap:recommendation_create"), reverse("roadmap:action_create"),
         reverse("roadmap:event_create"), reverse("roadmap:training_create"), reverse("roadmap:practice_create"),
+        reverse("roadmap:event_edit", kwargs={"event_id": demo.pk}),
+        reverse("roadmap:action_edit", kwargs={"action_id": action.pk}),
+        reverse("roadmap:recommendation_edit", kwargs={"recommendation_id": rec.pk}),
     ]
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -43,6 +44,10 @@ class DateText(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", DATE_HINT)
         super().__init__(widget=forms.TextInput(attrs={**_numeric(), "maxlength": "20"}), **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        # A stored date (edit screens) is shown as the hint asks for it: day/month/year.
+        return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
 
     def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
         text = super().to_python(value)
@@ -129,6 +134,18 @@ class EventForm(StyledForm):
     areas = forms.ModelMultipleChoiceField(label=_("Strategic areas"), required=False, queryset=_areas(),
                                            widget=forms.CheckboxSelectMultiple)
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, event: Event | None = None, **kwargs: Any) -> None:
+        """`event`: the event being edited. It cannot be part of itself or of one of its sessions
+        (services.event_update refuses it too), and the strategic areas it already has stay offered
+        even if they were deactivated since, so that saving does not drop them unseen."""
+        super().__init__(*args, **kwargs)
+        if event is not None:
+            parent = self.fields["parent"]
+            parent.queryset = parent.queryset.exclude(pk=event.pk)  # type: ignore[attr-defined]
+            areas = self.fields["areas"]
+            areas.queryset = StrategicArea.objects.filter(  # type: ignore[attr-defined]
+                Q(active=True) | Q(pk__in=event.areas.values("pk")))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -65,6 +65,44 @@ def _audit(actor: User, action: str, target: Any, **details: Any) -> None:
     audit_record(actor=actor, action=f"roadmap.{action}", target=target, details=details)
 
 
+def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
+
+
+def _ids(values: Iterable[Any]) -> set[Any]:
+    return {v.pk for v in values}
+
+
+def _apply(obj: Any, fields: dict[str, Any], many: tuple[str, ...] = ()) -> list[str]:
+    """Set `fields` on `obj` (many-to-many ones compared by primary keys, set later by the caller);
+    returns the names of those that differ from what is stored, sorted."""
+    changed = []
+    for name, value in fields.items():
+        if name in many:
+            if _ids(getattr(obj, name).all()) != _ids(value):
+                changed.append(name)
+            continue
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.append(name)
+    return sorted(changed)
+
+
+def _save_changes(actor: User, obj: Any, action: str, changed: list[str], fields: dict[str, Any],
+                  many: tuple[str, ...]) -> None:
+    """The end of an update service: validate and save `obj`, set the many-to-many fields that changed,
+    and audit the names of the changed fields (never their values)."""
+    _valid(obj)
+    obj.save()
+    for name in many:
+        if name in changed:
+            getattr(obj, name).set(list(fields[name]))
+    _audit(actor, action, obj, fields=changed)
+
+
 # --- Files -------------------------------------------------------------------------------------------
 
 
@@ -150,6 +188,46 @@ def event_create(
     event.organisers.set(list(organisers))
     event.areas.set(list(areas))
     _audit(actor, "event_create", event, kind=kind, organisers=event.organisers.count())
+    return event
+
+
+EVENT_FIELDS = {"kind", "title_ar", "title_fr", "title_es", "starts_on", "ends_on", "place", "country", "parent",
+                "organisers", "languages", "areas", "summary"}
+
+
+def _descendants(event: Event) -> set[Any]:
+    """Primary keys of the sessions of `event`, of their sessions, and so on."""
+    found: set[Any] = set()
+    frontier = {event.pk}
+    while frontier:
+        frontier = set(Event.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
+@transaction.atomic
+def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
+    """Correct an event: any of kind, titles, dates, place, country, parent event, organisers,
+    languages, strategic areas, summary (the fields of `event_create`). The same rules as on creation
+    (a title in at least one language, the end not before the start), and an event cannot be part of
+    itself or of one of its own sessions. Raises ValueError (unknown field, invalid value) with nothing
+    changed. Audited as `roadmap.event_update` with the names of the fields that changed (never their
+    text); nothing is written when nothing changed."""
+    _require_writer(actor)
+    _check_fields(fields, EVENT_FIELDS)
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if "languages" in fields:
+        fields["languages"] = list(fields["languages"])
+    parent = fields.get("parent", event.parent)
+    if parent is not None and (parent.pk == event.pk or parent.pk in _descendants(event)):
+        raise ValueError("an event cannot be part of itself or of one of its sessions")
+    changed = _apply(event, fields, many=("organisers", "areas"))
+    if not (event.title_ar or event.title_fr or event.title_es):
+        raise ValueError("an event needs a title in at least one language")
+    if event.ends_on is not None and event.ends_on < event.starts_on:
+        raise ValueError("the end date is before the start date")
+    if changed:
+        _save_changes(actor, event, "event_update", changed, fields, many=("organisers", "areas"))
     return event
 
 
@@ -268,21 +346,33 @@ def action_create(
     return action
 
 
+ACTION_FIELDS = {"title", "description", "lead_organisation", "partners", "other_partners", "recommendations",
+                 "start_on", "due_on"}
+
+
 @transaction.atomic
 def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
-    """Change title, description, lead organisation, other partners, dates. Not the status."""
+    """Correct an action: title, description, lead organisation, partner organisations, other
+    partners, recommendations carried out, dates (the fields of `action_create`). Not the status: that
+    is `action_set_status`, with its history. The same rules as on creation (a title; the due date not
+    before the start); the lead organisation is never also listed as a partner. Raises ValueError with
+    nothing changed. Audited as `roadmap.action_update` with the names of the fields that changed;
+    nothing is written when nothing changed."""
     _require_writer(actor)
-    allowed = {"title", "description", "lead_organisation", "other_partners", "start_on", "due_on"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(action, name, value)
+    _check_fields(fields, ACTION_FIELDS)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    lead = fields.get("lead_organisation", action.lead_organisation)
+    if "partners" in fields:
+        fields["partners"] = [p for p in fields["partners"] if p.pk != lead.pk]
+    changed = _apply(action, fields, many=("partners", "recommendations"))
+    if not action.title:
+        raise ValueError("an action needs a title")
     if action.start_on and action.due_on and action.due_on < action.start_on:
         raise ValueError("the due date is before the start date")
-    _valid(action)
-    action.save()
-    _audit(actor, "action_update", action, fields=sorted(fields))
+    if "lead_organisation" in changed and "partners" not in fields:
+        action.partners.remove(lead)  # the new lead is no longer a partner of its own action
+    if changed:
+        _save_changes(actor, action, "action_update", changed, fields, many=("partners", "recommendations"))
     return action
 
 

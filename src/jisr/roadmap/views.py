@@ -34,6 +34,12 @@ DOMAIN_MESSAGES = {
     "empty file": gettext_lazy("The file is empty."),
     "file type not accepted": gettext_lazy("This type of file is not accepted."),
     "file content does not match its type": gettext_lazy("The file's content does not match its type."),
+    "an event cannot be part of itself or of one of its sessions": gettext_lazy(
+        "An event cannot be part of itself or of one of its own sessions."),
+    "an event needs a title in at least one language": gettext_lazy("Give the title in at least one language."),
+    "the end date is before the start date": gettext_lazy("The end date is before the start date."),
+    "the due date is before the start date": gettext_lazy("The due date is before the start date."),
+    "an action needs a title": gettext_lazy("Give the action a title."),
 }
 
 
@@ -84,6 +90,22 @@ def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool =
                back: str = "") -> HttpResponse:
     return render(request, "roadmap/form.html",
                   _ctx(request, form=form, page_title=title, multipart=multipart, back=back))
+
+
+def _edit_page(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], *, saved: str, title: str,
+               detail: str, **detail_kwargs: Any) -> HttpResponse:
+    """An edit screen: the creation form, filled in. A valid POST calls `save(cleaned_data)` (one
+    audited service) and goes back to the record's page; a refusal shows its reason on the form and
+    changes nothing."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ValueError as exc:
+            form.add_error(None, _message(exc))
+        else:
+            messages.success(request, saved)
+            return _done(detail, **detail_kwargs)
+    return _form_page(request, form, title, back=reverse(detail, kwargs=detail_kwargs))
 
 
 # --- Dashboard and exports ---------------------------------------------------------------------------
@@ -176,6 +198,21 @@ def event_detail(request: HttpRequest, event_id: Any) -> HttpResponse:
         participant_form=f.ParticipantForm(), document_form=f.DocumentForm()))
 
 
+@require_http_methods(["GET", "POST"])
+@roadmap_view(write=True)
+def event_edit(request: HttpRequest, event_id: Any) -> HttpResponse:
+    """Correct an event (a wrong date or title): the creation form, filled in; one service, audited."""
+    event = selectors.event_get_for_user(request.user, event_id)
+    initial = {k: getattr(event, k) for k in ("kind", "title_ar", "title_fr", "title_es", "starts_on", "ends_on",
+                                              "place", "summary", "languages")}
+    initial.update(country=str(event.country or ""), parent=event.parent_id,
+                   organisers=[o.pk for o in event.organisers.all()], areas=[a.pk for a in event.areas.all()])
+    form = f.EventForm(request.POST or None, initial=initial, event=event)
+    return _edit_page(request, form, lambda data: services.event_update(actor=request.user, event=event, **data),
+                      saved=_("Event updated."), title=_("Edit event"), detail="roadmap:event_detail",
+                      event_id=event.pk)
+
+
 @require_POST
 @roadmap_view(write=True)
 def event_participant_add(request: HttpRequest, event_id: Any) -> HttpResponse:
@@ -254,15 +291,10 @@ def recommendation_edit(request: HttpRequest, recommendation_id: Any) -> HttpRes
                                             "priority")}
     initial.update(event=rec.event_id, area=rec.area_id)
     form = f.RecommendationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_update(actor=request.user, recommendation=rec, **form.cleaned_data)
-        except ValueError as exc:
-            form.add_error(None, _message(exc))
-        else:
-            messages.success(request, _("Recommendation updated."))
-            return _done("roadmap:recommendation_detail", recommendation_id=rec.pk)
-    return _form_page(request, form, _("Edit recommendation"))
+    return _edit_page(request, form,
+                      lambda data: services.recommendation_update(actor=request.user, recommendation=rec, **data),
+                      saved=_("Recommendation updated."), title=_("Edit recommendation"),
+                      detail="roadmap:recommendation_detail", recommendation_id=rec.pk)
 
 
 # --- Actions -----------------------------------------------------------------------------------------
@@ -318,6 +350,22 @@ def action_detail(request: HttpRequest, action_id: Any) -> HttpResponse:
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
     messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+
+
+@require_http_methods(["GET", "POST"])
+@roadmap_view(write=True)
+def action_edit(request: HttpRequest, action_id: Any) -> HttpResponse:
+    """Correct an action (title, organisations, recommendations, dates): the creation form, filled in.
+    The status is changed on the action's page, with its history."""
+    action = selectors.action_get_for_user(request.user, action_id)
+    initial = {k: getattr(action, k) for k in ("title", "description", "other_partners", "start_on", "due_on")}
+    initial.update(lead_organisation=action.lead_organisation_id,
+                   partners=[p.pk for p in action.partners.all()],
+                   recommendations=[r.pk for r in action.recommendations.all()])
+    form = f.ActionForm(request.POST or None, initial=initial)
+    return _edit_page(request, form, lambda data: services.action_update(actor=request.user, action=action, **data),
+                      saved=_("Action updated."), title=_("Edit action"), detail="roadmap:action_detail",
+                      action_id=action.pk)
 
 
 @require_POST
