@@ -114,7 +114,8 @@ def test_csv_export_has_bom_arabic_labels_and_suppression(caseload) -> None:  # 
     text = data.decode("utf-8-sig")
     assert any("\u0600" <= ch <= "\u06ff" for ch in text), "Arabic labels expected"
     rows = list(csv.reader(io.StringIO(text)))
-    assert any("<11" in cell for row in rows for cell in row)  # the single man in a stage etc.
+    assert any(cell == "محجوب" for row in rows for cell in row)  # the single man in a stage etc.
+    assert not any(cell.startswith("<") for row in rows for cell in row)  # a complement is not "<11"
     assert AuditEvent.objects.filter(action="statistics.export").exists()
 
 
@@ -276,7 +277,7 @@ def test_services_and_outcomes_charts(caseload) -> None:  # type: ignore[no-unty
     assert 3 not in shown and 12 not in shown and shown.count(None) >= 2  # 3 withheld, 12 with it (total)
     phq9 = next(values for label, values in sections["outcomes"]["rows"] if "Patient Health" in label)
     assert phq9 == [None, None, 0]  # 2 withheld, 12 as its complement; 0 stays 0
-    assert "&lt;11" in response.content.decode()
+    assert '<span class="text-body-secondary fst-italic">محجوب</span>' in response.content.decode()
 
 
 def test_exports_and_context_show_labels_not_keys(caseload) -> None:  # type: ignore[no-untyped-def]

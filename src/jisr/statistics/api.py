@@ -12,8 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jisr.statistics import selectors as sel
-from jisr.statistics.core import disclosure
 from jisr.statistics.services import suppression_threshold
+
+API_DIMENSIONS = ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality")
 
 
 def _analyst_org(request: Request) -> Any:
@@ -23,7 +24,10 @@ def _analyst_org(request: Request) -> Any:
 
 
 class CaseloadAggregatesView(APIView):
-    """The organisation's caseload over the last 12 months by dimension, suppressed."""
+    """The organisation's caseload over the last 12 months by dimension, suppressed exactly as on the
+    analyst's dashboard and in the exports (`selectors.suppressed_breakdowns`): a withheld count is
+    null. `total` is the number of cases under every dimension — for forms of exploitation too, whose
+    cells can add up to more (a case can have several forms; the sum of mentions is not released)."""
 
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
@@ -36,13 +40,11 @@ class CaseloadAggregatesView(APIView):
             "suppression_threshold": threshold,
             "dimensions": {},
         }
-        counted = sel.breakdowns(query, ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality"))
-        for dim, counts in counted.items():
-            rows = sel.ordered(dim, counts)
-            values, total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
+        released = sel.suppressed_breakdowns(query, API_DIMENSIONS, threshold)
+        for dim, breakdown in released.items():
             out["dimensions"][dim] = {
-                "total": total,
-                "cells": [{"code": k, "count": v} for (k, _l, _n), v in zip(rows, values, strict=True)],
+                "total": breakdown.series.shown_total,
+                "cells": [{"code": code, "count": n} for code, _label, n in sel.shown_rows(breakdown)],
             }
         return Response(out)
 

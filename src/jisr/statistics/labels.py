@@ -4,8 +4,8 @@ CTDC vocabulary (regions, forms, recruiter relations) and UNODC GLOTIP categorie
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 TABLES = {
     "sex_by_stage": _("Sex by TRM stage"),
@@ -51,3 +51,23 @@ GLOTIP = {
 
 def label(vocabulary: dict[str, object], key: str) -> str:
     return str(vocabulary.get(key, key))
+
+
+def withheld() -> str:
+    """The marker shown instead of a withheld count (never 0: a zero is published as 0)."""
+    return pgettext("statistics count", "suppressed")
+
+
+def withheld_note(threshold: int) -> str:
+    """What the marker means, for the screens, the files and the donor report."""
+    return gettext(
+        "Counts below %(n)s, and the counts that would let them be worked out from the totals, are not shown:"
+        " they read “%(marker)s”."
+    ) % {"n": threshold, "marker": withheld()}
+
+
+def multiple_forms() -> str:
+    """Why a breakdown by form of exploitation adds up to more than the number of cases."""
+    return gettext(
+        "A case can have several forms of exploitation: the rows can add up to more than the number of cases."
+    )

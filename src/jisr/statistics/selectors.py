@@ -33,7 +33,8 @@ from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Role
 from jisr.cases.models import Case, ExploitationType, TrmStage
 from jisr.cases.selectors import cases_visible_to
-from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, AgeBand, band_of, labels
+from jisr.statistics.core import disclosure
+from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, AgeBand, band_of, common_groups, labels
 from jisr.statistics.models import CtdcRecord, GlotipFigure
 from jisr.survivors.models import Sex
 
@@ -385,6 +386,122 @@ def caseload_over_time(query: CaseloadQuery) -> dict[str, object]:
         "bounds": [[m.start.isoformat(), m.end.isoformat()] for m in months],
         "series": series,
     }
+
+
+# --- What an analyst may see: the same counts, suppressed ----------------------------------------------
+#
+# Every aggregate that reaches an analyst (dashboard, API, donor report, exported tables) comes from
+# `suppressed_breakdowns` or `shown_over_time`, so that one figure is withheld in every product or in none
+# (jisr.statistics.core.disclosure). The breakdowns of one caseload are suppressed together: each against
+# the number of cases (the same everywhere, withheld only if small), the two age-band schemes linked where
+# their bands meet (0–17 and 18+ count the same people in both), forms of exploitation against the number
+# of cases although a case can have several (the sum of mentions is never released).
+
+
+@dataclass(frozen=True)
+class Released:
+    """A breakdown as released: (code, label) per row in the dimension's natural order and the counts
+    with their suppression (`series.values`, None where withheld; `series.counts` exact, not for show)."""
+
+    dimension: str
+    keys: list[tuple[str, str]]
+    series: disclosure.SuppressedSeries
+
+
+def _age_links(dims: Sequence[str], keys: dict[str, list[tuple[str, str]]]) -> list[disclosure.Link]:
+    """The equalities between Jisr's and CTDC's age bands (same people), as (breakdown, cell) pairs."""
+    if not set(AGE_DIMENSIONS) <= set(dims):
+        return []
+    a, b = dims.index("age_band"), dims.index("ctdc_age")
+    index = {d: {code: i for i, (code, _l) in enumerate(keys[d])} for d in AGE_DIMENSIONS}
+    return [
+        ([(a, index["age_band"][x]) for x in group_a], [(b, index["ctdc_age"][y]) for y in group_b])
+        for group_a, group_b in common_groups(JISR_BANDS, CTDC_BANDS)
+    ]
+
+
+def suppressed_breakdowns(query: CaseloadQuery, dimensions: Iterable[str], threshold: int) -> dict[str, Released]:
+    """The breakdowns of the caseload with small counts, and the counts that would reveal them, withheld.
+    The pattern of a breakdown does not depend on which others are asked for (both age schemes are always
+    suppressed together), so every product shows the same."""
+    wanted = list(dict.fromkeys(dimensions))
+    return suppress_counted(breakdowns(query, counted_dimensions(wanted)), wanted, threshold)
+
+
+def counted_dimensions(dimensions: Sequence[str]) -> list[str]:
+    """What `suppress_counted` needs counted for `dimensions`: the stage (for the number of cases) and
+    both age schemes if either is asked for."""
+    dims = list(dict.fromkeys(["trm_stage", *dimensions]))
+    if any(d in AGE_DIMENSIONS for d in dims):
+        dims = list(dict.fromkeys([*dims, *AGE_DIMENSIONS]))
+    return dims
+
+
+def suppress_counted(counted: dict[str, dict[str, int]], wanted: Sequence[str], threshold: int) -> dict[str, Released]:
+    """`suppressed_breakdowns` over counts already made (`breakdowns(query, counted_dimensions(wanted))`,
+    or their sum over the organisations of a shared release)."""
+    dims = counted_dimensions(wanted)
+    rows = {d: ordered(d, counted.get(d, {})) for d in dims}
+    keys = {d: [(code, label) for code, label, _n in rows[d]] for d in dims}
+    total = sum(n for _c, _l, n in rows["trm_stage"])
+    series = disclosure.suppress_breakdowns(
+        [[n for _c, _l, n in rows[d]] for d in dims], total, threshold, links=_age_links(dims, keys)
+    )
+    return {d: Released(d, keys[d], s) for d, s in zip(dims, series, strict=True) if d in wanted}
+
+
+def shown_rows(released: Released) -> list[tuple[str, str, int | None]]:
+    """(code, label, count or None) for display. Nationalities are listed by count, which would place a
+    withheld one between the counts around it: withheld rows go after the published ones, by code."""
+    rows = [(c, lab, v) for (c, lab), v in zip(released.keys, released.series.values, strict=True)]
+    if released.dimension != "nationality":
+        return rows
+    shown = [r for r in rows if r[2] is not None and r[0] != UNKNOWN]
+    withheld = sorted((r for r in rows if r[2] is None and r[0] != UNKNOWN), key=lambda r: r[0])
+    return shown + withheld + [r for r in rows if r[0] == UNKNOWN]
+
+
+@dataclass(frozen=True)
+class ShownBreakdown:
+    """A breakdown as a screen shows it: rows (code, label, count; None = withheld) and the number of
+    cases (for forms of exploitation not the sum of the rows: a case can have several)."""
+
+    rows: list[tuple[str, str, int | None]]
+    cases: int | None
+
+
+def shown_breakdowns(
+    query: CaseloadQuery, dimensions: Iterable[str], threshold: int | None
+) -> dict[str, ShownBreakdown]:
+    """The breakdowns for a screen: exact with `threshold` None (coordinators), else suppressed."""
+    dims = list(dict.fromkeys(dimensions))
+    if threshold is not None:
+        released = suppressed_breakdowns(query, dims, threshold)
+        return {d: ShownBreakdown(shown_rows(r), r.series.shown_total) for d, r in released.items()}
+    counted = breakdowns(query, list(dict.fromkeys(["trm_stage", *dims])))
+    total = sum(counted["trm_stage"].values())
+    return {d: ShownBreakdown(list(ordered(d, counted[d])), total) for d in dims}
+
+
+def shown_over_time(query: CaseloadQuery, threshold: int | None) -> dict[str, Any]:
+    """`caseload_over_time` for a screen: per month, the counts by stage and the month's caseload, with
+    each month suppressed as a breakdown of its caseload when `threshold` is given. Months overlap (a case
+    open for a year counts in twelve), so no equation links them; a period within one month gives the same
+    counts, and the same pattern, as the breakdown by stage."""
+    over_time = caseload_over_time(query)
+    series: dict[str, list[int]] = over_time["series"]  # type: ignore[assignment]
+    stages = list(series)
+    months: list[str] = over_time["months"]  # type: ignore[assignment]
+    rows = []
+    for i, month in enumerate(months):
+        counts = [series[s][i] for s in stages]
+        if threshold is None:
+            values: list[int | None] = list(counts)
+            total: int | None = sum(counts)
+        else:
+            values, total = disclosure.suppress_series(counts, threshold)
+        rows.append((month, values, total))
+    return {"stages": stages, "months": months, "rows": rows}
 
 
 # --- Context: public data (GLOTIP, CTDC) -------------------------------------------------------------

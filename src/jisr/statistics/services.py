@@ -22,6 +22,7 @@ from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
 from jisr.common.errors import StateError
 from jisr.common.exports import to_csv, to_xlsx
+from jisr.statistics import labels
 from jisr.statistics.core import ctdc, disclosure, dp, glotip
 from jisr.statistics.core.agebands import UNKNOWN
 from jisr.statistics.core.htcds import CaseRecord, case_to_htcds
@@ -38,7 +39,17 @@ from jisr.statistics.models import (
     ReleaseApproval,
     ReleaseStatus,
 )
-from jisr.statistics.selectors import CaseloadQuery, breakdown, ordered
+from jisr.statistics.selectors import (
+    CaseloadQuery,
+    Released,
+    breakdown,
+    breakdowns,
+    counted_dimensions,
+    ordered,
+    shown_rows,
+    suppress_counted,
+    suppressed_breakdowns,
+)
 
 BATCH_SIZE = 5000
 
@@ -175,9 +186,14 @@ TABLES = {
 
 
 def _cross(
-    query: CaseloadQuery, rows_dim: str, cols_dim: str
+    query: CaseloadQuery,
+    rows_dim: str,
+    cols_dim: str,
+    row_keys: list[tuple[str, str]] | None = None,
+    col_keys: list[tuple[str, str]] | None = None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[list[int]]]:
-    """A two-way table of the caseload: (row keys/labels, column keys/labels, counts)."""
+    """A two-way table of the caseload: (row keys/labels, column keys/labels, counts). The keys default to
+    the breakdowns' own; given keys must hold every value of the caseload."""
     from jisr.statistics.selectors import _SQL_FIELDS, _labels_in_python, caseload
 
     qs = caseload(query)
@@ -188,8 +204,10 @@ def _cross(
         return _labels_in_python(qs, dimension)
 
     r_labels, c_labels = labels_of(rows_dim), labels_of(cols_dim)
-    row_keys = [(k, lab) for k, lab, _n in ordered(rows_dim, breakdown(query, rows_dim))]
-    col_keys = [(k, lab) for k, lab, _n in ordered(cols_dim, breakdown(query, cols_dim))]
+    if row_keys is None:
+        row_keys = [(k, lab) for k, lab, _n in ordered(rows_dim, breakdown(query, rows_dim))]
+    if col_keys is None:
+        col_keys = [(k, lab) for k, lab, _n in ordered(cols_dim, breakdown(query, cols_dim))]
     r_index = {k: i for i, (k, _l) in enumerate(row_keys)}
     c_index = {k: j for j, (k, _l) in enumerate(col_keys)}
     cells = [[0] * len(col_keys) for _ in row_keys]
@@ -200,28 +218,54 @@ def _cross(
     return row_keys, col_keys, cells
 
 
-def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[list[Any]]]:
-    """Header and rows of a cross-table with margins, small cells and their complements withheld.
-
-    Exploitation counts a case once per form, so its margins are not head counts: its "Total" row is
-    the number of mentions.
-    """
-    rows_dim, cols_dim = TABLES[table]
-    row_keys, col_keys, cells = _cross(query, rows_dim, cols_dim)
-    threshold = suppression_threshold()
-    result = disclosure.suppress(cells, threshold)
-    mark = f"<{threshold}"
+def _withheld_table(
+    rows_dim: str, rows: Released, columns: Released, cells: list[list[int]], threshold: int
+) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a cross-table whose margins are the breakdowns as released everywhere else
+    (withheld in the same places: `disclosure.suppress_within`), cells withheld by the same rule, a
+    withheld count written as the translated marker."""
+    result = disclosure.suppress_within(cells, rows.series, columns.series, threshold)
+    mark = labels.withheld()
 
     def show(v: int | None) -> Any:
         return mark if v is None else v
 
-    header = ["", *[label for _k, label in col_keys], _("Total")]
-    rows: list[list[Any]] = [
-        [label, *[show(v) for v in result.cells[i]], show(result.row_totals[i])]
-        for i, (_k, label) in enumerate(row_keys)
+    header = ["", *[label for _k, label in columns.keys], _("Total")]
+    index = {code: i for i, (code, _l) in enumerate(rows.keys)}
+    body: list[list[Any]] = [
+        [label, *[show(v) for v in result.cells[index[code]]], show(result.row_totals[index[code]])]
+        for code, label, _n in shown_rows(rows)
     ]
-    rows.append([_("Total"), *[show(v) for v in result.column_totals], show(result.total)])
-    return header, rows
+    body.append(
+        [
+            _("All cases") if rows_dim == "exploitation" else _("Total"),
+            *[show(v) for v in result.column_totals],
+            show(result.total),
+        ]
+    )
+    return header, body
+
+
+def _notes(rows_dim: str) -> list[list[Any]]:
+    notes: list[list[Any]] = [[labels.withheld_note(suppression_threshold())]]
+    if rows_dim == "exploitation":
+        notes.append([labels.multiple_forms()])
+    return notes
+
+
+def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of a cross-table with margins, small cells and their complements withheld.
+
+    The margins are the one-way breakdowns exactly as the dashboard and the API release them (withheld in
+    the same places). Exploitation counts a case once per form: its "All cases" row counts cases (as
+    every other breakdown), not mentions, so its cells can add up to more.
+    """
+    rows_dim, cols_dim = TABLES[table]
+    threshold = suppression_threshold()
+    released = suppressed_breakdowns(query, (rows_dim, cols_dim), threshold)
+    rows, columns = released[rows_dim], released[cols_dim]
+    _r, _c, cells = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
+    return _withheld_table(rows_dim, rows, columns, cells, threshold)
 
 
 def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt: str, query: CaseloadQuery) -> bytes:
@@ -231,11 +275,11 @@ def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise ValueError("unknown table or format")
     header, rows = suppressed_table(query, table)
-    note = [_("Cells below %(n)s and their complements are withheld.") % {"n": suppression_threshold()}]
+    notes = _notes(TABLES[table][0])
     data = (
-        to_csv(header, [*rows, [], note])
+        to_csv(header, [*rows, [], *notes])
         if fmt == "csv"
-        else to_xlsx({table: (header, [*rows, [], note])}, rtl=bool(translation.get_language_bidi()))
+        else to_xlsx({table: (header, [*rows, [], *notes])}, rtl=bool(translation.get_language_bidi()))
     )
     with transaction.atomic():
         audit_record(
@@ -481,42 +525,26 @@ def release_file(*, actor: User, release: Release) -> bytes:
     """The pooled, suppressed table of an approved release (CSV). StateError while approvals are missing."""
     if release.status != ReleaseStatus.APPROVED:
         raise StateError("every contributing organisation must approve first")
-    header: list[str] = []
-    pooled: dict[str, list[Any]] = {}
     start, end = dt.date(release.year, 1, 1), dt.date(release.year + 1, 1, 1)
     rows_dim, cols_dim = TABLES[release.table]
-    all_rows: dict[str, dict[str, int]] = {}
-    cols: dict[str, str] = {}
-    rlabels: dict[str, str] = {}
-    for org in release.contributors.all():
-        row_keys, col_keys, cells = _cross(CaseloadQuery(org.pk, start, end), rows_dim, cols_dim)
-        cols.update(dict(col_keys))
-        rlabels.update(dict(row_keys))
-        for (rk, _rl), line in zip(row_keys, cells, strict=True):
-            for (ck, _cl), v in zip(col_keys, line, strict=True):
-                all_rows.setdefault(rk, {}).setdefault(ck, 0)
-                all_rows[rk][ck] += v
-    col_order = list(cols)
-    cells = [[all_rows[r].get(c, 0) for c in col_order] for r in rlabels]
-    result = disclosure.suppress(cells, suppression_threshold())
-    mark = f"<{suppression_threshold()}"
-    header = ["", *[cols[c] for c in col_order], _("Total")]
-    body = [
-        [
-            rlabels[r],
-            *[mark if v is None else v for v in result.cells[i]],
-            mark if result.row_totals[i] is None else result.row_totals[i],
-        ]
-        for i, r in enumerate(rlabels)
-    ]
-    body.append(
-        [
-            _("Total"),
-            *[mark if v is None else v for v in result.column_totals],
-            mark if result.total is None else result.total,
-        ]
-    )
-    del pooled
+    threshold = suppression_threshold()
+    queries = [CaseloadQuery(org.pk, start, end) for org in release.contributors.all()]
+    # The pooled breakdowns are suppressed as one caseload, so that every pooled table of the same year
+    # and contributors withholds its margins in the same places.
+    pooled: dict[str, dict[str, int]] = {}
+    for query in queries:
+        for dim, counts in breakdowns(query, counted_dimensions((rows_dim, cols_dim))).items():
+            for code, n in counts.items():
+                pooled.setdefault(dim, {}).setdefault(code, 0)
+                pooled[dim][code] += n
+    released = suppress_counted(pooled, (rows_dim, cols_dim), threshold)
+    rows, columns = released[rows_dim], released[cols_dim]
+    cells = [[0] * len(columns.keys) for _ in rows.keys]
+    for query in queries:
+        _r, _c, own = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
+        cells = [[a + b for a, b in zip(x, y, strict=True)] for x, y in zip(cells, own, strict=True)]
+    header, body = _withheld_table(rows_dim, rows, columns, cells, threshold)
+    body += [[], *_notes(rows_dim)]
     data = to_csv(header, body)
     with transaction.atomic():
         audit_record(
@@ -531,6 +559,9 @@ def release_file(*, actor: User, release: Release) -> bytes:
 # --- Donor report ------------------------------------------------------------------------------------
 
 
+DONOR_DIMENSIONS = ("trm_stage", "sex", "age_band", "exploitation")
+
+
 def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[str, Any]:
     """The organisation's indicators for a donor: caseload, new cases, closures by reason, breakdowns —
     every count suppressed below the threshold."""
@@ -538,25 +569,27 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
 
     qs = caseload(query)
     threshold = suppression_threshold()
+    mark = labels.withheld()
     new = qs.filter(opened_on__gte=query.start).count()
     closed = qs.filter(closed_on__isnull=False, closed_on__lt=query.end).count()
-    sections = {}
-    for dim in ("trm_stage", "sex", "age_band", "exploitation"):
-        rows = ordered(dim, breakdown(query, dim))
-        values, _total = disclosure.suppress_series([n for _k, _l, n in rows], threshold)
-        sections[dim] = [
-            (label, f"<{threshold}" if v is None else v) for (_k, label, _n), v in zip(rows, values, strict=True)
+    released = suppressed_breakdowns(query, DONOR_DIMENSIONS, threshold)
+    sections = {
+        labels.label(labels.DIMENSIONS, dim): [
+            (label, mark if n is None else n) for _code, label, n in shown_rows(released[dim])
         ]
+        for dim in DONOR_DIMENSIONS
+    }
 
-    def safe(n: int) -> Any:
-        return f"<{threshold}" if 0 < n < threshold else n
+    def safe(n: int | None) -> Any:
+        return mark if n is None or disclosure.is_small(n, threshold) else n
 
     return {
-        "caseload": safe(qs.count()),
+        "caseload": safe(released["trm_stage"].series.shown_total),
         "new": safe(new),
         "closed": safe(closed),
         "sections": sections,
         "threshold": threshold,
+        "withheld_note": labels.withheld_note(threshold),
         "start": query.start,
         "end": query.end - dt.timedelta(days=1),
     }

@@ -50,30 +50,42 @@ CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+DASHBOARD_DIMENSIONS = ("trm_stage", "exploitation", "sex", "age_band", "nationality")
+
+
+def _chart(rows: list[tuple[str, int | None]], marker: str) -> dict[str, Any]:
+    """A one-series bar chart; a withheld count is drawn as nothing (null) and its label says so."""
+    return {
+        "type": "bar",
+        "labels": [label if n is not None else f"{label} ({marker})" for label, n in rows],
+        "datasets": [{"label": _("Cases"), "data": [n for _l, n in rows]}],
+    }
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Coordinators see the counts and may open the cases behind a number; analysts see every count —
+    tables, totals, charts, the months — with small cells and their complements withheld."""
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     query = _query(request, org)
-    counted = sel.breakdowns(query, ("trm_stage", "exploitation", "sex", "age_band", "nationality"))
-    breakdowns = {dim: sel.ordered(dim, counts) for dim, counts in counted.items()}
-    over_time = sel.caseload_over_time(query)
+    suppress = sel.is_analyst(request.user)  # type: ignore[arg-type]
+    threshold = services.suppression_threshold()
+    marker = labels.withheld()
+    shown = sel.shown_breakdowns(query, DASHBOARD_DIMENSIONS, threshold if suppress else None)
+    over_time = sel.shown_over_time(query, threshold if suppress else None)
     stage_labels = sel.dimension_labels("trm_stage")
     charts = {
         "over_time": {
             "type": "bar",
             "stacked": True,
             "labels": over_time["months"],
-            "datasets": [{"label": stage_labels[s], "data": v} for s, v in over_time["series"].items()],
+            "datasets": [
+                {"label": stage_labels.get(s, s), "data": [values[i] for _m, values, _t in over_time["rows"]]}
+                for i, s in enumerate(over_time["stages"])
+            ],
         },
-        **{
-            dim: {
-                "type": "bar",
-                "labels": [label for _c, label, _n in rows],
-                "datasets": [{"label": _("Cases"), "data": [n for _c, _l, n in rows]}],
-            }
-            for dim, rows in breakdowns.items()
-        },
+        **{dim: _chart([(label, n) for _c, label, n in b.rows], marker) for dim, b in shown.items()},
     }
     titles = {
         "trm_stage": _("By TRM stage"),
@@ -82,7 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "age_band": _("By age band at opening"),
         "nationality": _("By nationality"),
     }
-    care = _care_sections(query, suppress=sel.is_analyst(request.user))  # type: ignore[arg-type]
+    care = _care_sections(query, suppress=suppress)
     return render(
         request,
         "statistics/dashboard.html",
@@ -90,9 +102,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "charts": charts,
             "care_sections": care,
-            "suppressed_for_analyst": sel.is_analyst(request.user),  # type: ignore[arg-type]
-            "threshold": services.suppression_threshold(),
-            "sections": [(d, titles[d], breakdowns[d], charts[d]) for d in breakdowns],
+            "suppressed_for_analyst": suppress,
+            "withheld_note": labels.withheld_note(threshold),
+            "sections": [(d, titles[d], b.rows, b.cases, charts[d]) for d, b in shown.items()],
+            "over_time": {
+                "stages": [stage_labels.get(s, s) for s in over_time["stages"]],
+                "rows": over_time["rows"],
+            },
             "may_drill": request.user.role == "coordinator",
             "last_day": query.end - dt.timedelta(days=1),
         },
@@ -133,11 +149,7 @@ def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str
             "title": _("Services delivered (cases per type of service started in the period)"),
             "columns": [_("Cases")],
             "rows": [(label, [v]) for label, v in service_rows],
-            "chart": {
-                "type": "bar",
-                "labels": [label for label, _v in service_rows],
-                "datasets": [{"label": _("Cases"), "data": [v for _l, v in service_rows]}],
-            },
+            "chart": _chart(service_rows, labels.withheld()),
         },
         {
             "id": "outcomes",

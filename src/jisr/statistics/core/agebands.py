@@ -59,3 +59,21 @@ def labels(bands: tuple[AgeBand, ...] = JISR_BANDS) -> list[str]:
 def is_minor(age: int | None) -> bool | None:
     """CTDC `majorityStatus`: True under 18, False from 18, None when unknown."""
     return None if age is None else age < 18
+
+
+def common_groups(a: tuple[AgeBand, ...], b: tuple[AgeBand, ...]) -> list[tuple[list[str], list[str]]]:
+    """The finest groups on which two band schemes agree, as (labels of `a`, labels of `b`) counting the
+    same people: the bands between two boundaries both schemes share, and `UNKNOWN` with `UNKNOWN`.
+    Jisr's and CTDC's bands share 0 and 18: minors with minors, adults with adults. Breakdowns of the
+    same people by both schemes are linked by these equalities (disclosure.suppress_breakdowns)."""
+    shared = sorted({band.low for band in a} & {band.low for band in b})
+    groups = []
+    for k, low in enumerate(shared):
+        high = shared[k + 1] if k + 1 < len(shared) else None
+
+        def within(band: AgeBand, low: int = low, high: int | None = high) -> bool:
+            return band.low >= low and (high is None or band.low < high)
+
+        groups.append(([x.label for x in a if within(x)], [y.label for y in b if within(y)]))
+    groups.append(([UNKNOWN], [UNKNOWN]))
+    return groups

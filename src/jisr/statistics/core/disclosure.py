@@ -1,23 +1,47 @@
-"""Small-cell suppression of count tables, with secondary suppression. Pure.
+"""Small-cell suppression of counts, with secondary suppression. Pure.
 
-Primary suppression: a cell (or margin) with 0 < count < `threshold` is withheld. The default
+Primary suppression: a count (cell or margin) with 0 < count < `threshold` is withheld. The default
 threshold, 11, is CTDC's k (no published query may return fewer than 10 records; CTDC data dictionary
 2017). Zeros are published: an empty cell says nothing about a person.
 
-Secondary (complementary) suppression: the table is read with its margins as a set of linear
-equations — each row and each column, margins included, is one equation "cells sum to the total". A
-withheld cell alone in its equation could be recomputed by subtraction; so while some equation holds
-exactly one withheld member, another member of that equation is withheld too (the smallest non-zero
-cell, else a zero cell, else the margin). At the end every equation has zero or at least two withheld
-members, so no withheld value follows by subtraction from what is published (`recoverable` checks
-this by repeated substitution, the attack a spreadsheet user can do).
+Secondary (complementary) suppression: what is published is read as a set of linear equations — in a
+table each row and each column, margins included, is one equation "cells sum to the total"; between
+breakdowns of the same cases, "these cells and those cells count the same cases" (age 0–17 in two band
+schemes). A withheld count alone in its equation could be recomputed by subtraction; so while some
+equation holds exactly one withheld member, another member of that equation is withheld too (the
+smallest non-zero cell, else a zero cell, else a margin). Withheld members that together sit on one
+side of an equation whose other side is published have a known sum; while that sum is small, another
+non-zero member is withheld (two withheld cells of 2 and 1 beside a published total would still say
+"3 cases"). At the end every equation has zero or at least two withheld members, none with a small
+known sum, so no withheld value follows by subtraction from what is published (`recoverable` checks this
+by repeated substitution, the attack a spreadsheet user can do).
+
+One figure released in several products (a breakdown on the dashboard, the same counts as the margin of
+an exported cross-table, the number of cases under every breakdown) must be withheld in all of them or
+in none: otherwise one product fills the gap of the other. `fixed` pins such figures to the status they
+have elsewhere; they are never chosen as complements (`suppress_within`, `suppress_breakdowns`).
+
+A breakdown in which one case can count in several categories (forms of exploitation) does not sum to
+the number of cases, only to at least it. It is suppressed as if it did (the worst case: every case has
+one form, and then the equation holds): its complements then also protect against anyone who knows or
+guesses that. Its sum (the number of mentions) is not released: beside the number of cases it would
+give away how many cases have several forms, itself a count about people.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_THRESHOLD = 11
+
+Equation = tuple[tuple[int, ...], tuple[int, ...]]
+"""Positions whose counts sum to the same: sum(left) == sum(right)."""
+
+
+class SuppressionError(ValueError):
+    """A withheld count would be recoverable and every other member of its equation is pinned as
+    published elsewhere: nothing is released rather than a recoverable count."""
 
 
 @dataclass(frozen=True)
@@ -37,8 +61,159 @@ class SuppressedTable:
     secondary: frozenset[tuple[int, int]]
 
 
-def _is_small(value: int, threshold: int) -> bool:
+@dataclass(frozen=True)
+class SuppressedSeries:
+    """A one-way breakdown as released: the exact `counts` and `total` (kept to link other products to
+    it; never shown where suppression applies) and `values`/`shown_total` with `None` where withheld."""
+
+    counts: tuple[int, ...]
+    total: int
+    values: tuple[int | None, ...]
+    shown_total: int | None
+
+
+@dataclass(frozen=True)
+class SuppressedSystem:
+    values: list[int | None]
+    primary: frozenset[int]
+    secondary: frozenset[int]
+
+
+def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
+    """Withheld by the primary rule: 0 < value < threshold."""
     return 0 < value < threshold
+
+
+def suppress_system(
+    values: Sequence[int],
+    equations: Sequence[Equation],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    margins: frozenset[int] = frozenset(),
+    fixed: Mapping[int, bool] | None = None,
+) -> SuppressedSystem:
+    """Withhold small counts among `values` and, as complements, enough others that no equation has a
+    single withheld member or withheld members of small known sum. `margins`: positions that are totals
+    (chosen as complements last). `fixed`: position → withheld (True) or published (False) as decided
+    by another release; a published one is never chosen as a complement. Raises ValueError for a
+    negative count or a threshold below 1, and SuppressionError when a fixed published count is small
+    or an equation can only be fixed by withholding a count pinned as published."""
+    if threshold < 1:
+        raise ValueError("threshold must be at least 1")
+    if any(v < 0 for v in values):
+        raise ValueError("counts cannot be negative")
+    fixed = fixed or {}
+    primary = {p for p, v in enumerate(values) if is_small(v, threshold)}
+    locked = {p for p, withheld in fixed.items() if not withheld}
+    if primary & locked:
+        raise SuppressionError("a small count is pinned as published")
+    hidden = primary | {p for p, withheld in fixed.items() if withheld}
+    changed = True
+    while changed:
+        changed = False
+        for left, right in equations:
+            line = (*left, *right)
+            withheld = [p for p in line if p in hidden]
+            if not withheld:
+                continue
+            free = [p for p in line if p not in hidden and p not in locked]
+            inner = [p for p in free if p not in margins]
+            nonzero = sorted((p for p in inner if values[p] > 0), key=lambda p: values[p])
+            if len(withheld) == 1:  # recoverable by subtraction
+                pool = nonzero or [p for p in inner if values[p] == 0] or [p for p in free if p in margins]
+            elif _sum_is_small(withheld, left, right, values, threshold):  # their sum is a small count
+                pool = nonzero or [p for p in free if p in margins and values[p] > 0]
+            else:
+                continue
+            if not pool:
+                raise SuppressionError("a withheld count would be recoverable from counts published elsewhere")
+            hidden.add(pool[0])
+            changed = True
+    return SuppressedSystem(
+        values=[None if p in hidden else v for p, v in enumerate(values)],
+        primary=frozenset(primary),
+        secondary=frozenset(hidden - primary),
+    )
+
+
+def _sum_is_small(
+    withheld: list[int], left: tuple[int, ...], right: tuple[int, ...], values: Sequence[int], threshold: int
+) -> bool:
+    """The withheld members all on one side of an equation whose other side is published: their sum
+    follows by subtraction, and a small sum discloses a small group (a man and a person of unknown sex
+    withheld beside a published total: "2 cases are not women")."""
+    if not (all(p in left for p in withheld) or all(p in right for p in withheld)):
+        return False
+    return is_small(sum(values[p] for p in withheld), threshold)
+
+
+def recoverable_system(shown: Sequence[int | None], equations: Sequence[Equation]) -> set[int]:
+    """Withheld positions (None) an attacker can recompute by repeated substitution in `equations`."""
+    known = {p: v for p, v in enumerate(shown) if v is not None}
+    start = {p for p, v in enumerate(shown) if v is None}
+    changed = True
+    while changed:
+        changed = False
+        for left, right in equations:
+            missing = [p for p in (*left, *right) if p not in known]
+            if len(missing) != 1:
+                continue
+            p = missing[0]
+            sum_left = sum(known[q] for q in left if q in known)
+            sum_right = sum(known[q] for q in right if q in known)
+            known[p] = sum_right - sum_left if p in left else sum_left - sum_right
+            changed = True
+    return {p for p in start if p in known}
+
+
+# --- Two-way tables ---------------------------------------------------------------------------------
+
+
+def grid_equations(n_rows: int, n_cols: int) -> list[Equation]:
+    """The equations of a table with margins, positions numbered row by row over the augmented grid
+    ((n_rows + 1) × (n_cols + 1): index n_rows is the column-totals row, n_cols the row-totals column):
+    every row, then every column, margins' own lines included."""
+
+    def at(i: int, j: int) -> int:
+        return i * (n_cols + 1) + j
+
+    rows: list[Equation] = [(tuple(at(i, j) for j in range(n_cols)), (at(i, n_cols),)) for i in range(n_rows + 1)]
+    cols: list[Equation] = [(tuple(at(i, j) for i in range(n_rows)), (at(n_rows, j),)) for j in range(n_cols + 1)]
+    return rows + cols
+
+
+def _check_cells(cells: Sequence[Sequence[int]]) -> tuple[int, int]:
+    n_rows = len(cells)
+    n_cols = len(cells[0]) if cells else 0
+    if any(len(r) != n_cols for r in cells):
+        raise ValueError("every row needs the same number of columns")
+    if any(v < 0 for r in cells for v in r):
+        raise ValueError("counts cannot be negative")
+    return n_rows, n_cols
+
+
+def _table(
+    grid: list[list[int]], fixed: Mapping[int, bool] | None, threshold: int, n_rows: int, n_cols: int
+) -> SuppressedTable:
+    flat = [v for row in grid for v in row]
+    margins = frozenset(i * (n_cols + 1) + j for i in range(n_rows + 1) for j in range(n_cols + 1)) - frozenset(
+        i * (n_cols + 1) + j for i in range(n_rows) for j in range(n_cols)
+    )
+    result = suppress_system(flat, grid_equations(n_rows, n_cols), threshold, margins=margins, fixed=fixed)
+    shown = [result.values[i * (n_cols + 1) : (i + 1) * (n_cols + 1)] for i in range(n_rows + 1)]
+
+    def pos(p: int) -> tuple[int, int]:
+        i, j = divmod(p, n_cols + 1)
+        return (-1 if i == n_rows else i, -1 if j == n_cols else j)
+
+    return SuppressedTable(
+        cells=[row[:n_cols] for row in shown[:n_rows]],
+        row_totals=[row[n_cols] for row in shown[:n_rows]],
+        column_totals=shown[n_rows][:n_cols],
+        total=shown[n_rows][n_cols],
+        primary=frozenset(pos(p) for p in result.primary),
+        secondary=frozenset(pos(p) for p in result.secondary),
+    )
 
 
 def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> SuppressedTable:
@@ -46,93 +221,117 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Supp
     ragged table, a negative count or a threshold below 1."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
-    n_rows = len(cells)
-    n_cols = len(cells[0]) if cells else 0
-    if any(len(r) != n_cols for r in cells):
-        raise ValueError("every row needs the same number of columns")
-    if any(v < 0 for r in cells for v in r):
-        raise ValueError("counts cannot be negative")
-    # Augmented grid: index n_rows is the column-totals row, n_cols the row-totals column.
+    n_rows, n_cols = _check_cells(cells)
     grid = [[*r, sum(r)] for r in cells]
     grid.append([sum(cells[i][j] for i in range(n_rows)) for j in range(n_cols)] + [sum(map(sum, cells))])
-    primary = {(i, j) for i in range(n_rows + 1) for j in range(n_cols + 1) if _is_small(grid[i][j], threshold)}
-    hidden = set(primary)
+    return _table(grid, None, threshold, n_rows, n_cols)
 
-    def lines() -> list[list[tuple[int, int]]]:
-        rows = [[(i, j) for j in range(n_cols + 1)] for i in range(n_rows + 1)]
-        cols = [[(i, j) for i in range(n_rows + 1)] for j in range(n_cols + 1)]
-        return rows + cols
 
-    all_lines = lines()
-    changed = True
-    while changed:
-        changed = False
-        for line in all_lines:
-            withheld = [p for p in line if p in hidden]
-            if len(withheld) != 1:
-                continue
-            members = [p for p in line if p not in hidden]
-            inner = [p for p in members if p[0] < n_rows and p[1] < n_cols]
-            margins = [p for p in members if p not in inner]
-            nonzero = sorted((p for p in inner if grid[p[0]][p[1]] > 0), key=lambda p: grid[p[0]][p[1]])
-            zeros = [p for p in inner if grid[p[0]][p[1]] == 0]
-            choice = (nonzero or zeros or margins)[0]
-            hidden.add(choice)
-            changed = True
-
-    def pos(i: int, j: int) -> tuple[int, int]:
-        return (-1 if i == n_rows else i, -1 if j == n_cols else j)
-
-    def val(i: int, j: int) -> int | None:
-        return None if (i, j) in hidden else grid[i][j]
-
-    return SuppressedTable(
-        cells=[[val(i, j) for j in range(n_cols)] for i in range(n_rows)],
-        row_totals=[val(i, n_cols) for i in range(n_rows)],
-        column_totals=[val(n_rows, j) for j in range(n_cols)],
-        total=val(n_rows, n_cols),
-        primary=frozenset(pos(i, j) for i, j in primary),
-        secondary=frozenset(pos(i, j) for i, j in hidden - primary),
-    )
+def suppress_within(
+    cells: list[list[int]],
+    rows: SuppressedSeries,
+    columns: SuppressedSeries,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> SuppressedTable:
+    """A cross-table of two breakdowns that are released on their own too (`rows`, `columns`, as
+    `suppress_breakdowns` released them): its margins are those breakdowns, withheld exactly where they
+    are withheld there, so that neither product fills a gap of the other; cells are withheld by the
+    primary rule and as complements. A margin need not be the sum of its cells (forms of exploitation
+    by sex: a column counts women, its cells count women per form): every line is still treated as an
+    equation. Raises SuppressionError if the released margins cannot be kept (not for margins released
+    by `suppress_breakdowns` over the same cases), ValueError for shapes that do not match."""
+    n_rows, n_cols = _check_cells(cells)
+    if len(rows.counts) != n_rows or len(columns.counts) != n_cols:
+        raise ValueError("the margins must match the table's rows and columns")
+    if rows.total != columns.total or (rows.shown_total is None) != (columns.shown_total is None):
+        raise ValueError("the two breakdowns must count the same cases")
+    grid = [[*r, t] for r, t in zip(cells, rows.counts, strict=True)]
+    grid.append([*columns.counts, rows.total])
+    fixed = {i * (n_cols + 1) + n_cols: v is None for i, v in enumerate(rows.values)}
+    fixed |= {n_rows * (n_cols + 1) + j: v is None for j, v in enumerate(columns.values)}
+    fixed[n_rows * (n_cols + 1) + n_cols] = rows.shown_total is None
+    return _table(grid, fixed, threshold, n_rows, n_cols)
 
 
 def recoverable(table: SuppressedTable) -> set[tuple[int, int]]:
     """Withheld positions an attacker can recompute by repeated subtraction along rows and columns
     (margins included). Empty for a table produced by `suppress`."""
     n_rows, n_cols = len(table.cells), len(table.column_totals)
-    grid: list[list[int | None]] = [[*r, t] for r, t in zip(table.cells, table.row_totals, strict=True)]
-    grid.append([*table.column_totals, table.total])
-    unknown = {(i, j) for i in range(n_rows + 1) for j in range(n_cols + 1) if grid[i][j] is None}
-    start = set(unknown)
-    changed = True
-    while changed:
-        changed = False
-        for i in range(n_rows + 1):
-            row = [(i, j) for j in range(n_cols + 1)]
-            changed |= _solve(grid, row, unknown)
-        for j in range(n_cols + 1):
-            col = [(i, j) for i in range(n_rows + 1)]
-            changed |= _solve(grid, col, unknown)
-    return {(-1 if i == n_rows else i, -1 if j == n_cols else j) for i, j in start - unknown}
+    shown = [v for r, t in zip(table.cells, table.row_totals, strict=True) for v in (*r, t)]
+    shown += [*table.column_totals, table.total]
+    found = recoverable_system(shown, grid_equations(n_rows, n_cols))
+
+    def pos(p: int) -> tuple[int, int]:
+        i, j = divmod(p, n_cols + 1)
+        return (-1 if i == n_rows else i, -1 if j == n_cols else j)
+
+    return {pos(p) for p in found}
 
 
-def _solve(grid: list[list[int | None]], line: list[tuple[int, int]], unknown: set[tuple[int, int]]) -> bool:
-    missing = [p for p in line if p in unknown]
-    if len(missing) != 1:
-        return False
-    i, j = missing[0]
-    total_pos = line[-1]
-    known = [grid[a][b] for a, b in line[:-1] if (a, b) not in unknown]
-    if total_pos in unknown:
-        grid[i][j] = sum(v for v in known if v is not None)
-    else:
-        total = grid[total_pos[0]][total_pos[1]]
-        grid[i][j] = (total or 0) - sum(v for v in known if v is not None)
-    unknown.discard((i, j))
-    return True
+# --- One-way breakdowns -----------------------------------------------------------------------------
 
 
-def suppress_series(counts: list[int], threshold: int = DEFAULT_THRESHOLD) -> tuple[list[int | None], int | None]:
-    """A one-way breakdown with its total: `(values, total)` with withheld values as None."""
-    table = suppress([[c] for c in counts], threshold)
-    return [r[0] for r in table.cells], table.total
+Link = tuple[Sequence[tuple[int, int]], Sequence[tuple[int, int]]]
+"""Two groups of cells, as (breakdown, cell) pairs, that count the same cases."""
+
+
+def breakdown_equations(sizes: Sequence[int], links: Sequence[Link] = ()) -> tuple[list[Equation], int]:
+    """The equations of breakdowns of `sizes` cells released together, positions numbered breakdown by
+    breakdown, the shared total last (its position is returned): each breakdown sums to the total, and
+    each link equates its two groups."""
+    offsets = [sum(sizes[:b]) for b in range(len(sizes))]
+    total_at = sum(sizes)
+    equations: list[Equation] = [(tuple(range(offsets[b], offsets[b] + n)), (total_at,)) for b, n in enumerate(sizes)]
+    for left, right in links:
+        equations.append(
+            (tuple(offsets[b] + c for b, c in left), tuple(offsets[b] + c for b, c in right)),
+        )
+    return equations, total_at
+
+
+def suppress_breakdowns(
+    breakdowns: Sequence[Sequence[int]],
+    total: int,
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    links: Sequence[Link] = (),
+) -> list[SuppressedSeries]:
+    """Breakdowns of the same `total` cases released together. Each is read as summing to `total`
+    (exactly so for a partition; for a breakdown in which a case can count in several categories the
+    worst case, see the module's notes), `links` as further equations between them. The total is
+    withheld if and only if it is small, as under every other breakdown of the same cases."""
+    if total < 0:
+        raise ValueError("counts cannot be negative")
+    sizes = [len(b) for b in breakdowns]
+    equations, total_at = breakdown_equations(sizes, links)
+    values = [v for b in breakdowns for v in b] + [total]
+    result = suppress_system(
+        values,
+        equations,
+        threshold,
+        margins=frozenset({total_at}),
+        fixed={total_at: is_small(total, threshold)},
+    )
+    out = []
+    start = 0
+    for b in breakdowns:
+        out.append(
+            SuppressedSeries(
+                counts=tuple(b),
+                total=total,
+                values=tuple(result.values[start : start + len(b)]),
+                shown_total=result.values[total_at],
+            )
+        )
+        start += len(b)
+    return out
+
+
+def suppress_series(
+    counts: list[int], threshold: int = DEFAULT_THRESHOLD, *, total: int | None = None
+) -> tuple[list[int | None], int | None]:
+    """A one-way breakdown with its total: `(values, total)` with withheld values as None. `total`
+    defaults to the sum; give the number of cases for a breakdown in which a case can count more than
+    once."""
+    series = suppress_breakdowns([counts], sum(counts) if total is None else total, threshold)[0]
+    return list(series.values), series.shown_total
