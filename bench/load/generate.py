@@ -222,6 +222,7 @@ def main() -> None:
                 estimated_age=age,
                 age_estimated_on=today - dt.timedelta(days=rng.randint(0, 700)),
                 age_precision="approximate",
+                has_case=True,  # each generated person gets one case below (as case_open would mark her)
             )
             _seal_identity(person, identity)
             keys.append(key)

@@ -29,7 +29,11 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["chain", "seq"]
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # Rate limits count one user's recent events of one kind (e.g. name searches).
+            models.Index(fields=["actor", "action", "at"], name="audit_actor_action_at_idx"),
+        ]
 
     def payload(self) -> dict[str, Any]:
         """The fields covered by the hash (everything but the hash itself)."""

@@ -78,6 +78,9 @@ def case_open(
     )
     case.full_clean(exclude=["person", "organisation", "team", "assigned_to"], validate_constraints=False)
     case.save(force_insert=True)
+    if not person.has_case:
+        Person.objects.filter(pk=person.pk).update(has_case=True)
+        person.has_case = True
     audit_record(
         actor=actor, action="case.open", target=case, details={"trm_stage": trm_stage, "assigned_to": assignee.pk}
     )

@@ -72,9 +72,18 @@ class Person(BaseModel):
     age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
     age_precision = models.CharField(max_length=16, choices=AgePrecision.choices, default=AgePrecision.APPROXIMATE)
     erased_at = models.DateTimeField(null=True, blank=True)
+    # Set when her first case is opened (cases.services.case_open), never unset (cases are not deleted):
+    # who may see a person without a case is decided by who registered her (persons_visible_to), and
+    # this flag lets that be an index lookup instead of a search of the case table per person.
+    has_case = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["registered_by", "organisation"], condition=models.Q(has_case=False), name="person_unopened_idx"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(estimated_age__isnull=True) | models.Q(age_estimated_on__isnull=False),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -43,12 +43,12 @@ def persons_visible_to(user: User) -> QuerySet[Person]:
         registered = Q(registered_by=user)
         if caps.case_scope == Scope.TEAM and user.membership.team_id:
             registered |= Q(registered_by__membership__team=user.membership.team_id)
-        without_case = ~Exists(Case.objects.filter(person=OuterRef("pk")))
-        # Two index-driven IN lists, not one OR across a person ⋈ case join (which scanned every
-        # person of the instance: ~170 ms at 100,000 people).
-        q = Q(pk__in=Case.objects.filter(case_q).values("person_id")) | Q(
-            pk__in=Person.objects.filter(Q(organisation=org) & registered & without_case).values("pk")
-        )
+        # One IN over a UNION ALL of two index-driven lists: not an OR across a person ⋈ case join,
+        # which scanned every person of the instance (~170 ms at 100,000 people on SQLite), nor an OR
+        # of two IN lists, which PostgreSQL also answers by reading every person (~60 ms).
+        in_scope = Case.objects.filter(case_q).order_by().values("person_id")
+        unopened = Person.objects.filter(Q(organisation=org, has_case=False) & registered).order_by().values("pk")
+        q = Q(pk__in=in_scope.union(unopened, all=True))
     return Person.objects.filter(q).select_related("data_key", "organisation")
 
 
