@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from conftest import events
+from care.conftest import events
 from jisr.audit.models import AuditEvent
 from jisr.care import services as svc
 from jisr.care.models import Approval, Consent, FollowUp, Goal, RiskAssessment

@@ -1,9 +1,8 @@
 """Forms of the care page. Dates and numbers are typed in text inputs (Eastern Arabic digits
-accepted, parsed with `parse_date` / `normalise_digits`); forms never write anything."""
+accepted, parsed by `jisr.common.forms.DateField` / `normalise_digits`); forms never write anything."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -27,32 +26,8 @@ from jisr.care.models import (
     Training,
 )
 from jisr.cases.models import ClosureReason, RiskLevel
-from jisr.common.dates import parse_date
+from jisr.common.forms import DateField
 from jisr.crypto.normalise import normalise_digits
-
-DATE_HINT = _("Day/month/year, e.g. 25/03/2026")
-
-
-class TypedDateField(forms.Field):
-    """A date typed as DD/MM/YYYY or YYYY-MM-DD, in any digits."""
-
-    widget = forms.TextInput
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        super().__init__(*args, **kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "maxlength": "20"})
-
-    def to_python(self, value: Any) -> dt.date | None:
-        text = str(value or "").strip()
-        if not text:
-            return None
-        if len(text) > 20:
-            raise forms.ValidationError(_("Enter a date as day/month/year."))
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a date as day/month/year.")) from exc
 
 
 class TypedIntField(forms.Field):
@@ -116,8 +91,8 @@ class ConsentForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "auto", "autocomplete": "off"}),
     )
     language = forms.ChoiceField(label=_("Language of the consent"), choices=ConsentLanguage.choices)
-    given_on = TypedDateField(label=_("Given on"))
-    valid_until = TypedDateField(label=_("Valid until"), required=False)
+    given_on = DateField(label=_("Given on"))
+    valid_until = DateField(label=_("Valid until"), required=False)
 
     # The datalist's id; the care page renders <datalist id=RECIPIENTS_LIST> with `recipients`.
     RECIPIENTS_LIST = "consent_recipient_choices"
@@ -145,7 +120,7 @@ class ConsentForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawn_on = TypedDateField(label=_("Withdrawn on"), required=False, help_text=_("Leave empty for today."))
+    withdrawn_on = DateField(label=_("Withdrawn on"), required=False, help_text=_("Leave empty for today."))
 
 
 class RiskForm(forms.Form):
@@ -155,14 +130,14 @@ class RiskForm(forms.Form):
     reasons = forms.MultipleChoiceField(
         label=_("Reasons"), choices=RiskReason.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    assessed_on = TypedDateField(label=_("Assessed on"))
-    review_on = TypedDateField(label=_("Review on"), required=False)
+    assessed_on = DateField(label=_("Assessed on"))
+    review_on = DateField(label=_("Review on"), required=False)
     safety_plan = _text(_("Safety plan"), rows=5, help_text=_("Stored encrypted; only the care team can read it."))
 
 
 class ReflectionForm(forms.Form):
     jurisdiction = forms.ChoiceField(label=_("Jurisdiction"), choices=Jurisdiction.choices)
-    starts_on = TypedDateField(label=_("Starts on"))
+    starts_on = DateField(label=_("Starts on"))
     length_days = TypedIntField(
         label=_("Length in days"),
         required=False,
@@ -173,26 +148,26 @@ class ReflectionForm(forms.Form):
             "Morocco: the legal length is to be confirmed; type the agreed length."
         ),
     )
-    informed_on = TypedDateField(label=_("Person informed of her rights on"), required=False)
+    informed_on = DateField(label=_("Person informed of her rights on"), required=False)
 
 
 class ProceedingForm(forms.Form):
     kind = forms.ChoiceField(label=_("What"), choices=ProceedingKind.choices)
-    on = TypedDateField(label=_("Date"))
+    on = DateField(label=_("Date"))
     notes = _text(_("Notes"))
 
 
 class NeedForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     level = forms.ChoiceField(label=_("Need"), choices=NeedLevel.choices)
-    assessed_on = TypedDateField(label=_("Assessed on"))
+    assessed_on = DateField(label=_("Assessed on"))
     notes = _text(_("Notes"), rows=2)
 
 
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     description = _text(_("Goal"), rows=2, required=True)
-    target_on = TypedDateField(label=_("Target date"), required=False)
+    target_on = DateField(label=_("Target date"), required=False)
     training = forms.ModelChoiceField(
         label=_("Linked training (empowerment goal)"), required=False, queryset=Training.objects.none()
     )
@@ -214,8 +189,8 @@ class ServiceForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
     in_house = forms.BooleanField(label=_("Provided by our organisation"), required=False, initial=True)
     provider = forms.CharField(label=_("Provider (if another organisation)"), required=False, max_length=200)
-    starts_on = TypedDateField(label=_("Starts on"))
-    ends_on = TypedDateField(label=_("Ends on"), required=False)
+    starts_on = DateField(label=_("Starts on"))
+    ends_on = DateField(label=_("Ends on"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     notes = _text(_("Notes"), rows=2)
 
@@ -227,14 +202,14 @@ class ServiceStatusForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUpKind.choices)
-    due_on = TypedDateField(label=_("Due on"))
+    due_on = DateField(label=_("Due on"))
     notes = _text(_("Notes"), rows=2)
 
 
 class FollowUpDoneForm(forms.Form):
-    done_on = TypedDateField(label=_("Done on"))
+    done_on = DateField(label=_("Done on"))
     notes = _text(_("What happened"), rows=2)
-    next_due_on = TypedDateField(label=_("Next follow-up on"), required=False)
+    next_due_on = DateField(label=_("Next follow-up on"), required=False)
 
 
 class ApprovalRequestForm(forms.Form):
@@ -255,8 +230,8 @@ class TrainingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Training.Kind.choices)
     topic = forms.CharField(label=_("Topic"), max_length=200)
     organiser = forms.CharField(label=_("Organiser"), max_length=200)
-    starts_on = TypedDateField(label=_("Starts on"))
-    ends_on = TypedDateField(label=_("Ends on"), required=False)
+    starts_on = DateField(label=_("Starts on"))
+    ends_on = DateField(label=_("Ends on"), required=False)
 
 
 class AttendanceForm(forms.Form):

@@ -15,11 +15,24 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
+class DateShapeError(ValueError):
+    """The text is not a date in an accepted shape."""
+
+
+class DateNotInCalendarError(ValueError):
+    """The shape is right but no such day exists (31/02/2001, 00/01/2020)."""
+
+
+class DateOutOfRangeError(ValueError):
+    """A real day, outside EARLIEST–LATEST (a typo such as 1889 or 2109)."""
+
+
 def parse_date(text: str) -> dt.date:
     """A date from ``YYYY-MM-DD`` or ``DD/MM/YYYY`` (also with ``-`` or ``.``), Eastern digits accepted.
 
     Day-first is the convention in Morocco and Spain. Years outside 1900–2100 are refused as typos.
-    Raises ValueError with a user-readable message.
+    Raises ValueError with a user-readable message: DateShapeError, DateNotInCalendarError or
+    DateOutOfRangeError (all ValueError), so a form can say which.
     """
     text = normalise_digits(text.strip())
     m = _ISO.match(text)
@@ -28,14 +41,14 @@ def parse_date(text: str) -> dt.date:
     else:
         m = _DMY.match(text)
         if not m:
-            raise ValueError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")
+            raise DateShapeError("not a date (use YYYY-MM-DD or DD/MM/YYYY)")
         d, mo, y = (int(g) for g in m.groups())
     try:
         value = dt.date(y, mo, d)
     except ValueError as exc:
-        raise ValueError("not a valid calendar date") from exc
+        raise DateNotInCalendarError("not a valid calendar date") from exc
     if not EARLIEST <= value <= LATEST:
-        raise ValueError("the year must be between 1900 and 2100")
+        raise DateOutOfRangeError("the year must be between 1900 and 2100")
     return value
 
 

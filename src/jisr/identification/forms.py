@@ -12,10 +12,9 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jisr.common.dates import parse_date
+from jisr.common.forms import DateField
 from jisr.crypto.normalise import normalise_digits
 from jisr.identification import engine
 from jisr.identification.engine.codes import DIMENSION_IDS
@@ -32,7 +31,6 @@ from jisr.identification.labels import (
 
 TRISTATE = [("", _("Not known")), ("yes", _("Yes")), ("no", _("No"))]
 _TRISTATE_VALUE = {"": None, "yes": True, "no": False}
-DATE_HINT = _("Day/month/year, e.g. 25/03/2019.")
 
 
 def _numeric() -> forms.TextInput:
@@ -76,11 +74,10 @@ def weight_hint(weights: dict[str, str]) -> str:
 
 class ScreeningForm(forms.Form):
     # --- Age at the time of the act ---
-    date_of_birth = forms.CharField(label=_("Date of birth"), required=False, max_length=20, help_text=DATE_HINT,
-                                    widget=_numeric())
-    act_date = forms.CharField(
-        label=_("When it started (date of the recruitment, journey…)"), required=False, max_length=20,
-        help_text=DATE_HINT, widget=_numeric(),
+    date_of_birth = DateField(label=_("Date of birth"), required=False, example="25/03/2019", allow_future=False)
+    act_date = DateField(
+        label=_("When it started (date of the recruitment, journey…)"), required=False, example="25/03/2019",
+        allow_future=False,
     )
     age_at_act = forms.CharField(
         label=_("Or: age at that time (years)"), required=False, max_length=3,
@@ -146,24 +143,6 @@ class ScreeningForm(forms.Form):
         return groups
 
     # --- cleaning ---
-    def _date(self, name: str) -> dt.date | None:
-        text = self.cleaned_data[name].strip()
-        if not text:
-            return None
-        try:
-            value = parse_date(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a date as day/month/year, e.g. 25/03/2019.")) from exc
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date cannot be in the future."))
-        return value
-
-    def clean_date_of_birth(self) -> dt.date | None:
-        return self._date("date_of_birth")
-
-    def clean_act_date(self) -> dt.date | None:
-        return self._date("act_date")
-
     def clean_age_at_act(self) -> int | None:
         text = normalise_digits(self.cleaned_data["age_at_act"].strip())
         if not text:

@@ -3,18 +3,16 @@ number is typed) and turn it into the shapes the services take; they never write
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from django import forms
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from jisr.cases.models import ClosureReason, RiskLevel, TrmStage
-from jisr.common.dates import parse_date
+from jisr.common.forms import DateField
 from jisr.crypto.normalise import normalise_digits, normalise_name, normalise_phone
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import AgePrecision, Sex
@@ -73,8 +71,6 @@ REVEAL_FIELD_LABELS = {
 }
 assert set(REVEAL_FIELD_LABELS) == set(REVEALABLE_FIELDS)
 
-DATE_HINT = _("Day/month/year, e.g. 25/03/1998")
-
 
 def language_name(code: str, locale: str | None = None) -> str:
     """The name of language `code` in the active language (CLDR data via babel), or the code itself."""
@@ -123,12 +119,12 @@ class PersonRegisterForm(forms.Form):
         max_length=500,
         help_text=_("Separate several names with commas."),
     )
-    date_of_birth = forms.CharField(
+    date_of_birth = DateField(
         label=_("Date of birth"),
         required=False,
-        max_length=20,
-        help_text=DATE_HINT,
-        widget=forms.TextInput(attrs=_numeric_attrs()),
+        example="25/03/1998",
+        allow_future=False,
+        error_messages={"future": _("The date of birth cannot be in the future.")},
     )
     estimated_age = forms.CharField(
         label=_("Estimated age (years)"),
@@ -205,18 +201,6 @@ class PersonRegisterForm(forms.Form):
             self.fields[name].widget.attrs.update({"autocomplete": "off"})
         for name in ("given_name_latin", "family_name_latin"):
             self.fields[name].widget.attrs["dir"] = "ltr"
-
-    def clean_date_of_birth(self) -> dt.date | None:
-        text = self.cleaned_data["date_of_birth"].strip()
-        if not text:
-            return None
-        try:
-            value = parse_date(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a date as day/month/year, e.g. 25/03/1998.")) from exc
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        return value
 
     def clean_estimated_age(self) -> int | None:
         text = normalise_digits(self.cleaned_data["estimated_age"].strip())
