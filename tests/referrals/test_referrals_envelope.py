@@ -83,6 +83,19 @@ def test_expired_is_refused() -> None:
         _open(_blob(), now=NOW + dt.timedelta(days=2))
 
 
+def test_previous_sender_keys_verify_in_order() -> None:
+    """During a partner's key rotation the caller gives its current key first, then previous ones."""
+    rotated = env.InstanceKeys.generate("demo-ma", instance_id=MA.instance_id)
+    keys = [rotated.public.signing_public, MA.public.signing_public]
+    opened = env.open_envelope(_blob(), own_keys=[ES], sender_verify_key=lambda i: keys, now=NOW)
+    assert opened.sender_key_index == 1 and opened.payload["body"] == BODY
+    assert _open(_blob()).sender_key_index == 0
+    with pytest.raises(env.BadSignatureError):
+        env.open_envelope(_blob(), own_keys=[ES], sender_verify_key=lambda i: keys[:1], now=NOW)
+    with pytest.raises(env.UnknownSenderError):
+        env.open_envelope(_blob(), own_keys=[ES], sender_verify_key=lambda i: [], now=NOW)
+
+
 def test_garbage_is_malformed() -> None:
     with pytest.raises(env.MalformedError):
         _open(b"hello")

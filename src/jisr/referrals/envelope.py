@@ -10,9 +10,10 @@ Design: shared/reference/security-and-privacy.md §5 ("sign-then-encrypt").
 3. The signed blob is sealed to the recipient's X25519 key (`nacl.public.SealedBox`, an ephemeral key
    per message): nobody but the recipient can read it, and no byte of it is readable on the wire.
 4. The recipient opens it with its own key(s), reads the claimed sender, verifies the signature with
-   the sender's **pinned** verify key, then checks that it is the named recipient (instance and key
-   fingerprint: this defeats surreptitious forwarding), the schema version and the expiry. The replay
-   cache (message ids already seen) is the caller's, because it lives in the database.
+   the sender's **pinned** verify key (or one of its keys kept for a rotation overlap), then checks that
+   it is the named recipient (instance and key fingerprint: this defeats surreptitious forwarding), the
+   schema version and the expiry. The replay cache (message ids already seen) is the caller's, because
+   it lives in the database.
 
 Wire / `.jisr` file format: ``b"JISR" ‖ version (1 byte) ‖ sealed box``. Any failure raises an
 `EnvelopeError` subclass with a stable `code`; nothing here returns unverified data.
@@ -25,7 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -260,24 +261,28 @@ def seal(payload: Payload, *, sender: InstanceKeys, recipient_encryption_public:
 
 @dataclass(frozen=True)
 class Opened:
-    """A verified payload and which of our keys opened it."""
+    """A verified payload, which of our keys opened it, and which of the sender's pinned keys verified
+    it (`sender_key_index`: 0 the first key `sender_verify_key` gave, the current one; more: a key kept
+    for a rotation overlap)."""
 
     payload: Payload
     key_fingerprint: str
+    sender_key_index: int = 0
 
 
 def open_envelope(
     blob: bytes,
     *,
     own_keys: list[InstanceKeys],
-    sender_verify_key: Callable[[str], bytes | None],
+    sender_verify_key: Callable[[str], bytes | Sequence[bytes] | None],
     now: dt.datetime,
 ) -> Opened:
     """Open, verify and check an envelope addressed to us.
 
     `own_keys`: our current key first, then keys kept for a rotation overlap. `sender_verify_key` is a
-    callable `(instance_id: str) -> bytes | None` giving the pinned Ed25519 key of a *confirmed*
-    partner (None: unknown or unconfirmed). Raises MalformedError, NotForUsError,
+    callable `(instance_id: str) -> bytes | Sequence[bytes] | None` giving the pinned Ed25519 key of a
+    *confirmed* partner, or its keys in order (the current one first, then previous keys still accepted
+    during a rotation overlap); None or no key: unknown or unconfirmed. Raises MalformedError, NotForUsError,
     UnknownSenderError, BadSignatureError, WrongRecipientError, ExpiredError. Replay is the caller's.
     """
     if len(blob) > MAX_ENVELOPE_BYTES or len(blob) < len(MAGIC) + 1 + 48 + 64:
@@ -303,12 +308,19 @@ def open_envelope(
     except (ValueError, KeyError, TypeError) as exc:
         raise MalformedError("unreadable payload") from exc
     verify = sender_verify_key(sender_id)
-    if verify is None:
+    candidates = [verify] if isinstance(verify, bytes) else list(verify or ())
+    if not candidates:
         raise UnknownSenderError("the sender is not a confirmed partner")
-    try:
-        nacl.signing.VerifyKey(verify).verify(message, signed[:64])
-    except nacl.exceptions.BadSignatureError as exc:
-        raise BadSignatureError("the signature does not verify with the partner's key") from exc
+    sender_key_index = -1
+    for index, candidate in enumerate(candidates):
+        try:
+            nacl.signing.VerifyKey(candidate).verify(message, signed[:64])
+        except nacl.exceptions.BadSignatureError:
+            continue
+        sender_key_index = index
+        break
+    if sender_key_index < 0:
+        raise BadSignatureError("the signature does not verify with the partner's key")
     payload: Payload = claimed
     try:
         if payload["schema"] != SCHEMA:
@@ -335,4 +347,4 @@ def open_envelope(
         raise ExpiredError("this envelope has expired")
     if issued > now + CLOCK_SKEW:
         raise MalformedError("issued in the future")
-    return Opened(payload=payload, key_fingerprint=own_fp)
+    return Opened(payload=payload, key_fingerprint=own_fp, sender_key_index=sender_key_index)

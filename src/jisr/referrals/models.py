@@ -135,6 +135,27 @@ class Partner(BaseModel):
         return self.confirmed_at is not None
 
 
+class PartnerPreviousKey(BaseModel):
+    """A partner's public keys as they were pinned before a rotation (`services.partner_rotate_keys`).
+
+    Kept as the history of which keys we trusted when (`created_at` = when they were replaced). The
+    signing key still verifies that partner's envelopes until `accepted_until` — envelopes it signed
+    before it rotated may still be in flight — and never after; `accepted_until` = `created_at` when
+    the old keys must not be trusted any more (compromise) or were never confirmed."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="previous_keys")
+    signing_public = models.BinaryField(editable=False)
+    encryption_public = models.BinaryField(editable=False)
+    fingerprint = models.CharField(max_length=39)
+    accepted_until = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.fingerprint} (previous)"
+
+
 class Referral(BaseModel):
     direction = models.CharField(max_length=16, choices=Direction.choices)
     exchange_id = models.UUIDField(help_text="the referral id shared by both instances")

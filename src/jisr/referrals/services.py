@@ -37,6 +37,7 @@ from jisr.referrals.models import (
     OutboundMessage,
     Outcome,
     Partner,
+    PartnerPreviousKey,
     Referral,
     ReferralReason,
     ReferralTransition,
@@ -49,6 +50,12 @@ log = logging.getLogger("jisr.referrals")
 ANSWER_WITHIN = dt.timedelta(days=30)  # no answer by then → expired (TRM: timely acknowledgement)
 ENVELOPE_TTL = dt.timedelta(days=14)  # long enough for a .jisr file carried by hand
 KEY_OVERLAP = dt.timedelta(days=90)  # retired keys still open envelopes sealed before a rotation
+# A partner's previous signing key still verifies its envelopes this long after we pin its new keys: an
+# envelope it signed before rotating is valid for at most ENVELOPE_TTL (Jisr's own), so none is lost.
+PARTNER_KEY_OVERLAP = ENVELOPE_TTL
+# The replay cache keeps an envelope id this long after the envelope expired: an expired envelope is
+# refused anyway, the margin only covers our own clock being set back after a prune.
+REPLAY_CACHE_MARGIN = dt.timedelta(days=1)
 BACKOFF = (60, 300, 1800, 7200, 21600, 86400)  # seconds between delivery attempts
 MAX_NOTE = 4000
 
@@ -118,7 +125,8 @@ def instance_keys_init(*, name: str, actor_label: str = "command") -> InstanceKe
 @transaction.atomic
 def instance_keys_rotate(*, actor_label: str = "command") -> InstanceKey:
     """New keys for the same instance id; the old ones are retired but still open envelopes for
-    KEY_OVERLAP. Every partner must be sent the new public keys and confirm the new fingerprint."""
+    KEY_OVERLAP. Every partner must be sent the new public keys and pin them after hearing the new
+    fingerprint (`partner_rotate_keys` on their side)."""
     old = InstanceKey.objects.select_for_update().filter(retired_at__isnull=True).first()
     if old is None:
         raise StateError("this instance has no keys yet: run `jisr keys init`")
@@ -193,6 +201,66 @@ def partner_confirm(*, actor: User | None, partner: Partner, fingerprint: str, a
     partner.save(update_fields=["confirmed_at", "confirmed_by", "confirmed_by_label", "updated_at"])
     audit_record(actor=actor, action="referrals.partner_confirm", target=partner, organisation=partner.organisation,
                  actor_label=actor_label, details={"partner": str(partner.pk)})
+    return partner
+
+
+@transaction.atomic
+def partner_rotate_keys(*, actor: User | None, partner: Partner, public_keys: str, fingerprint: str,
+                        overlap: dt.timedelta = PARTNER_KEY_OVERLAP, actor_label: str = "") -> Partner:
+    """Pin the new public keys of `partner` after it rotated its own (`jisr keys rotate` there, then its
+    `jisr keys show --json`), keeping the partner record, its referrals and its queue.
+
+    `fingerprint` is the new fingerprint as a person heard it from the partner (phone call, meeting),
+    exactly as for `partner_confirm`: the new keys are pinned and confirmed in one step, so the partner
+    is never usable with keys nobody checked, nor unusable in between.
+
+    The previous keys are kept (`PartnerPreviousKey`). Their signing key still verifies this partner's
+    envelopes until now + `overlap` — envelopes it signed before rotating that are still in flight
+    (HTTP retries, a `.jisr` file on its way); by default PARTNER_KEY_OVERLAP (= ENVELOPE_TTL, the
+    longest a Jisr envelope is valid), at most that. `overlap` = 0 (old key lost or stolen) refuses the
+    previous key — and any earlier key still in an overlap — at once. Keys that were never confirmed
+    are never accepted. Envelopes of ours still queued for the partner were sealed to its previous
+    encryption key, which its instance keeps to open them (`KEY_OVERLAP` there); new ones use the new key.
+
+    Raises PermissionDeniedError (not a coordinator of the partner's organisation), ValueError (not a
+    public-keys file, another instance's keys, keys already used, fingerprint mismatch, overlap out of
+    range); nothing changes then."""
+    if actor is not None and (not may_manage_partners(actor) or actor.organisation != partner.organisation):
+        raise PermissionDeniedError("only a coordinator manages partners")
+    if not dt.timedelta(0) <= overlap <= PARTNER_KEY_OVERLAP:
+        raise ValueError(f"the overlap must be between 0 and {PARTNER_KEY_OVERLAP.days} days")
+    try:
+        keys = env.PublicKeys.from_json(public_keys)
+    except env.EnvelopeError as exc:
+        raise ValueError("the public keys file is not valid") from exc
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if keys.instance_id != str(partner.instance_id):
+        raise ValueError("these keys belong to another instance")
+    used = {partner.fingerprint, *partner.previous_keys.values_list("fingerprint", flat=True)}
+    if keys.fingerprint in used:
+        raise ValueError("these keys were already pinned for this partner")
+    if env.normalise_fingerprint(fingerprint) != keys.fingerprint:
+        raise ValueError("the fingerprint does not match the partner's keys")
+    now = _now()
+    accepted_until = now + overlap if partner.confirmed_at is not None else now
+    if overlap == dt.timedelta(0):
+        partner.previous_keys.filter(accepted_until__gt=now).update(accepted_until=now, updated_at=now)
+    previous = PartnerPreviousKey.objects.create(
+        partner=partner, signing_public=bytes(partner.signing_public),
+        encryption_public=bytes(partner.encryption_public), fingerprint=partner.fingerprint,
+        accepted_until=accepted_until,
+    )
+    partner.signing_public, partner.encryption_public = keys.signing_public, keys.encryption_public
+    partner.fingerprint = keys.fingerprint
+    partner.confirmed_at, partner.confirmed_by = now, actor
+    partner.confirmed_by_label = actor.get_username() if actor else (actor_label or "command")
+    partner.save(update_fields=["signing_public", "encryption_public", "fingerprint", "confirmed_at",
+                                "confirmed_by", "confirmed_by_label", "updated_at"])
+    audit_record(actor=actor, action="referrals.partner_rotate", target=partner, organisation=partner.organisation,
+                 actor_label=actor_label,
+                 details={"partner": str(partner.pk), "fingerprint": partner.fingerprint,
+                          "previous": str(previous.pk), "previous_fingerprint": previous.fingerprint,
+                          "previous_accepted_until": accepted_until.isoformat(timespec="seconds")})
     return partner
 
 
@@ -468,7 +536,8 @@ def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referr
 
 def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
     """Periodic work (`jisr referral deliver`): expire referrals not answered in time, cancel those whose
-    consent is no longer in force (lapsed `valid_until`), and retry due deliveries."""
+    consent is no longer in force (lapsed `valid_until`), retry due deliveries, and prune the replay
+    cache (`replay_cache_prune`)."""
     now = now or _now()
     expired = cancelled = 0
     for referral in Referral.objects.filter(direction__in=[Direction.INTERNAL, Direction.OUTGOING],
@@ -491,7 +560,24 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                     _tell_partner(r, sm.Event.CANCEL)
                     cancelled += 1
     delivered = outbound_deliver_due(now)
-    return {"expired": expired, "cancelled": cancelled, "delivered": delivered}
+    pruned = replay_cache_prune(now)
+    return {"expired": expired, "cancelled": cancelled, "delivered": delivered, "pruned": pruned}
+
+
+@transaction.atomic
+def replay_cache_prune(now: dt.datetime | None = None) -> int:
+    """Forget the ids of received envelopes that expired more than REPLAY_CACHE_MARGIN ago; returns how
+    many. Safe by construction: an entry's `expires_at` is the expiry signed inside that envelope, and
+    `open_envelope` refuses an envelope from its expiry on, before the replay cache is asked — so an
+    envelope whose id is forgotten can no longer be accepted, and an envelope still within its validity
+    window always keeps its id here. Audited (instance chain) when something was pruned."""
+    now = now or _now()
+    cutoff = now - REPLAY_CACHE_MARGIN
+    pruned, _ = SeenMessage.objects.filter(expires_at__lt=cutoff).delete()
+    if pruned:
+        audit_record(actor=None, action="referrals.replay_cache_prune", actor_label="deliver",
+                     details={"pruned": pruned, "expired_before": cutoff.isoformat(timespec="seconds")})
+    return pruned
 
 
 # --- Reading the package (selectors call this after authorising) ---------------------------------------------
@@ -584,12 +670,15 @@ def outbound_mark_exported(*, message: OutboundMessage, actor_label: str = "") -
 # --- Envelopes: in ------------------------------------------------------------------------------------------
 
 
-def _pinned_key(instance_id: str) -> bytes | None:
+def _pinned_keys(instance_id: str) -> list[bytes]:
+    """The signing keys a confirmed partner's envelope may verify with: its current key first, then
+    previous keys still within their rotation overlap (`partner_rotate_keys`). [] for anyone else."""
     try:
         partner = Partner.objects.get(instance_id=instance_id, confirmed_at__isnull=False)
     except (Partner.DoesNotExist, ValueError, ValidationError):
-        return None
-    return bytes(partner.signing_public)
+        return []
+    previous = partner.previous_keys.filter(accepted_until__gt=_now()).order_by("-created_at")
+    return [bytes(partner.signing_public), *(bytes(k) for k in previous.values_list("signing_public", flat=True))]
 
 
 @transaction.atomic
@@ -603,12 +692,17 @@ def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
     keys = own_private_keys()
     if not keys:
         raise env.NotForUsError("this instance has no keys")
-    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_key, now=_now())
+    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_keys, now=_now())
     p = opened.payload
     partner = Partner.objects.get(instance_id=p["sender"]["instance_id"])
     message_id = uuid.UUID(p["message_id"])
     if SeenMessage.objects.filter(pk=message_id).exists():
         raise env.ReplayError("this message was already received")
+    if opened.sender_key_index:
+        # Signed with a key the partner has replaced: accepted during the overlap only, and on record.
+        audit_record(actor=None, action="referrals.partner_previous_key", target=partner,
+                     organisation=partner.organisation, actor_label=partner.name[:150],
+                     details={"partner": str(partner.pk), "message": str(message_id)})
     body = p["body"]
     try:
         ev = sm.Event(str(body.get("event", "")))

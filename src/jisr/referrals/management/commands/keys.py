@@ -34,7 +34,8 @@ class Command(BaseCommand):
             elif options["action"] == "rotate":
                 row = svc.instance_keys_rotate()
                 self.stdout.write(f"new fingerprint: {row.fingerprint}\n"
-                                  "Send `jisr keys show --json` to every partner and confirm it with them.")
+                                  "Send `jisr keys show --json` to every partner and read them the new fingerprint: "
+                                  "they pin it with `jisr partner rotate`.")
             else:
                 keys = svc.own_public_keys()
                 self.stdout.write(keys.to_json() if options["json"] else

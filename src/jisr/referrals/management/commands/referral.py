@@ -4,7 +4,8 @@
 `import` takes `.jisr` files carried by hand (USB, e-mail) through exactly the checks of the HTTP inbox.
 `export` writes every envelope still waiting for a partner as `<message id>.jisr` (no personal data in
 names or bytes). `deliver` is the periodic job (cron / systemd timer, every few minutes): it retries
-due deliveries with back-off, expires unanswered referrals and cancels those whose consent lapsed.
+due deliveries with back-off, expires unanswered referrals, cancels those whose consent lapsed, and
+prunes the replay cache of envelope ids that expired (never the id of an envelope still valid).
 `list` prints ids, directions and states only.
 
 `demo_pair --peer-data-dir DIR --peer-url URL [--url URL]` (development only, loopback only) pairs this
