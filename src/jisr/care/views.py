@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -165,20 +166,29 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         form.auto_id = f"{name.removesuffix('_form')}_%s"
     forms.update(bound or {})
     today = timezone.localdate()
-    consents = list(case.consents.all())
-    needs_current: dict[str, Any] = {}
-    for n in case.needs.order_by("domain", "-assessed_on", "-created_at"):
-        needs_current.setdefault(n.domain, n)
-    goals = list(case.goals.select_related("training"))
+    # The page shows one tab: what the other tabs list is loaded (and decrypted) only if the template asks
+    # for it. Each entry is computed once, on first use.
+    lazy = SimpleLazyObject
+
+    def follow_ups() -> list[dict[str, Any]]:
+        rows = _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case)
+        for fu in rows:  # one "mark as done" form per follow-up, each with its own ids
+            fu["done_form"] = (
+                forms["done_form"]
+                if forms["done_form"].is_bound
+                else f.FollowUpDoneForm(initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
+            )
+        return rows
+
+    def needs_table() -> list[dict[str, Any]]:
+        current: dict[str, Any] = {}
+        for n in case.needs.order_by("domain", "-assessed_on", "-created_at"):
+            current.setdefault(n.domain, n)
+        return [{"domain": label, "code": code, "need": current.get(code)} for code, label in Domain.choices]
+
+    goals = lazy(lambda: list(case.goals.select_related("training")))
     reflection = case.reflection_periods.first()
     pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by"))
-    follow_ups = _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case)
-    for fu in follow_ups:  # one "mark as done" form per follow-up, each with its own ids
-        fu["done_form"] = (
-            forms["done_form"]
-            if forms["done_form"].is_bound
-            else f.FollowUpDoneForm(initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
-        )
     return {
         "case": case,
         "tab": tab,
@@ -188,28 +198,37 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "can_write": user.capabilities.write_cases and user.organisation == case.organisation,
         "is_supervisor": user.role == Role.SUPERVISOR,
         "may_read_sealed": sel.may_read_sealed(user),
-        "consents": [
-            {
-                "obj": c,
-                "in_force": c.in_force_on(today),
-                "witness": sel.sealed_text(user, c, "witness_name", case.person),
-            }
-            for c in consents
-        ],
-        "risk_assessments": _unsealed(user, case.risk_assessments.select_related("assessed_by"), "safety_plan", case),
+        "consents": lazy(
+            lambda: [
+                {
+                    "obj": c,
+                    "in_force": c.in_force_on(today),
+                    "witness": sel.sealed_text(user, c, "witness_name", case.person),
+                }
+                for c in case.consents.all()
+            ]
+        ),
+        "risk_assessments": lazy(
+            lambda: _unsealed(user, case.risk_assessments.select_related("assessed_by"), "safety_plan", case)
+        ),
         "reflection": reflection,
         "reflection_days_left": (reflection.ends_on - today).days if reflection else None,
-        "proceedings": _unsealed(user, case.proceedings.all(), "notes", case),
-        "needs_table": [
-            {"domain": label, "code": code, "need": needs_current.get(code)} for code, label in Domain.choices
-        ],
-        "needs_history": _unsealed(user, case.needs.order_by("-assessed_on", "-created_at")[:50], "notes", case),
-        "goals": [{"obj": g, "text": sel.sealed_text(user, g, "description", case.person)} for g in goals],
-        "goal_domains": len({g.domain for g in goals}),
-        "services": _unsealed(user, case.services.all(), "notes", case),
-        "follow_ups": follow_ups,
+        "proceedings": lazy(lambda: _unsealed(user, case.proceedings.all(), "notes", case)),
+        "needs_table": lazy(needs_table),
+        "needs_history": lazy(
+            lambda: _unsealed(user, case.needs.order_by("-assessed_on", "-created_at")[:50], "notes", case)
+        ),
+        "goals": lazy(
+            lambda: [{"obj": g, "text": sel.sealed_text(user, g, "description", case.person)} for g in goals]
+        ),
+        # A number for {% blocktranslate count %} (a lazy object is not one); only the overview shows it.
+        "goal_domains": len({g.domain for g in goals}) if tab == "overview" else 0,
+        "services": lazy(lambda: _unsealed(user, case.services.all(), "notes", case)),
+        "follow_ups": lazy(follow_ups),
         "attendances": case.attendances.select_related("training"),
-        "approvals": _unsealed(user, case.approvals.select_related("requested_by", "decided_by"), "comment", case),
+        "approvals": lazy(
+            lambda: _unsealed(user, case.approvals.select_related("requested_by", "decided_by"), "comment", case)
+        ),
         "pending": pending,
         "pending_closure": any(a.kind == ApprovalKind.CLOSURE for a in pending),
         "need_levels": NeedLevel,
