@@ -193,6 +193,14 @@ def test_registered_person_without_case_is_visible_to_registrar_and_team_only(ca
     person = person_register(actor=cast.ma_case_worker, organisation=cast.ma, identity=Identity(given_name_latin="A"))
     visible = {name for name, user in cast.all().items() if person in persons_visible_to(user)}
     assert visible == {"ma_case_worker", "ma_supervisor", "ma_coordinator"}
+    # Her first case hands visibility to the case (case_open marks her), for every later reassignment.
+    assert not person.has_case
+    case = case_open(actor=cast.ma_case_worker, person=person)
+    person.refresh_from_db()
+    assert person.has_case
+    case_assign(actor=cast.ma_supervisor, case=case, assignee=cast.ma_case_worker_2)
+    visible = {name for name, user in cast.all().items() if person in persons_visible_to(user)}
+    assert visible == {"ma_case_worker_2", "ma_supervisor", "ma_coordinator"}
 
 
 def test_masking_and_audited_reveal(cast, fatima_case) -> None:
