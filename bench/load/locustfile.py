@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 import random
 import re
 from pathlib import Path
@@ -61,8 +62,13 @@ _FAMILY = [
 ]
 
 
+# Thinking time between two requests of one user, in seconds: "min,max" (default 0.5–2.5 s, a user
+# clicking as fast as the pages come; a case worker reading a case and typing a note is slower).
+_THINK = tuple(float(x) for x in os.environ.get("JISR_THINK", "0.5,2.5").split(","))
+
+
 class CaseWorker(HttpUser):
-    wait_time = between(0.5, 2.5)
+    wait_time = between(*_THINK)
 
     def on_start(self) -> None:
         accounts = _ACCOUNTS["users"]

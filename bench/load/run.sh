@@ -17,10 +17,10 @@ export JISR_EXPECTED_POPULATION
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 60); do curl -fs -o /dev/null http://127.0.0.1:8765/login/ && break; sleep 1; done
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/$LABEL-load.txt"
+echo "think time (s): ${JISR_THINK:-0.5,2.5}; load average before: $(cut -d' ' -f1-3 /proc/loadavg)" | tee "$OUT/$LABEL-load.txt"
 .venv/bin/locust -f bench/load/locustfile.py --headless -u 50 -r 10 -t "$DURATION" \
     -H http://127.0.0.1:8765 --csv "$OUT/$LABEL" >"$OUT/$LABEL-locust.log" 2>&1 || true
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/$LABEL-load.txt"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 trap - EXIT
-.venv/bin/python bench/load/rawsql.py | tee "$OUT/$LABEL-rawsql.txt"
+[ -n "${SKIP_RAWSQL:-}" ] || .venv/bin/python bench/load/rawsql.py | tee "$OUT/$LABEL-rawsql.txt"

@@ -513,9 +513,12 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "can_close": caps.write_cases and caps.assign_cases,
         "stage_form": web_forms.StageForm(initial={"trm_stage": case.trm_stage}),
         "risk_form": web_forms.RiskForm(initial={"risk_level": case.risk_level}),
+        # Built (one query over the organisation's members) only for those who may assign.
         "assign_form": web_forms.AssignForm(
             assignees=_assignees(case), initial={"assignee": str(case.assigned_to_id or "")}
-        ),
+        )
+        if caps.assign_cases and is_open
+        else None,
         "note_form": web_forms.NoteForm(),
         "close_form": web_forms.CloseForm(),
         "reopen_form": web_forms.ReopenForm(),

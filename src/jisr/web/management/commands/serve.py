@@ -32,6 +32,9 @@ class Command(BaseCommand):
             def load_config(self) -> None:
                 for key in ("bind", "workers", "threads", "timeout"):
                     self.cfg.set(key, options[key])
+                # A browser's next request often comes a few seconds after the last one: keep its
+                # connection open 5 s (gunicorn's 2 s closes it just as the request is sent: a reset).
+                self.cfg.set("keepalive", 5)
                 self.cfg.set("accesslog", None)  # request lines carry paths only; keep logs lean anyway
                 self.cfg.set("proc_name", "jisr")
 
