@@ -109,6 +109,17 @@ class StyledForm(forms.Form):
                 widget.attrs.setdefault("class", "form-control")
 
 
+class VersionedForm(StyledForm):
+    """An edit form carries the `version` of the record it was filled from (optimistic locking, as the
+    case forms do): `version=` the record's version when editing; left out on creation forms."""
+
+    def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if version is not None:
+            self.fields["version"] = forms.IntegerField(required=False, min_value=1, initial=version,
+                                                        widget=forms.HiddenInput)
+
+
 def _organisations() -> Any:
     return Organisation.objects.all()
 
@@ -117,7 +128,7 @@ def _areas() -> Any:
     return StrategicArea.objects.filter(active=True)
 
 
-class EventForm(StyledForm):
+class EventForm(VersionedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=EventKind.choices)
     title_ar = forms.CharField(label=_("Title (Arabic)"), required=False, max_length=300)
     title_fr = forms.CharField(label=_("Title (French)"), required=False, max_length=300)
@@ -136,9 +147,12 @@ class EventForm(StyledForm):
     summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, event: Event | None = None, **kwargs: Any) -> None:
-        """`event`: the event being edited. It cannot be part of itself or of one of its sessions
-        (services.event_update refuses it too), and the strategic areas it already has stay offered
-        even if they were deactivated since, so that saving does not drop them unseen."""
+        """`event`: the event being edited (its version goes in the hidden `version` field). It cannot
+        be part of itself or of one of its sessions (services.event_update refuses it too), and the
+        strategic areas it already has stay offered even if they were deactivated since, so that saving
+        does not drop them unseen."""
+        if event is not None:
+            kwargs.setdefault("version", event.version)
         super().__init__(*args, **kwargs)
         if event is not None:
             parent = self.fields["parent"]
@@ -176,7 +190,7 @@ class DocumentForm(StyledForm):
     file = forms.FileField(label=_("File"), help_text=EVIDENCE_HINT)
 
 
-class RecommendationForm(StyledForm):
+class RecommendationForm(VersionedForm):
     reference = forms.CharField(label=_("Reference"), required=False, max_length=30)
     event = forms.ModelChoiceField(label=_("Source event"), queryset=Event.objects.all())
     area = forms.ModelChoiceField(label=_("Strategic area"), queryset=_areas())
@@ -190,6 +204,17 @@ class RecommendationForm(StyledForm):
     addressee = forms.CharField(label=_("Addressed to"), required=False, max_length=300)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.MEDIUM)
 
+    def __init__(self, *args: Any, recommendation: Recommendation | None = None, **kwargs: Any) -> None:
+        """`recommendation`: the one being edited (its version goes in the hidden `version` field; its
+        strategic area stays offered even if it was deactivated since, as on the event form)."""
+        if recommendation is not None:
+            kwargs.setdefault("version", recommendation.version)
+        super().__init__(*args, **kwargs)
+        if recommendation is not None:
+            area = self.fields["area"]
+            area.queryset = StrategicArea.objects.filter(  # type: ignore[attr-defined]
+                Q(active=True) | Q(pk=recommendation.area_id))
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not any((data.get(f) or "").strip() for f in ("text_ar", "text_fr", "text_es")):
@@ -197,7 +222,7 @@ class RecommendationForm(StyledForm):
         return data
 
 
-class ActionForm(StyledForm):
+class ActionForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     lead_organisation = forms.ModelChoiceField(label=_("Lead organisation"), queryset=_organisations())
@@ -217,7 +242,7 @@ class ActionForm(StyledForm):
         return data
 
 
-class LinkForm(StyledForm):
+class LinkForm(VersionedForm):
     recommendations = forms.ModelMultipleChoiceField(
         label=_("Recommendations carried out"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Recommendation.objects.select_related("area"))

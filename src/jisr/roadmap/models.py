@@ -105,6 +105,12 @@ class AppendOnlyModel(BaseModel):
         raise RuntimeError(f"{type(self).__name__} rows are append-only")
 
 
+# Optimistic locking of the records people edit on a form (events, recommendations, actions), as cases
+# do: every change to what the edit form shows adds one, and a form saved from an older version is
+# refused (services.*_update, ConflictError) instead of silently overwriting someone else's change.
+VERSION_HELP = "optimistic lock: increases with every change to the fields of the edit form"
+
+
 # --- Files (event documents, progress evidence) ------------------------------------------------------
 
 
@@ -199,6 +205,7 @@ class Event(BaseModel):
     areas = models.ManyToManyField(StrategicArea, related_name="events", blank=True)
     summary = models.TextField(_("summary"), blank=True, default="")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
 
     class Meta:
         ordering = ["starts_on", "created_at"]
@@ -256,6 +263,7 @@ class Recommendation(BaseModel):
     priority = models.CharField(_("priority"), max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
     search_text = models.TextField(blank=True, default="", editable=False)  # see GoodPractice.search_text
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
 
     class Meta:
         ordering = ["area__order", "reference", "created_at"]
@@ -292,6 +300,7 @@ class Action(BaseModel):
     due_on = models.DateField(_("due date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=ActionStatus.choices, default=ActionStatus.PLANNED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text=VERSION_HELP)
 
     class Meta:
         ordering = ["due_on", "title"]

@@ -2,8 +2,10 @@
 (details hold codes, UUIDs and counts — never text typed by a person). Who may write: access.py.
 
 Errors: PermissionDeniedError (role may not write), StateError (a status change that makes no sense),
-ValueError (invalid input; the message is for developers, views show a translated one),
-files.UploadRejected (a ValueError) for refused evidence files.
+ConflictError (a StateError: the record changed since the actor's form showed it — optimistic locking
+on the `version` of events, recommendations and actions), ValueError (invalid input; the message is
+for developers, views show a translated one), files.UploadRejected (a ValueError) for refused evidence
+files.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
-from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.roadmap.access import may_write_roadmap
 from jisr.roadmap.files import check_upload
 from jisr.roadmap.models import (
@@ -91,11 +93,27 @@ def _apply(obj: Any, fields: dict[str, Any], many: tuple[str, ...] = ()) -> list
     return sorted(changed)
 
 
+_Versioned = TypeVar("_Versioned", Event, Recommendation, Action)
+
+
+def _lock(obj: _Versioned, expected_version: int | None) -> _Versioned:
+    """`obj` read again with its row locked for this transaction, so that decisions use what is stored now.
+
+    `expected_version` is the `version` the actor's form showed (None: no check, e.g. a script that
+    just read the record). If someone changed the record since, ConflictError is raised and nothing
+    changes — never a silent overwrite of the other person's change."""
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and expected_version != current.version:
+        raise ConflictError(f"the {type(obj).__name__.lower()} was changed by someone else; reload it and try again")
+    return current
+
+
 def _save_changes(actor: User, obj: Any, action: str, changed: list[str], fields: dict[str, Any],
                   many: tuple[str, ...]) -> None:
-    """The end of an update service: validate and save `obj`, set the many-to-many fields that changed,
-    and audit the names of the changed fields (never their values)."""
+    """The end of an update service: validate and save `obj` with its version one higher, set the
+    many-to-many fields that changed, and audit the names of the changed fields (never their values)."""
     _valid(obj)
+    obj.version += 1
     obj.save()
     for name in many:
         if name in changed:
@@ -206,16 +224,17 @@ def _descendants(event: Event) -> set[Any]:
 
 
 @transaction.atomic
-def event_update(*, actor: User, event: Event, **fields: Any) -> Event:
+def event_update(*, actor: User, event: Event, expected_version: int | None = None, **fields: Any) -> Event:
     """Correct an event: any of kind, titles, dates, place, country, parent event, organisers,
     languages, strategic areas, summary (the fields of `event_create`). The same rules as on creation
     (a title in at least one language, the end not before the start), and an event cannot be part of
-    itself or of one of its own sessions. Raises ValueError (unknown field, invalid value) with nothing
-    changed. Audited as `roadmap.event_update` with the names of the fields that changed (never their
-    text); nothing is written when nothing changed."""
+    itself or of one of its own sessions. `expected_version`: the `version` the actor's form showed.
+    Raises ValueError (unknown field, invalid value) or ConflictError (the event changed since that
+    version) with nothing changed. Audited as `roadmap.event_update` with the names of the fields that
+    changed (never their text), the version one higher; nothing is written when nothing changed."""
     _require_writer(actor)
     _check_fields(fields, EVENT_FIELDS)
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = _lock(event, expected_version)
     if "languages" in fields:
         fields["languages"] = list(fields["languages"])
     parent = fields.get("parent", event.parent)
@@ -291,22 +310,29 @@ def recommendation_create(
     return recommendation
 
 
+RECOMMENDATION_FIELDS = {"text_ar", "text_fr", "text_es", "area", "scope", "addressee", "priority", "reference",
+                         "event"}
+
+
 @transaction.atomic
-def recommendation_update(*, actor: User, recommendation: Recommendation, **fields: Any) -> Recommendation:
-    """Change text, area, scope, addressee, priority or reference. Unknown fields raise ValueError."""
+def recommendation_update(*, actor: User, recommendation: Recommendation, expected_version: int | None = None,
+                          **fields: Any) -> Recommendation:
+    """Change texts, source event, area, scope, addressee, priority or reference. `expected_version`:
+    the `version` the actor's form showed. Raises ValueError (unknown field, no text left, invalid
+    value) or ConflictError (changed since that version) with nothing changed. Audited as
+    `roadmap.recommendation_update` with the names of the fields that changed, the version one higher;
+    nothing is written when nothing changed."""
     _require_writer(actor)
-    allowed = {"text_ar", "text_fr", "text_es", "area", "scope", "addressee", "priority", "reference", "event"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(recommendation, name, value.strip() if isinstance(value, str) else value)
+    _check_fields(fields, RECOMMENDATION_FIELDS)
+    recommendation = _lock(recommendation, expected_version)
+    changed = _apply(recommendation, fields)
     if not (recommendation.text_ar or recommendation.text_fr or recommendation.text_es):
         raise ValueError("a recommendation needs a text in at least one language")
-    recommendation.search_text = _recommendation_search_text(recommendation)
-    _valid(recommendation)
-    recommendation.save()
-    _audit(actor, "recommendation_update", recommendation, fields=sorted(fields))
+    if recommendation.scope not in CountryScope.values:
+        raise ValueError("unknown country scope")
+    if changed:
+        recommendation.search_text = _recommendation_search_text(recommendation)
+        _save_changes(actor, recommendation, "recommendation_update", changed, fields, many=())
     return recommendation
 
 
@@ -351,16 +377,17 @@ ACTION_FIELDS = {"title", "description", "lead_organisation", "partners", "other
 
 
 @transaction.atomic
-def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
+def action_update(*, actor: User, action: Action, expected_version: int | None = None, **fields: Any) -> Action:
     """Correct an action: title, description, lead organisation, partner organisations, other
     partners, recommendations carried out, dates (the fields of `action_create`). Not the status: that
     is `action_set_status`, with its history. The same rules as on creation (a title; the due date not
-    before the start); the lead organisation is never also listed as a partner. Raises ValueError with
-    nothing changed. Audited as `roadmap.action_update` with the names of the fields that changed;
-    nothing is written when nothing changed."""
+    before the start); the lead organisation is never also listed as a partner. `expected_version`: the
+    `version` the actor's form showed. Raises ValueError or ConflictError (changed since that version)
+    with nothing changed. Audited as `roadmap.action_update` with the names of the fields that changed,
+    the version one higher; nothing is written when nothing changed."""
     _require_writer(actor)
     _check_fields(fields, ACTION_FIELDS)
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    action = _lock(action, expected_version)
     lead = fields.get("lead_organisation", action.lead_organisation)
     if "partners" in fields:
         fields["partners"] = [p for p in fields["partners"] if p.pk != lead.pk]
@@ -378,12 +405,17 @@ def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
 
 @transaction.atomic
 def action_link(*, actor: User, action: Action, recommendations: Iterable[Recommendation],
-                partners: Iterable[Organisation] | None = None) -> Action:
-    """Set the recommendations an action carries out (many-to-many), and optionally its partners."""
+                partners: Iterable[Organisation] | None = None, expected_version: int | None = None) -> Action:
+    """Set the recommendations an action carries out (many-to-many), and optionally its partners: fields
+    of the edit form too, so the action's version goes one up, and a form that showed an older
+    `expected_version` is refused with ConflictError (nothing changed)."""
     _require_writer(actor)
+    action = _lock(action, expected_version)
     action.recommendations.set(list(recommendations))
     if partners is not None:
         action.partners.set([p for p in partners if p.pk != action.lead_organisation_id])
+    action.version += 1
+    action.save(update_fields=["version", "updated_at"])
     _audit(actor, "action_link", action,
            recommendations=sorted(str(r) for r in action.recommendations.values_list("pk", flat=True)),
            partners=action.partners.count())

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.roadmap import forms as f
 from jisr.roadmap import reports, selectors, services
 from jisr.roadmap.access import may_write_roadmap, require_reader, require_writer
@@ -86,20 +86,43 @@ def _ctx(request: HttpRequest, **context: Any) -> dict[str, Any]:
     return {"can_write": may_write_roadmap(request.user), **context}
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool = False,
-               back: str = "") -> HttpResponse:
+def _form_page(request: HttpRequest, form: Any, title: str, *, multipart: bool = False, back: str = "",
+               conflict: list[str] | None = None, status: int = 200) -> HttpResponse:
     return render(request, "roadmap/form.html",
-                  _ctx(request, form=form, page_title=title, multipart=multipart, back=back))
+                  _ctx(request, form=form, page_title=title, multipart=multipart, back=back, conflict=conflict,
+                       conflict_message=_conflict_message()), status=status)
 
 
-def _edit_page(request: HttpRequest, form: Any, save: Callable[[dict[str, Any]], Any], *, saved: str, title: str,
-               detail: str, **detail_kwargs: Any) -> HttpResponse:
-    """An edit screen: the creation form, filled in. A valid POST calls `save(cleaned_data)` (one
-    audited service) and goes back to the record's page; a refusal shows its reason on the form and
-    changes nothing."""
+def _conflict_message() -> str:
+    return _("Nothing was saved: someone else changed this record after you opened the form.")
+
+
+def _edit_page(request: HttpRequest, form_for: Callable[..., Any], initial_of: Callable[[], tuple[Any, dict[str, Any]]],
+               save: Callable[..., Any], *, saved: str, title: str, detail: str, **detail_kwargs: Any) -> HttpResponse:
+    """An edit screen: the creation form, filled in from the record, with the record's version hidden in
+    it. `initial_of()` reads the record as stored now → (record, initial values); `form_for(data,
+    initial, record)` builds the form. A valid POST calls `save(record, data, expected_version=…)` (one
+    audited service) and goes back to the record's page; a refusal shows its reason on the form and changes
+    nothing.
+
+    A conflict (someone saved the record since this form was opened: the service refuses the stale
+    version) answers 409 with the form as the user filled it in, a message that nothing was saved, the
+    fields where it differs from what is saved now, and the current version in the hidden field: saving
+    again, after checking, replaces what is saved — knowingly, never silently."""
+    record, initial = initial_of()
+    form = form_for(request.POST or None, initial, record)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version", None)
         try:
-            save(form.cleaned_data)
+            save(record, data, expected_version=expected)
+        except ConflictError:
+            record, initial = initial_of()
+            differs = [name for name in form_for(request.POST, initial, record).changed_data if name != "version"]
+            form.data = form.data.copy()
+            form.data["version"] = str(record.version)
+            return _form_page(request, form, title, back=reverse(detail, kwargs=detail_kwargs),
+                              conflict=[str(form.fields[name].label) for name in differs], status=409)
         except ValueError as exc:
             form.add_error(None, _message(exc))
         else:
@@ -202,15 +225,19 @@ def event_detail(request: HttpRequest, event_id: Any) -> HttpResponse:
 @roadmap_view(write=True)
 def event_edit(request: HttpRequest, event_id: Any) -> HttpResponse:
     """Correct an event (a wrong date or title): the creation form, filled in; one service, audited."""
-    event = selectors.event_get_for_user(request.user, event_id)
-    initial = {k: getattr(event, k) for k in ("kind", "title_ar", "title_fr", "title_es", "starts_on", "ends_on",
-                                              "place", "summary", "languages")}
-    initial.update(country=str(event.country or ""), parent=event.parent_id,
-                   organisers=[o.pk for o in event.organisers.all()], areas=[a.pk for a in event.areas.all()])
-    form = f.EventForm(request.POST or None, initial=initial, event=event)
-    return _edit_page(request, form, lambda data: services.event_update(actor=request.user, event=event, **data),
-                      saved=_("Event updated."), title=_("Edit event"), detail="roadmap:event_detail",
-                      event_id=event.pk)
+
+    def initial_of() -> tuple[Any, dict[str, Any]]:
+        event = selectors.event_get_for_user(request.user, event_id)
+        initial = {k: getattr(event, k) for k in ("kind", "title_ar", "title_fr", "title_es", "starts_on", "ends_on",
+                                                  "place", "summary", "languages")}
+        initial.update(country=str(event.country or ""), parent=event.parent_id,
+                       organisers=[o.pk for o in event.organisers.all()], areas=[a.pk for a in event.areas.all()])
+        return event, initial
+
+    return _edit_page(
+        request, lambda data, initial, record: f.EventForm(data, initial=initial, event=record), initial_of,
+        lambda record, data, **kw: services.event_update(actor=request.user, event=record, **data, **kw),
+        saved=_("Event updated."), title=_("Edit event"), detail="roadmap:event_detail", event_id=event_id)
 
 
 @require_POST
@@ -286,15 +313,20 @@ def recommendation_detail(request: HttpRequest, recommendation_id: Any) -> HttpR
 @require_http_methods(["GET", "POST"])
 @roadmap_view(write=True)
 def recommendation_edit(request: HttpRequest, recommendation_id: Any) -> HttpResponse:
-    rec = selectors.recommendation_get_for_user(request.user, recommendation_id)
-    initial = {k: getattr(rec, k) for k in ("reference", "text_ar", "text_fr", "text_es", "scope", "addressee",
-                                            "priority")}
-    initial.update(event=rec.event_id, area=rec.area_id)
-    form = f.RecommendationForm(request.POST or None, initial=initial)
-    return _edit_page(request, form,
-                      lambda data: services.recommendation_update(actor=request.user, recommendation=rec, **data),
-                      saved=_("Recommendation updated."), title=_("Edit recommendation"),
-                      detail="roadmap:recommendation_detail", recommendation_id=rec.pk)
+    def initial_of() -> tuple[Any, dict[str, Any]]:
+        rec = selectors.recommendation_get_for_user(request.user, recommendation_id)
+        initial = {k: getattr(rec, k) for k in ("reference", "text_ar", "text_fr", "text_es", "scope", "addressee",
+                                                "priority")}
+        initial.update(event=rec.event_id, area=rec.area_id)
+        return rec, initial
+
+    return _edit_page(
+        request, lambda data, initial, record: f.RecommendationForm(data, initial=initial, recommendation=record),
+        initial_of,
+        lambda record, data, **kw: services.recommendation_update(actor=request.user, recommendation=record, **data,
+                                                                  **kw),
+        saved=_("Recommendation updated."), title=_("Edit recommendation"), detail="roadmap:recommendation_detail",
+        recommendation_id=recommendation_id)
 
 
 # --- Actions -----------------------------------------------------------------------------------------
@@ -345,7 +377,8 @@ def action_detail(request: HttpRequest, action_id: Any) -> HttpResponse:
         request, action=action, overdue=overdue, indicators=indicators,
         status_form=f.StatusForm(initial={"status": action.status}),
         progress_form=f.ProgressForm(), indicator_form=f.IndicatorForm(),
-        link_form=f.LinkForm(initial={"recommendations": [r.pk for r in action.recommendations.all()]})))
+        link_form=f.LinkForm(initial={"recommendations": [r.pk for r in action.recommendations.all()]},
+                             version=action.version)))
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -357,15 +390,19 @@ def _form_errors(request: HttpRequest, form: Any) -> None:
 def action_edit(request: HttpRequest, action_id: Any) -> HttpResponse:
     """Correct an action (title, organisations, recommendations, dates): the creation form, filled in.
     The status is changed on the action's page, with its history."""
-    action = selectors.action_get_for_user(request.user, action_id)
-    initial = {k: getattr(action, k) for k in ("title", "description", "other_partners", "start_on", "due_on")}
-    initial.update(lead_organisation=action.lead_organisation_id,
-                   partners=[p.pk for p in action.partners.all()],
-                   recommendations=[r.pk for r in action.recommendations.all()])
-    form = f.ActionForm(request.POST or None, initial=initial)
-    return _edit_page(request, form, lambda data: services.action_update(actor=request.user, action=action, **data),
-                      saved=_("Action updated."), title=_("Edit action"), detail="roadmap:action_detail",
-                      action_id=action.pk)
+
+    def initial_of() -> tuple[Any, dict[str, Any]]:
+        action = selectors.action_get_for_user(request.user, action_id)
+        initial = {k: getattr(action, k) for k in ("title", "description", "other_partners", "start_on", "due_on")}
+        initial.update(lead_organisation=action.lead_organisation_id,
+                       partners=[p.pk for p in action.partners.all()],
+                       recommendations=[r.pk for r in action.recommendations.all()])
+        return action, initial
+
+    return _edit_page(
+        request, lambda data, initial, record: f.ActionForm(data, initial=initial, version=record.version),
+        initial_of, lambda record, data, **kw: services.action_update(actor=request.user, action=record, **data, **kw),
+        saved=_("Action updated."), title=_("Edit action"), detail="roadmap:action_detail", action_id=action_id)
 
 
 @require_POST
@@ -389,10 +426,17 @@ def action_status(request: HttpRequest, action_id: Any) -> HttpResponse:
 @roadmap_view(write=True)
 def action_link(request: HttpRequest, action_id: Any) -> HttpResponse:
     action = selectors.action_get_for_user(request.user, action_id)
-    form = f.LinkForm(request.POST)
+    form = f.LinkForm(request.POST, version=action.version)
     if form.is_valid():
-        services.action_link(actor=request.user, action=action, recommendations=form.cleaned_data["recommendations"])
-        messages.success(request, _("Recommendations linked."))
+        try:
+            services.action_link(actor=request.user, action=action,
+                                 recommendations=form.cleaned_data["recommendations"],
+                                 expected_version=form.cleaned_data.get("version"))
+        except ConflictError:
+            again = _("Check the recommendations below and link again.")
+            messages.error(request, f"{_conflict_message()} {again}")
+        else:
+            messages.success(request, _("Recommendations linked."))
     else:
         _form_errors(request, form)
     return _done("roadmap:action_detail", action_id=action.pk)
