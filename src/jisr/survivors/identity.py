@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+from jisr.crypto.normalise import normalise_digits, normalise_document, normalise_name
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,33 @@ class Identity:
 def mask(text: str) -> str:
     """First letter of each word, the rest hidden: "Fatima Benali" → "F••• B•••" (lengths hidden too)."""
     return " ".join(w[0] + "•••" for w in text.split() if w)
+
+
+def mentions_identity(text: str, identity: Identity) -> bool:
+    """True if free `text` (a reason kept in the audit trail, …) contains any of the identity's name
+    words (3 letters or more, any script, spelling normalised as for the blind indexes), her phone
+    number (its last 6 digits or more), a document number or her date of birth (as typed day/month/year
+    or ISO). Eastern Arabic digits count as digits. Pure; never raises."""
+    words = set(re.findall(r"\w+", normalise_name(text)))
+    names = [identity.given_name, identity.family_name, identity.given_name_latin, identity.family_name_latin]
+    for name in [*names, *identity.aliases]:
+        if any(len(part) >= 3 and part in words for part in re.findall(r"\w+", normalise_name(name))):
+            return True
+    digits = "".join(ch for ch in normalise_digits(text) if ch.isdigit())
+    phone = "".join(ch for ch in normalise_digits(identity.phone) if ch.isdigit())
+    if len(phone) >= 6 and phone[-6:] in digits:
+        return True
+    compact = normalise_document(text)
+    if any(len(n) >= 4 and n in compact for n in (normalise_document(d.number) for d in identity.documents)):
+        return True
+    if identity.date_of_birth is not None:
+        born = identity.date_of_birth
+        typed = normalise_digits(text)
+        shapes = {
+            born.isoformat(),
+            f"{born.day:02d}/{born.month:02d}/{born.year}",
+            f"{born.day}/{born.month}/{born.year}",
+        }
+        if any(shape in typed for shape in shapes):
+            return True
+    return False

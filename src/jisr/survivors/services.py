@@ -14,7 +14,7 @@ from jisr.audit.services import audit_record
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.crypto.normalise import clean_text
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
-from jisr.survivors.identity import Identity, IdentityDocument
+from jisr.survivors.identity import Identity, IdentityDocument, mentions_identity
 from jisr.survivors.indexing import index_values
 from jisr.survivors.models import AgePrecision, CodeSequence, Person, PersonIndex, Sex
 
@@ -25,6 +25,13 @@ MAX_ALIASES = 20
 MAX_DOCUMENTS = 10
 MAX_TEXT = 200
 OLDEST_BIRTH_YEARS = 120
+
+
+IDENTITY_IN_REASON = "the reason must not contain her name, phone, document number or date of birth"
+
+
+class IdentityInReasonError(ValueError):
+    """A reason that would be kept in the audit trail contains the person's identity."""
 
 
 def clean_identity(identity: Identity) -> Identity:
@@ -202,7 +209,8 @@ def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> st
     """Return one masked field of `person` in clear, for an actor whose role may reveal, with a reason.
 
     `field` ∈ REVEALABLE_FIELDS. The reveal is an audit event carrying the reason (never the value).
-    Raises PermissionDeniedError, ValueError (unknown field or empty reason), StateError (erased)."""
+    Raises PermissionDeniedError, ValueError (unknown field or empty reason), IdentityInReasonError
+    (the reason names her, see `mentions_identity`), StateError (erased)."""
     if not actor.capabilities.reveal_identity:
         raise PermissionDeniedError("this role may not reveal masked fields")
     if field not in REVEALABLE_FIELDS:
@@ -213,6 +221,8 @@ def person_reveal(*, actor: User, person: Person, field: str, reason: str) -> st
     if person.is_erased:
         raise StateError("this person's identity was erased")
     identity = person_identity(person)
+    if mentions_identity(reason, identity):
+        raise IdentityInReasonError(IDENTITY_IN_REASON)
     with transaction.atomic():
         audit_record(actor=actor, action="person.reveal", target=person, reason=reason, details={"field": field})
     if field == "name":
@@ -239,7 +249,8 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     cases and audit trail remain (they hold no identity). Only supervisors and coordinators of her
     organisation may erase. Raises PermissionDeniedError, StateError if already erased (also when
     someone else erased her a moment ago: the row is locked and read again), ValueError for a reason
-    of fewer than 5 characters."""
+    of fewer than 5 characters, IdentityInReasonError for a reason that names her (the reason stays in
+    the append-only audit trail after her identity is gone)."""
     if not may_erase(actor, person):
         raise PermissionDeniedError("this role may not erase a person")
     locked = Person.objects.select_for_update().only("erased_at").get(pk=person.pk)
@@ -247,6 +258,8 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
         raise StateError("already erased")
     if len(reason.strip()) < 5:
         raise ValueError("say why (at least a few words)")
+    if mentions_identity(reason, person_identity(person)):
+        raise IdentityInReasonError(IDENTITY_IN_REASON)
     data_key_destroy(person.data_key)
     PersonIndex.objects.filter(person=person).delete()
     person.erased_at = timezone.now()

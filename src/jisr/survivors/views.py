@@ -23,7 +23,7 @@ from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.survivors.forms import PersonEraseForm
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import person_get_for_user
-from jisr.survivors.services import may_erase, person_erase
+from jisr.survivors.services import IdentityInReasonError, may_erase, person_erase
 
 
 class SeeOther(HttpResponseRedirect):
@@ -40,10 +40,13 @@ def person_erase_view(request: HttpRequest, person_id: str) -> HttpResponse:
     404 for a person the user may not see, 403 for a role that may not erase (before the second-factor
     detour, so a refusal never sends anyone through it)."""
     user: User = request.user  # type: ignore[assignment]
-    # GET reads the person (audited as a view); POST writes its own, more specific event.
-    person = person_get_for_user(user, person_id, log_read=request.method == "GET")
+    # A refused request leaves no trace of a read; an allowed GET reads the person (audited as a view);
+    # POST writes its own, more specific event.
+    person = person_get_for_user(user, person_id, log_read=False)
     if not may_erase(user, person):
         raise PermissionDenied
+    if request.method == "GET":
+        person = person_get_for_user(user, person_id)
     return _erase(request, person)
 
 
@@ -65,6 +68,14 @@ def _erase(request: HttpRequest, person: Person) -> HttpResponse:
             except StateError:
                 form.add_error(None, _("This person's identity was already erased. Nothing was changed."))
                 status = 409
+            except IdentityInReasonError:
+                form.add_error(
+                    "reason",
+                    _(
+                        "Do not write her name, phone, document number or date of birth: the reason is "
+                        "kept in the audit trail after her identity is erased."
+                    ),
+                )
             except ValueError:
                 form.add_error("reason", _("Say why, in a few words."))
             else:
