@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jisr.care import services as svc
 from jisr.care.models import Consent, ReflectionPeriod
@@ -102,3 +102,51 @@ def test_supervisor_approves_closure_through_the_page(login_as, cast, fatima_cas
     assert login_as(cast.ma_supervisor, "ar").post(url, {"decision": "approve"}).status_code == 303
     fatima_case.refresh_from_db()
     assert fatima_case.status == "closed" and fatima_case.closure_reason == "voluntary_return"
+
+
+def test_goal_shows_its_target_date_and_selects_have_a_worded_empty_choice(login_as, cast, fatima_case):
+    svc.goal_add(actor=cast.ma_case_worker, case=fatima_case, domain="health", description="Check-ups",
+                 target_on=dt.date(2026, 12, 13))
+    svc.training_create(actor=cast.ma_case_worker, kind="workshop", topic="Literacy", organiser="Demo",
+                        starts_on=TODAY)
+    url = reverse("care:case_care", kwargs={"case_id": fatima_case.pk})
+    arabic = login_as(cast.ma_case_worker, "ar").get(url + "?tab=plan").content.decode()
+    assert "التاريخ المستهدف 13/12/2026" in arabic and "القيمة المستهدفة" not in arabic
+    assert '<option value="" selected>— لا شيء —</option>' in arabic  # the optional linked training
+    french = login_as(cast.ma_case_worker, "fr").get(url + "?tab=plan").content.decode()
+    assert "date cible 13/12/2026" in french
+    trainings = login_as(cast.ma_case_worker, "fr").get(url + "?tab=trainings").content.decode()
+    assert '<option value="" selected>— choisir —</option>' in trainings  # a required choice
+    for key, _label in TABS:
+        assert "---------" not in login_as(cast.ma_case_worker, "ar").get(url + f"?tab={key}").content.decode()
+
+
+def test_erased_person_no_write_forms_and_texts_say_erased(login_as, cast, fatima_case):
+    from jisr.care.selectors import ERASED, sealed_text
+    from jisr.survivors.services import person_erase
+
+    _populate(cast, fatima_case)
+    person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="asked by the person")
+    fatima_case.person.refresh_from_db()
+    url = reverse("care:case_care", kwargs={"case_id": fatima_case.pk})
+    # Consent withdrawal stays offered: she may always withdraw, and the service accepts it.
+    allowed = ("/withdraw/", "/form.pdf")
+    for user in (cast.ma_case_worker, cast.ma_supervisor):
+        client = login_as(user, "ar")
+        for key, _label in TABS:
+            html = client.get(url + f"?tab={key}").content.decode()
+            assert "data-erased-notice" in html, key
+            actions = re.findall(r'<form method="post" action="([^"]*)"', html)
+            assert all(a.endswith(allowed) or "/i18n/" in a or "logout" in a for a in actions), (key, actions)
+    risk = login_as(cast.ma_case_worker, "ar").get(url + "?tab=risk").content.decode()
+    with translation.override("ar"):
+        care_team_only = translation.gettext("Only the care team can read this.")
+    assert "مُحي مع هوية الشخص." in risk and care_team_only not in risk
+    assessment = fatima_case.risk_assessments.get()
+    for user in (cast.ma_case_worker, cast.ma_coordinator):
+        assert sealed_text(user, assessment, "safety_plan", fatima_case.person) is ERASED
+    assert not ERASED and str(ERASED) == ""
+    # The services refuse too (a stale form): nothing is written.
+    post = login_as(cast.ma_case_worker, "ar").post(reverse("care:need_add", kwargs={"case_id": fatima_case.pk}),
+                                                     {"domain": "health", "level": "high", "assessed_on": "01/01/2026"})
+    assert post.status_code == 409 and fatima_case.needs.count() == 1

@@ -172,3 +172,17 @@ def test_note_texts_only_for_the_case_team(cast, fatima_case) -> None:
     assert [v.text for v in case_notes_for_user(cast.ma_supervisor, fatima_case)] == ["she is staying with her aunt"]
     [coordinator_view] = case_notes_for_user(cast.ma_coordinator, fatima_case)
     assert coordinator_view.text is None and not coordinator_view.unreadable
+    assert not coordinator_view.erased
+
+
+def test_notes_of_an_erased_person_say_erased(cast, fatima_case) -> None:
+    from jisr.cases.selectors import case_notes_for_user
+    from jisr.survivors.services import person_erase
+
+    case_note_add(actor=cast.ma_case_worker, case=fatima_case, body="she is staying with her aunt")
+    person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="asked by the person")
+    fatima_case.person.refresh_from_db()
+    for user in (cast.ma_case_worker, cast.ma_supervisor, cast.ma_coordinator):
+        [view] = case_notes_for_user(user, fatima_case)
+        # Gone with her identity, for every reader: not a damaged row, not a matter of role.
+        assert view.erased and view.unreadable and view.text is None

@@ -134,3 +134,46 @@ def test_chart_is_vendored_with_licence_and_no_inline_script(cast, fatima_case):
         assert "src=" in tag or 'type="application/json"' in tag
     assert "https://" not in "".join(re.findall(r'src="([^"]*)"', html))
     assert ' style="' not in html
+
+
+@pytest.mark.parametrize("language,names", [
+    ("ar", ["مؤشر الرفاه WHO-5", "استبيان صحة المريض PHQ-9", "مقياس اضطراب القلق العام GAD-7",
+            "قائمة التحقق من اضطراب ما بعد الصدمة PCL-5"]),
+    ("fr", ["Indice de bien-être WHO-5", "Questionnaire sur la santé du patient PHQ-9",
+            "Échelle du trouble anxieux généralisé GAD-7", "Liste de vérification du TSPT pour le DSM-5 (PCL-5)"]),
+    ("es", ["Índice de Bienestar WHO-5", "Cuestionario de Salud del Paciente PHQ-9",
+            "Escala del Trastorno de Ansiedad Generalizada GAD-7",
+            "Lista de verificación del TEPT para el DSM-5 (PCL-5)"]),
+])
+def test_instrument_names_are_translated_with_their_acronym(cast, fatima_case, language, names):
+    _measure(cast, fatima_case, "who-5", [2, 2, 2, 2, 2])
+    _measure(cast, fatima_case, "phq-9", [1] * 9)
+    _measure(cast, fatima_case, "gad-7", [1] * 7)
+    _measure(cast, fatima_case, "pcl-5", [1] * 20)
+    response = _client(cast.ma_supervisor, language).get(
+        reverse("outcomes:case_outcomes", kwargs={"case_id": fatima_case.pk}) + "?instrument=gad-7")
+    html = response.content.decode()
+    assert [t.name for t in response.context["trajectories"]] == names
+    assert [d["label"] for d in response.context["chart_data"]] == names  # the chart's legend too
+    for english in ("Well-Being Index", "Patient Health Questionnaire", "Generalized Anxiety", "PTSD Checklist"):
+        assert english not in html
+    assert f'<p class="fw-semibold mb-1">{names[2]}</p>' in html  # the form names the chosen instrument
+
+
+def test_no_measurement_form_for_an_erased_person(cast, fatima_case):
+    from jisr.common.errors import StateError
+    from jisr.survivors.services import person_erase
+
+    _measure(cast, fatima_case, "who-5", [2, 2, 2, 2, 2])
+    person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="asked by the person")
+    fatima_case.person.refresh_from_db()
+    url = reverse("outcomes:case_outcomes", kwargs={"case_id": fatima_case.pk})
+    client = _client(cast.ma_case_worker, "ar")
+    html = client.get(url).content.decode()
+    assert "data-erased-notice" in html and 'name="administered_on"' not in html
+    assert "<bdi>40</bdi>" in html  # what was measured before stays readable (it is not her identity)
+    data = {"instrument": "who-5", "administered_on": "01/01/2026"} | {f"who5_{i}": "2" for i in range(1, 6)}
+    assert client.post(url, data).status_code == 409
+    with pytest.raises(StateError):
+        _measure(cast, fatima_case, "who-5", [2, 2, 2, 2, 2])
+    assert Measurement.objects.count() == 1

@@ -29,6 +29,11 @@ from jisr.cases.models import ClosureReason, RiskLevel
 from jisr.common.forms import DateField
 from jisr.crypto.normalise import normalise_digits
 
+#: The empty choice of a select, in words (Django's default is "---------"): an optional field offers
+#: "none", a required one asks to choose. The referral forms use the same two.
+NONE_CHOICE = _("— none —")
+CHOOSE_CHOICE = _("— choose —")
+
 
 class TypedIntField(forms.Field):
     """A whole number typed in any digits (Eastern Arabic accepted)."""
@@ -169,7 +174,10 @@ class GoalForm(forms.Form):
     description = _text(_("Goal"), rows=2, required=True)
     target_on = DateField(label=_("Target date"), required=False)
     training = forms.ModelChoiceField(
-        label=_("Linked training (empowerment goal)"), required=False, queryset=Training.objects.none()
+        label=_("Linked training (empowerment goal)"),
+        required=False,
+        queryset=Training.objects.none(),
+        empty_label=NONE_CHOICE,
     )
 
     def __init__(self, *args: Any, trainings: Any = None, **kwargs: Any) -> None:
@@ -235,7 +243,9 @@ class TrainingForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    training = forms.ModelChoiceField(label=_("Training or workshop"), queryset=Training.objects.none())
+    training = forms.ModelChoiceField(
+        label=_("Training or workshop"), queryset=Training.objects.none(), empty_label=CHOOSE_CHOICE
+    )
     attended = forms.BooleanField(label=_("Attended"), required=False, initial=True)
     completed = forms.BooleanField(label=_("Completed"), required=False)
 

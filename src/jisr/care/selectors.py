@@ -81,10 +81,32 @@ def may_read_sealed(user: User) -> bool:
     return bool(user.capabilities.write_cases)
 
 
-def sealed_text(user: User, obj: models.Model, field: str, person: Person) -> str | None:
-    """Decrypted text for the care team; "" when empty; None when it may not or cannot be read."""
+class ErasedText:
+    """What `sealed_text` answers for a text sealed under the key of a person whose identity was erased:
+    it went with her identity, for every reader. Falsy and printed as ""; templates test `text.erased`."""
+
+    erased = True
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "ERASED"
+
+
+ERASED = ErasedText()
+
+
+def sealed_text(user: User, obj: models.Model, field: str, person: Person) -> str | ErasedText | None:
+    """Decrypted text for the care team; "" when empty; `ERASED` when the person's identity (and her key)
+    was erased; None when it may not be read (not the care team) or cannot be (a damaged row)."""
     if getattr(obj, field) is None:
         return ""
+    if person.is_erased:
+        return ERASED
     if not may_read_sealed(user):
         return None
     try:

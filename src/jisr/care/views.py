@@ -189,13 +189,20 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     goals = lazy(lambda: list(case.goals.select_related("training")))
     reflection = case.reflection_periods.first()
     pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by"))
+    is_open = case.status == CaseStatus.OPEN
+    can_write = user.capabilities.write_cases and user.organisation == case.organisation
+    erased = case.person.is_erased
     return {
         "case": case,
         "tab": tab,
         "tabs": TABS,
         "today": today,
-        "is_open": case.status == CaseStatus.OPEN,
-        "can_write": user.capabilities.write_cases and user.organisation == case.organisation,
+        "is_open": is_open,
+        "can_write": can_write,
+        "erased": erased,
+        # The write forms (nothing new is recorded on a closed case, or about a person whose identity was
+        # erased: the services refuse both; the page says why instead of offering forms).
+        "can_record": can_write and is_open and not erased,
         "is_supervisor": user.role == Role.SUPERVISOR,
         "may_read_sealed": sel.may_read_sealed(user),
         "consents": lazy(

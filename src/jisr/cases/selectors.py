@@ -86,11 +86,13 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
 class NoteView:
     """A note as `user` may see it: `text` is None when her role may not read note texts
     (coordinators see that a note exists, by whom and when), `unreadable` when it cannot be decrypted
-    (the person was erased, or the row was tampered with)."""
+    (the person was erased, or the row was tampered with), `erased` (with `unreadable`) when that is
+    because the person's identity was erased: the note went with it, for every reader."""
 
     note: CaseNote
     text: str | None
     unreadable: bool = False
+    erased: bool = False
 
 
 def case_notes_for_user(user: User, case: Case) -> list[NoteView]:
@@ -99,8 +101,12 @@ def case_notes_for_user(user: User, case: Case) -> list[NoteView]:
     from jisr.cases.services import case_note_text  # services import this module
 
     readable = user.capabilities.write_cases and user.organisation == case.organisation
+    erased = case.person.is_erased
     views = []
     for note in case.notes.select_related("author", "case__person__data_key"):
+        if erased:
+            views.append(NoteView(note, None, unreadable=True, erased=True))
+            continue
         if not readable:
             views.append(NoteView(note, None))
             continue

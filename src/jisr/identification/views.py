@@ -19,7 +19,7 @@ from jisr.cases.models import Case, CaseStatus
 from jisr.cases.selectors import case_get_for_user
 from jisr.common.errors import DomainError, PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
-from jisr.identification import engine, labels, services
+from jisr.identification import engine, gaps, labels, services
 from jisr.identification.forms import ScreeningForm, observation_field
 from jisr.identification.models import Screening, ScreeningResult
 from jisr.identification.selectors import screening_get_for_user
@@ -48,6 +48,12 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_get_for_user(user, case_id, log_read=request.method != "POST")
     if not user.capabilities.write_cases or user.organisation != case.organisation:
         raise PermissionDenied
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    if case.person.is_erased:
+        # Nothing new is recorded for an erased person (the service refuses too): no form, a notice.
+        return render(request, "identification/screening_form.html", {"case": case, "erased": True},
+                      status=409 if request.method == "POST" else 200)
     country = case.organisation.country.code
     if request.method == "POST":
         form = ScreeningForm(request.POST)
@@ -64,11 +70,9 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
                 messages.success(request, _("Screening recorded."))
                 return _see_other("identification:screening_detail", screening_id=screening.pk)
         status = 400
-    elif request.method == "GET":
+    else:
         form = ScreeningForm(initial={"rulesets": services.default_rulesets(country)})
         status = 200
-    else:
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     return render(request, "identification/screening_form.html", {
         "case": case,
         "form": form,
@@ -93,7 +97,12 @@ def _message(msg: dict[str, Any]) -> dict[str, Any]:
         text = labels.code_label(items[0]) if items and items[0] in labels.AGGRAVATION_LABELS else text
     elif code == "combination_rule":
         text = labels.code_label(items[0]) if items else text
-    elif code in ("dimension_positive", "indicators_ignored", "indicator_weight_disputed", "purpose_not_enumerated",
+    if code == "dimension_positive":
+        dim = _dimension_of(items, msg.get("message", ""))
+        if dim in labels.DIMENSION_LABELS:
+            text = _("Dimension %(number)s is met: %(name)s.") % {"number": dim[1:],
+                                                                  "name": labels.DIMENSION_LABELS[dim]}
+    if code in ("dimension_positive", "indicators_ignored", "indicator_weight_disputed", "purpose_not_enumerated",
                   "act_not_enumerated", "means_not_enumerated", "unverified_weights"):
         shown_items = [labels.code_label(i) for i in items]
     elif code == "exploitation_without_trafficking_dimensions":
@@ -102,13 +111,25 @@ def _message(msg: dict[str, Any]) -> dict[str, Any]:
             "source": msg.get("source") or ""}
 
 
-def _element_rows(output: dict[str, Any], observation: dict[str, Any]) -> list[dict[str, Any]]:
+def _dimension_of(items: list[str], english: str) -> str:
+    """The dimension a ``dimension_positive`` note speaks of: its indicators' prefix, else the engine's
+    English text ("D5 (…) is positive: …")."""
+    return items[0].split(".", 1)[0] if items else english.split(" ", 1)[0]
+
+
+def _unnamed(output: dict[str, Any]) -> dict[str, set[str]]:
+    """Per element, the codes recorded that the frame does not name (from its *_not_enumerated notes)."""
     unnamed: dict[str, set[str]] = {"act": set(), "means": set(), "purpose": set()}
     for note in output.get("notes", []):
         kind = {"act_not_enumerated": "act", "means_not_enumerated": "means",
                 "purpose_not_enumerated": "purpose"}.get(note["code"])
         if kind:
             unnamed[kind].update(note.get("items") or [])
+    return unnamed
+
+
+def _element_rows(output: dict[str, Any], observation: dict[str, Any]) -> list[dict[str, Any]]:
+    unnamed = _unnamed(output)
     rows = []
     for element, key in (("act", "acts"), ("means", "means"), ("purpose", "purposes")):
         value = output.get("elements", {}).get(element)
@@ -133,8 +154,47 @@ def _dimension_rows(output: dict[str, Any], observation: dict[str, Any]) -> list
             "number": dim[1:],
             "label": labels.DIMENSION_LABELS.get(dim, dim),
             "positive": counts["positive"],
-            "strong": counts["strong"], "medium": counts["medium"], "weak": counts["weak"],
+            "counts": gaps.counts_text(counts),
             "drivers": [labels.code_label(c) for c in observed if c.startswith(f"{dim}.")],
+        })
+    return rows
+
+
+def _profile(output: dict[str, Any], observation: dict[str, Any]) -> str | None:
+    """The indicator set an ILO/EC result used: the one recorded, else the one the engine derived."""
+    if observation.get("profile"):
+        return str(observation["profile"])
+    for note in output.get("notes", []):
+        if note.get("code") == "profile_derived" and note.get("items"):
+            return str(note["items"][0])
+    return None
+
+
+def _missing_rows(row: ScreeningResult, observation: dict[str, Any]) -> list[dict[str, Any]]:
+    """What is missing, each with what is missing inside it: for a group of dimensions, each dimension's
+    counted signs and the smallest sets of further signs that would meet it; for an element, the codes
+    recorded that the frame does not name."""
+    output = row.output
+    dims: dict[str, Any] = output.get("dimensions") or {}
+    available = (gaps.available_signs(row.ruleset, row.ruleset_version, _profile(output, observation), dims)
+                 if dims else None)
+    unnamed = _unnamed(output)
+    rows = []
+    for item in output.get("missing", []):
+        group = item.split("|")
+        dimensions = []
+        if dims and all(d in dims for d in group):
+            for d in group:
+                left = None if available is None else available.get(d, dict.fromkeys(gaps.WEIGHTS, 0))
+                dimensions.append({
+                    "label": f"{d[1:]}. {labels.DIMENSION_LABELS.get(d, d)}",
+                    "counts": gaps.counts_text(dims[d]),
+                    "options": [gaps.additions_text(a) for a in gaps.smallest_additions(dims[d], left)],
+                })
+        rows.append({
+            "text": labels.missing_label(item),
+            "dimensions": dimensions,
+            "unnamed": [labels.code_label(c) for c in sorted(unnamed.get(item, ()))],
         })
     return rows
 
@@ -151,7 +211,7 @@ def _frame(row: ScreeningResult, observation: dict[str, Any]) -> dict[str, Any]:
         "presumed": output.get("presumption_of_minority_applied"),
         "elements": _element_rows(output, observation) if output.get("elements") else [],
         "dimensions": _dimension_rows(output, observation),
-        "missing": [labels.missing_label(m) for m in output.get("missing", [])],
+        "missing": _missing_rows(row, observation),
         "notes": [_message(m) for m in output.get("notes", [])],
         "warnings": [_message(m) for m in output.get("warnings", [])],
     }

@@ -25,6 +25,21 @@ SEVERITY_LABELS = {
     "severe": _("severe"),
 }
 
+#: Display names in the reader's language (the instruments module is pure, its English names stay there);
+#: each keeps the official acronym, which is how case workers and the literature name the instrument.
+INSTRUMENT_NAMES = {
+    "who-5": _("WHO-5 Well-Being Index"),
+    "phq-9": _("Patient Health Questionnaire (PHQ-9)"),
+    "gad-7": _("Generalized Anxiety Disorder scale (GAD-7)"),
+    "pcl-5": _("PTSD Checklist for DSM-5 (PCL-5)"),
+}
+
+
+def instrument_name(code: str) -> str:
+    """The translated display name of an instrument (its published English name if it has none)."""
+    name = INSTRUMENT_NAMES.get(code)
+    return str(name) if name is not None else INSTRUMENTS[code].spec.name
+
 
 @dataclass(frozen=True)
 class Point:
@@ -84,7 +99,7 @@ def trajectories(case: Case) -> list[Trajectory]:
                 previous = m.score
             points.append(Point(m, change, direction, significant, meaningful))
         total_max = 100 if code == "who-5" else inst.spec.total_max
-        out.append(Trajectory(code, inst.spec.name, inst.spec.higher_is_better, total_max, points))
+        out.append(Trajectory(code, instrument_name(code), inst.spec.higher_is_better, total_max, points))
     return out
 
 

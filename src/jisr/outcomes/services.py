@@ -46,10 +46,13 @@ def measurement_record(*, actor: User, case: Case, instrument: str, answers: Seq
                        administered_on: dt.date) -> Measurement:
     """Score and store one administration. Raises ValueError for an unknown instrument, answers out
     of range or of the wrong count (VALIDATION_ERROR), a future date; PermissionDeniedError,
-    StateError (closed case). An INCOMPLETE administration is stored without a score (never zero)."""
+    StateError (closed case, or the person's identity erased: nothing new is recorded about her). An
+    INCOMPLETE administration is stored without a score (never zero)."""
     _require_write(actor, case)
     if case.status != CaseStatus.OPEN:
         raise StateError("the case is closed; reopen it first")
+    if case.person.is_erased:
+        raise StateError("this person's identity was erased")
     spec = get_instrument(instrument)
     if administered_on > timezone.localdate():
         raise ValueError("the date cannot be in the future")

@@ -30,6 +30,7 @@ def case_outcomes(request: HttpRequest, case_id: str) -> HttpResponse:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     case = case_get_for_user(user, case_id, log_read=request.method == "GET")
     can_write = user.capabilities.write_cases and user.organisation == case.organisation
+    erased = case.person.is_erased
     instrument = request.POST.get("instrument") or request.GET.get("instrument") or "who-5"
     if instrument not in INSTRUMENTS:
         instrument = "who-5"
@@ -40,7 +41,9 @@ def case_outcomes(request: HttpRequest, case_id: str) -> HttpResponse:
             raise PermissionDenied
         form = MeasurementForm(request.POST, instrument=instrument)
         status = 400
-        if form.is_valid():
+        if erased:  # the form is not offered (the page shows a notice instead); the service refuses too
+            status = 409
+        elif form.is_valid():
             answers = form.answers()
             if form.is_valid():  # item errors are added while parsing
                 try:
@@ -64,11 +67,15 @@ def case_outcomes(request: HttpRequest, case_id: str) -> HttpResponse:
         "case": case,
         "form": form,
         "instrument": instrument,
-        "instruments": [(code, i.spec.name) for code, i in INSTRUMENTS.items()],
+        "instruments": [(code, sel.instrument_name(code)) for code in INSTRUMENTS],
+        "instrument_name": sel.instrument_name(instrument),
         "trajectories": trajectories,
         "chart_data": [t.chart_data() for t in trajectories],
         "alerts": alerts,
-        "can_write": can_write and case.status == CaseStatus.OPEN,
+        "can_write": can_write and case.status == CaseStatus.OPEN and not erased,
+        # An alert raised before the erasure is still acknowledged (it records no data about her).
+        "can_acknowledge": can_write and case.status == CaseStatus.OPEN,
+        "erased": erased,
     }, status=status)
 
 

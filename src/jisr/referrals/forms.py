@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jisr.care.forms import CHOOSE_CHOICE, NONE_CHOICE
 from jisr.referrals.models import Category, DeclineReason, Outcome, ReferralReason
 
 
@@ -13,13 +14,13 @@ class ReferralCreateForm(forms.Form):
     recipient = forms.ChoiceField(label=_("Refer to"))
     categories = forms.MultipleChoiceField(label=_("Data to share"), choices=Category.choices,
                                            widget=forms.CheckboxSelectMultiple)
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *ReferralReason.choices])
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", CHOOSE_CHOICE), *ReferralReason.choices])
     message = forms.CharField(label=_("Note to the recipient (optional)"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, recipients: list[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["recipient"].choices = [("", "—"), *recipients]
+        self.fields["recipient"].choices = [("", CHOOSE_CHOICE), *recipients]
 
 
 class TransitionForm(forms.Form):
@@ -29,8 +30,8 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False, max_length=4000)
 
 
-DECLINE_CHOICES = [("", "—"), *DeclineReason.choices]
-OUTCOME_CHOICES = [("", "—"), *Outcome.choices]
+DECLINE_CHOICES = [("", CHOOSE_CHOICE), *DeclineReason.choices]
+OUTCOME_CHOICES = [("", NONE_CHOICE), *Outcome.choices]
 
 
 class PartnerAddForm(forms.Form):

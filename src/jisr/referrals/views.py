@@ -7,6 +7,7 @@ refused write answers 403/409/400 with a translated message and changes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -15,8 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.html import format_html
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jisr.accounts.mfa import second_factor_recently
@@ -40,6 +43,8 @@ from jisr.referrals.models import (
     ReferralState,
 )
 from jisr.referrals.package import CATEGORY_FIELDS
+from jisr.referrals.templatetags.jisr_referrals import list_separator
+from jisr.web.templatetags.jisr_web import arrow
 
 MESSAGES = {
     "this role may not refer cases": gettext_lazy("Your role does not allow you to refer cases."),
@@ -49,7 +54,7 @@ MESSAGES = {
     "choose at least one category of data to share": gettext_lazy("Choose at least one category of data to share."),
     "give the reason for the referral": gettext_lazy("Give the reason for the referral."),
     "no referral consent in force names this recipient": gettext_lazy(
-        "No referral consent in force names this recipient. Record the person's consent first (Care → Consent)."),
+        "No referral consent in force names this recipient. Record the person's consent first."),
     "this partner's fingerprint has not been confirmed": gettext_lazy(
         "This partner's fingerprint has not been confirmed yet."),
     "this partner works with another organisation": gettext_lazy("This partner works with another organisation."),
@@ -84,12 +89,12 @@ ENVELOPE_MESSAGES = {
     "expired": gettext_lazy("This file has expired."),
     "replay": gettext_lazy("This file was already imported."),
 }
-EVENT_LABELS = {
-    "send": gettext_lazy("Sent"), "receive": gettext_lazy("Receipt acknowledged"),
-    "accept": gettext_lazy("Accepted"), "decline": gettext_lazy("Declined"),
-    "start_service": gettext_lazy("Service started"), "complete": gettext_lazy("Completed"),
-    "withdraw": gettext_lazy("Withdrawn by the sender"), "cancel": gettext_lazy("Cancelled: consent withdrawn"),
-    "expire": gettext_lazy("Expired without an answer"), "reopen": gettext_lazy("Reopened"),
+# The history shows each step as "state before → state after" ("Draft → Sent"); an event is named beside
+# it only where its name says more than the two states (who withdrew, why it expired, that it was reopened).
+HISTORY_EVENT_LABELS = {
+    "withdraw": gettext_lazy("Withdrawn by the sender"),
+    "expire": gettext_lazy("Expired without an answer"),
+    "reopen": gettext_lazy("Reopened"),
 }
 ACTION_LABELS = {
     "receive": gettext_lazy("Acknowledge receipt"), "accept": gettext_lazy("Accept"),
@@ -113,6 +118,10 @@ FIELD_LABELS = {
     "jisr_RiskAssessedOn": gettext_lazy("Risk assessed on"), "jisr_SafetyPlan": gettext_lazy("Safety plan"),
     "prs_IdentityNumber": gettext_lazy("Identity documents"),
 }
+
+
+# Package fields that hold one ISO date.
+DATE_FIELDS = frozenset({"prs_Birthdate", "jisr_RiskAssessedOn"})
 
 
 class SeeOther(HttpResponseRedirect):
@@ -145,9 +154,9 @@ def _user(request: HttpRequest) -> User:
 
 def _text(value: Any) -> str:
     if isinstance(value, list):
-        return "; ".join(_text(v) for v in value)
+        return list_separator(outer=True).join(_text(v) for v in value)
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_text(v)}" for k, v in value.items() if v not in ("", None, []))
+        return list_separator().join(f"{k}: {_text(v)}" for k, v in value.items() if v not in ("", None, []))
     return "" if value is None else str(value)
 
 
@@ -159,13 +168,42 @@ def _value(name: str, value: Any) -> str:
     if name == "prs_Gender" and isinstance(value, str):
         return str(dict(Sex.choices).get(value, value))
     if name == "jisr_EstimatedAge" and isinstance(value, dict) and value.get("age") is not None:
-        return _("%(age)s (estimated on %(date)s)") % {"age": value["age"], "date": value.get("estimated_on", "")}
+        return _("%(age)s (estimated on %(date)s)") % {"age": value["age"], "date": _day(value.get("estimated_on"))}
+    if name in DATE_FIELDS and isinstance(value, str):
+        return _day(value)
     if name == "prs_IdentityNumber" and isinstance(value, list):
-        return "; ".join(" ".join(x for x in (str(DOCUMENT_KIND_LABELS.get(d.get("kind"), d.get("kind", ""))),
-                                                str(d.get("number", "")),
-                                                f"({d['country']})" if d.get("country") else "") if x)
-                         for d in value if isinstance(d, dict))
+        documents = []
+        for d in value:
+            if isinstance(d, dict):
+                kind = str(DOCUMENT_KIND_LABELS.get(d.get("kind"), d.get("kind", "")))
+                country = f"({d['country']})" if d.get("country") else ""
+                documents.append(" ".join(x for x in (kind, str(d.get("number", "")), country) if x))
+        return list_separator(outer=True).join(documents)
     return _text(value)
+
+
+def _day(value: Any) -> str:
+    """An ISO date of the package as day/month/year (as every date on the screens); other text as it is."""
+    day = _iso_date(value)
+    return dateformat.format(day, "d/m/Y") if day else str(value or "")
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    """A date carried as ISO text (consent proof, package; from this instance or a partner's), or None."""
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def language_name(code: Any) -> str:
+    """A language code ("ar") as its name in the reader's language ("Arabic", "العربية"); the code
+    itself when Django does not know it (a partner may send another code)."""
+    code = str(code or "")
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
 
 
 def package_rows(package: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -225,6 +263,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
             actions += [e.value for e in sm.allowed_events(referral.state, side)
                         if e not in (sm.Event.SEND, sm.Event.CANCEL, sm.Event.EXPIRE)]
     package = svc.shared_package(referral) if recipient else {}
+    states = dict(ReferralState.choices)
     assignees = []
     if recipient and referral.recipient_team_id is None and referral.recipient_organisation_id:
         assignees = list(User.objects.filter(
@@ -236,10 +275,13 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "is_sender": sender,
         "package": package_rows(package),
         "message": svc.referral_message(referral) if recipient else "",
-        "transitions": [{"t": t, "label": EVENT_LABELS.get(t.event, t.event),
-                         "state": dict(ReferralState.choices).get(t.to_state, t.to_state),
+        "transitions": [{"t": t,
+                         "from": states.get(t.from_state, t.from_state), "to": states.get(t.to_state, t.to_state),
+                         "label": HISTORY_EVENT_LABELS.get(t.event, ""),
                          "code": dict(DeclineReason.choices + Outcome.choices).get(t.code, "")}
                         for t in referral.transitions.select_related("actor")],
+        "consent_given_on": _iso_date(referral.consent_proof.get("given_on")),
+        "consent_language": language_name(referral.consent_proof.get("language")),
         "actions": [{"event": e, "label": ACTION_LABELS[e]} for e in actions],
         "decline_choices": f.DECLINE_CHOICES,
         "outcome_choices": f.OUTCOME_CHOICES,
@@ -360,6 +402,18 @@ def _recipients(user: User, case: Any) -> dict[str, tuple[str, Any]]:
     return out
 
 
+def _consent_link(case: Any, exc: Exception) -> str:
+    """For a refusal for want of consent: the message with a link to the case's consent tab, named as
+    the case page names the care screens ("Integrated care") and as the care page names the tab."""
+    if str(exc) != "no referral consent in force names this recipient":
+        return ""
+    from jisr.care.views import TABS
+
+    url = reverse("care:case_care", kwargs={"case_id": case.pk}) + "?tab=consent"
+    return format_html('{} <a href="{}">{} {} {}</a>', _message(exc), url, _("Integrated care"),
+                       arrow(), dict(TABS)["consent"])
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, case_id: str) -> HttpResponse:
@@ -367,6 +421,10 @@ def create(request: HttpRequest, case_id: str) -> HttpResponse:
     case = case_get_for_user(user, case_id)
     if not user.capabilities.write_cases:
         raise PermissionDenied
+    if case.person.is_erased:
+        # Nothing of hers can be shared any more (the service refuses too): a notice instead of the form.
+        return render(request, "referrals/create.html", {"case": case, "erased": True},
+                      status=409 if request.method == "POST" else 200)
     options = _recipients(user, case)
     form = f.ReferralCreateForm(request.POST or None, recipients=[(k, v[0]) for k, v in options.items()])
     status = 200
@@ -380,7 +438,7 @@ def create(request: HttpRequest, case_id: str) -> HttpResponse:
                     team=target if kind == "team" else None, organisation=target if kind == "org" else None,
                     partner=target if kind == "partner" else None)
             except (PermissionDeniedError, StateError, ValueError) as exc:
-                form.add_error(None, _message(exc))
+                form.add_error(None, _consent_link(case, exc) or _message(exc))
                 status = _status(exc)
             else:
                 messages.success(request, _("The referral was sent."))

@@ -3,6 +3,7 @@ the case summary include; other organisations get 404."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from jisr.identification import views
 from jisr.identification.models import Screening, ScreeningResult
 from jisr.identification.selectors import latest_screening_summary
 from jisr.identification.services import screening_observation, screening_record
@@ -155,3 +157,102 @@ def test_case_summary_include(cast: Any, fatima_case: Any) -> None:
     assert reverse("identification:screening_detail", args=[screening.pk]) in html
     assert reverse("identification:screening_new", args=[fatima_case.pk]) not in html  # coordinator: read only
     assert "Trafficking indicated" in html or "INDICATED" not in html
+
+
+# --- The result page read by a new user in Arabic and French (issue: untranslated counts, "why" twice,
+# --- an unnamed dimension, "what is missing" naming only whole dimensions) ---------------------------------
+
+ADULT_OBS = {"age_at_act": 30, "acts": ["recruitment"], "means": ["deception"], "purposes": ["forced_labour"],
+             "indicators": ["D1.nature_job", "D1.wages", "D4.excessive_hours", "D4.low_no_salary", "D6.economic"]}
+
+
+def _ilo_page(cast: Any, case: Any, language: str) -> Any:
+    screening = screening_record(actor=cast.ma_case_worker, case=case, observation=ADULT_OBS,
+                                 rulesets=["palermo-2000", "ilo-ec-2009"])
+    return _client(cast.ma_case_worker, language).get(reverse("identification:screening_detail",
+                                                              args=[screening.pk]))
+
+
+def test_sign_counts_are_translated_and_wrap(cast: Any, fatima_case: Any) -> None:
+    html = _ilo_page(cast, fatima_case, "ar").content.decode()
+    assert "strong:" not in html and "medium:" not in html and "weak:" not in html
+    # One list item per count: a 390 px screen wraps between them instead of cutting the line.
+    assert '<li class="list-inline-item">علامات قوية: 1</li>' in html
+    assert '<li class="list-inline-item">علامات متوسطة: 1</li>' in html
+    french = _ilo_page(cast, fatima_case, "fr").content.decode()
+    assert '<li class="list-inline-item">signes faibles : 0</li>' in french
+    stylesheet = (Path(views.__file__).parent / "static" / "identification" / "identification.css").read_text()
+    rule = stylesheet.split(".ident-counts {", 1)[1].split("}", 1)[0]
+    assert "nowrap" not in rule  # the whole line may wrap; only each piece stays together
+
+
+def test_purpose_row_is_not_labelled_why(cast: Any, fatima_case: Any) -> None:
+    html = _ilo_page(cast, fatima_case, "ar").content.decode()
+    recorded = html.split('id="recorded-title"', 1)[1]
+    assert '<dt class="col-sm-4">الغرض</dt>' in recorded and "لماذا" not in recorded
+    french = _ilo_page(cast, fatima_case, "fr").content.decode().split('id="recorded-title"', 1)[1]
+    assert '<dt class="col-sm-4">Finalité</dt>' in french and "Pourquoi" not in french
+
+
+def test_a_met_dimension_is_named(cast: Any, fatima_case: Any) -> None:
+    response = _ilo_page(cast, fatima_case, "ar")
+    ilo = response.context["frames"][1]
+    met = [n["text"] for n in ilo["notes"] if n["code"] == "dimension_positive"]
+    assert met == ["البعد 1 متحقق: الخداع عند الاستقطاب.", "البعد 4 متحقق: ظروف عمل أو عيش استغلالية."]
+    assert "هذا البعد متحقق." not in response.content.decode()
+    french = _ilo_page(cast, fatima_case, "fr").content.decode()
+    assert "La dimension 4 est remplie : " in french and "Cette dimension est remplie." not in french
+
+
+def test_what_is_missing_says_what_is_missing_inside_each_dimension(cast: Any, fatima_case: Any) -> None:
+    response = _ilo_page(cast, fatima_case, "fr")
+    ilo = response.context["frames"][1]
+    assert ilo["row"].outcome == "NOT_INDICATED" and ilo["row"].output["missing"] == ["D5|D6"]
+    [missing] = ilo["missing"]
+    d5, d6 = missing["dimensions"]
+    assert d5["label"].startswith("5. ") and d6["label"].startswith("6. ")
+    assert d6["counts"] == ["signes forts : 0", "signes moyens : 1", "signes faibles : 0"]
+    # Dimension 6 of the adult labour set has no strong sign: only medium and weak ones can complete it.
+    assert d6["options"] == ["2 signes moyens", "1 signe moyen et 1 signe faible"]
+    assert d5["options"] == ["2 signes forts", "1 signe fort et 1 signe moyen", "1 signe fort et 1 signe faible",
+                             "3 signes moyens", "2 signes moyens et 1 signe faible"]
+    html = response.content.decode()
+    assert "Il manque encore l'un de ces ensembles :" in html and "1 signe moyen et 1 signe faible" in html
+
+
+def test_a_missing_element_names_the_codes_the_frame_does_not_name(cast: Any, fatima_case: Any) -> None:
+    screening = screening_record(actor=cast.ma_case_worker, case=fatima_case, rulesets=["ma-law-27-14"],
+                                 observation={"age_at_act": 30, "acts": ["recruitment"], "means": ["deception"],
+                                              "purposes": ["surrogacy_exploitation"], "will_overridden": True})
+    page = _client(cast.ma_case_worker, "fr").get(reverse("identification:screening_detail", args=[screening.pk]))
+    [frame] = page.context["frames"]
+    purpose = next(m for m in frame["missing"] if m["unnamed"])
+    assert purpose["text"].startswith("Une finalité") or purpose["unnamed"]
+    assert purpose["unnamed"] == ["Gestation pour autrui imposée ou obtenue par tromperie"]
+    assert "Enregistré, mais non nommé dans ce cadre :" in page.content.decode()
+
+
+def _erase(cast: Any, case: Any) -> None:
+    from jisr.survivors.services import person_erase
+
+    person_erase(actor=cast.ma_supervisor, person=case.person, reason="asked by the person")
+    case.person.refresh_from_db()
+
+
+def test_no_screening_form_for_an_erased_person(cast: Any, fatima_case: Any) -> None:
+    _screening(cast, fatima_case)
+    _erase(cast, fatima_case)
+    client = _client(cast.ma_case_worker)
+    url = reverse("identification:screening_new", args=[fatima_case.pk])
+    page = client.get(url)
+    html = page.content.decode()
+    assert page.status_code == 200 and "data-erased-notice" in html
+    assert "مُحيت هوية هذا الشخص" in html and 'name="rulesets"' not in html and "<form" not in html.split("<main", 1)[1]
+    response = client.post(url, {"age_at_act": "25", "acts": ["recruitment"], "means": ["deception"],
+                                 "purposes": ["forced_labour"], "rulesets": ["palermo-2000"]})
+    assert response.status_code == 409 and Screening.objects.count() == 1
+    request = RequestFactory().get("/")
+    request.user = cast.ma_case_worker
+    summary = render_to_string("identification/_case_summary.html",
+                               {"case": fatima_case, "caps": cast.ma_case_worker.capabilities}, request=request)
+    assert url not in summary  # no "New screening" button either
