@@ -197,7 +197,7 @@ def test_analyst_dashboard_agrees_with_the_api_and_the_exports(small_cells) -> N
     for table in ("sex_by_stage", "age_by_sex", "exploitation_by_sex", "nationality_by_sex"):
         response = client.get(reverse("statistics:export_aggregate", args=[table, "csv"]))
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-        body = rows[1 : rows.index([])]
+        body = rows[1:]  # the table alone: no footnote row
         exported[table] = [[_count(v, "suppressed") for v in row[1:]] for row in body]
         for row in exported[table]:
             assert all(v is None or v == 0 or v >= T for v in row), (table, row)
@@ -258,16 +258,26 @@ def test_marker_is_translated(small_cells, language: str, marker: str) -> None: 
 
 
 def test_exports_write_the_translated_marker(small_cells) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
     client = Client()
     client.force_login(small_cells.ma_analyst)
     client.post(reverse("set_language"), {"language": "fr"})
-    text = client.get(reverse("statistics:export_aggregate", args=["exploitation_by_sex", "csv"])).content.decode(
-        "utf-8-sig"
-    )
+    url = reverse("statistics:export_aggregate", args=["exploitation_by_sex", "csv"])
+    text = client.get(url).content.decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     assert "masqué" in cells and not any(c.startswith("<") for c in cells)
     assert "Tous les dossiers" in cells  # the bottom row counts cases, not mentions
-    assert any("plusieurs formes" in c for c in cells)
+    assert not any("plusieurs formes" in c for c in cells)  # notes are not data rows
+    url = reverse("statistics:export_aggregate", args=["exploitation_by_sex", "xlsx"])
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    table, notes = book.worksheets
+    assert table.title == "exploitation_by_sex" and notes.title == "Notes"
+    assert next(c for row in table.iter_rows(values_only=True) for c in row if isinstance(c, str)) == (
+        "Forme d'exploitation"  # the first column is named, for programs reading the sheet
+    )
+    written = [row[0] for row in notes.iter_rows(values_only=True)]
+    assert any("plusieurs formes" in n for n in written) and any("« masqué »" in n or "masqué" in n for n in written)
 
 
 def test_donor_report_withholds_in_the_same_places(small_cells) -> None:  # type: ignore[no-untyped-def]

@@ -43,9 +43,14 @@ def test_series_withholds_a_complement_and_keeps_the_total() -> None:
     assert disclosure.recoverable_system([45, None, None, 81], [((0, 1, 2), (3,))]) == set()
 
 
-def test_series_small_total_is_withheld_and_zeros_stay() -> None:
+def test_series_small_total_is_withheld_with_its_zeros() -> None:
+    """9 cases: 7 and 2 withheld, and the 0 beside them too — published, it would say "none of these
+    few cases is in the second category"."""
     values, total = disclosure.suppress_series([7, 0, 2])
-    assert values == [None, 0, None] and total is None
+    assert values == [None, None, None] and total is None
+    assert disclosure.suppress_series([7, 0, 0]) == ([None, None, None], None)  # not "all 7 are the first"
+    assert disclosure.suppress_series([0, 0, 0]) == ([0, 0, 0], 0)  # no case: nothing to protect
+    assert disclosure.suppress_series([45, 0, 12]) == ([45, 0, 12], 57)  # nothing withheld: zeros stay
 
 
 def test_series_without_secondary_would_be_recoverable() -> None:

@@ -102,3 +102,55 @@ def test_full_glotip_files_flag_publisher_errors(shared_data: Path) -> None:
     andorra = GlotipFigure.objects.get(batch__filename__contains="europe", line=389)
     assert andorra.plausible is False and "6,112,019" in andorra.quality_note
     assert GlotipFigure.objects.filter(quality_note__contains="U+FFFD").count() >= 3
+
+
+def _workbook(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Iso3_code", "Country"])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("dataset", ["glotip", "ctdc"])
+def test_an_excel_file_is_refused_with_what_to_do(
+    dataset: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user downloaded the UNODC workbook (.xlsx) and gave it as it is: the command says it is an
+    Excel file and to save it as CSV UTF-8 — not that line 1 is not UTF-8."""
+    path = _workbook(tmp_path / "data_glotip.xlsx")
+    with pytest.raises(CommandError):
+        call_command("import_statistics", dataset, str(path), "--no-progress")
+    err = capsys.readouterr().err
+    assert "this looks like an Excel file" in err and "save it as CSV UTF-8" in err and "not UTF-8" not in err
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_zip_archive_and_an_old_xls_are_refused_with_what_to_do(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "ctdc.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("ctdc.csv", "yearRegister,gender\r\n")
+    xls = tmp_path / "old.xls"
+    xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(ImportRejectedError) as info:
+        import_statistics(actor=None, dataset="ctdc", paths=[archive])
+    [reason] = [r.reason for r in info.value.rejections["ctdc.zip"]]
+    assert "ZIP archive" in reason and "extract the CSV" in reason
+    with pytest.raises(ImportRejectedError) as info:
+        import_statistics(actor=None, dataset="glotip", paths=[xls])
+    [reason] = [r.reason for r in info.value.rejections["old.xls"]]
+    assert "this looks like an Excel file" in reason and "save it as CSV UTF-8" in reason
+
+
+def test_a_csv_saved_with_semicolons_is_explained(shared_data: Path, tmp_path: Path) -> None:
+    """A spreadsheet set to French or Spanish saves "CSV" with semicolons."""
+    lines = (shared_data / "unodc_glotip_spain_morocco.csv").read_text(encoding="utf-8").splitlines()[:3]
+    semicolons = tmp_path / "glotip.csv"
+    semicolons.write_text("\r\n".join(line.replace(",", ";") for line in lines) + "\r\n", encoding="utf-8")
+    with pytest.raises(ImportRejectedError) as info:
+        import_statistics(actor=None, dataset="glotip", paths=[semicolons])
+    [reason] = [r.reason for r in info.value.rejections["glotip.csv"]]
+    assert "separated by semicolons" in reason and "CSV UTF-8" in reason

@@ -4,6 +4,10 @@ CTDC vocabulary (regions, forms, recruiter relations) and UNODC GLOTIP categorie
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import formats
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -54,16 +58,39 @@ def label(vocabulary: dict[str, object], key: str) -> str:
 
 
 def withheld() -> str:
-    """The marker shown instead of a withheld count (never 0: a zero is published as 0)."""
+    """The marker shown instead of a withheld count (a zero too, beside a withheld total: see
+    core.disclosure)."""
     return pgettext("statistics count", "suppressed")
 
 
 def withheld_note(threshold: int) -> str:
     """What the marker means, for the screens, the files and the donor report."""
     return gettext(
-        "Counts below %(n)s, and the counts that would let them be worked out from the totals, are not shown:"
-        " they read “%(marker)s”."
+        "Counts below %(n)s are not shown, nor the counts (zeros included) that would let them be worked out"
+        " or tell which category they are in: they read “%(marker)s”."
     ) % {"n": threshold, "marker": withheld()}
+
+
+def day(value: dt.date) -> str:
+    """A date as the rest of Jisr shows it: day/month/year (SHORT_DATE_FORMAT, jisr.formats)."""
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def epsilon(value: Decimal | int) -> str:
+    """A privacy-loss amount without the ledger's trailing zeros ("3", not "3.0000"), with the reader's
+    decimal separator."""
+    normal = Decimal(value).normalize()
+    if int(normal.as_tuple().exponent) > 0:  # 1E+1: ten, written out
+        normal = normal.quantize(Decimal(1))
+    return formats.number_format(normal)
+
+
+def period(start: dt.date, last_day: dt.date) -> str:
+    """The period of a caseload in words, both days included (the query's end is the day after)."""
+    return gettext("Cases open at any time from %(start)s to %(end)s, both days included.") % {
+        "start": day(start),
+        "end": day(last_day),
+    }
 
 
 def multiple_forms() -> str:

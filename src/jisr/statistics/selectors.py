@@ -359,12 +359,20 @@ def dimension_labels(dimension: str) -> dict[str, str]:
     return {}
 
 
+def value_label(dimension: str, value: str) -> str:
+    """The label of one code of `dimension` for display: a category's name, a country's name (in the
+    active language) for a nationality; the code itself if it is not known."""
+    if dimension == "nationality":
+        return _("Unknown") if value == UNKNOWN else (str(countries.name(value)) or value)
+    return dimension_labels(dimension).get(value, value)
+
+
 def ordered(dimension: str, counts: dict[str, int]) -> list[tuple[str, str, int]]:
     """(code, label, count) in the dimension's natural order, zero rows included for fixed vocabularies."""
     names = dimension_labels(dimension)
     if dimension == "nationality":
         keys = sorted(counts, key=lambda c: (c == UNKNOWN, -counts[c], c))
-        return [(k, str(countries.name(k)) if k != UNKNOWN else _("Unknown"), counts[k]) for k in keys]
+        return [(k, value_label(dimension, k), counts[k]) for k in keys]
     keys = list(names) + [k for k in counts if k not in names]
     return [(k, names.get(k, k), counts.get(k, 0)) for k in keys]
 

@@ -230,7 +230,7 @@ def _withheld_table(
     def show(v: int | None) -> Any:
         return mark if v is None else v
 
-    header = ["", *[label for _k, label in columns.keys], _("Total")]
+    header = [labels.label(labels.DIMENSIONS, rows_dim), *[label for _k, label in columns.keys], _("Total")]
     index = {code: i for i, (code, _l) in enumerate(rows.keys)}
     body: list[list[Any]] = [
         [label, *[show(v) for v in result.cells[index[code]]], show(result.row_totals[index[code]])]
@@ -246,9 +246,15 @@ def _withheld_table(
     return header, body
 
 
-def _notes(rows_dim: str) -> list[list[Any]]:
-    notes: list[list[Any]] = [[labels.withheld_note(suppression_threshold())]]
-    if rows_dim == "exploitation":
+def _notes(table: str, start: dt.date, last_day: dt.date) -> list[list[Any]]:
+    """The notes of an exported table, one sentence a row, for the "Notes" sheet of an XLSX file (a CSV
+    file holds the table alone, so that a program reads it as it is; README says what the marker means)."""
+    notes: list[list[Any]] = [
+        [labels.label(labels.TABLES, table)],
+        [labels.period(start, last_day)],
+        [labels.withheld_note(suppression_threshold())],
+    ]
+    if TABLES[table][0] == "exploitation":
         notes.append([labels.multiple_forms()])
     return notes
 
@@ -269,18 +275,23 @@ def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[
 
 
 def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt: str, query: CaseloadQuery) -> bytes:
-    """The suppressed table as CSV (UTF-8 with BOM) or XLSX (right-to-left in Arabic). Audited."""
+    """The suppressed table as CSV (UTF-8 with BOM) or XLSX (right-to-left in Arabic). Audited.
+
+    CSV: the header row and the table's rows, nothing else (no footnote row that a program would read
+    as data); what the marker means is on the exports page and in README. XLSX: the table on the first
+    sheet, the same notes as one sentence a row on a second sheet, "Notes" in the reader's language."""
     from django.utils import translation
 
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise ValueError("unknown table or format")
     header, rows = suppressed_table(query, table)
-    notes = _notes(TABLES[table][0])
-    data = (
-        to_csv(header, [*rows, [], *notes])
-        if fmt == "csv"
-        else to_xlsx({table: (header, [*rows, [], *notes])}, rtl=bool(translation.get_language_bidi()))
-    )
+    if fmt == "csv":
+        data = to_csv(header, rows)
+    else:
+        notes = _notes(table, query.start, query.end - dt.timedelta(days=1))
+        data = to_xlsx(
+            {table: (header, rows), _("Notes"): ([_("Notes")], notes)}, rtl=bool(translation.get_language_bidi())
+        )
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -314,11 +325,12 @@ def dp_release(
     dp.charge(total=budget.total_epsilon, spent=spent, epsilon=epsilon)
     rows = ordered(dimension, breakdown(query, dimension))
     table = dp.noisy_counts([n for _k, _l, n in rows], epsilon)
-    header = [_("Category"), _("Count (ε-DP)")]
-    body: list[list[Any]] = [[label, v] for (_k, label, _n), v in zip(rows, table.counts, strict=True)]
-    body += [
-        [],
-        [_("ε = %(e)s; 95%% of counts within ±%(a)s of the truth") % {"e": epsilon, "a": round(table.accuracy_95, 1)}],
+    # ε and the accuracy as columns (the same on every row), not as a footnote row a program would read
+    # as a category.
+    header = [_("Category"), _("Count (ε-DP)"), "ε", _("Margin: 95 counts in 100 are within ± this of the truth")]
+    accuracy = round(table.accuracy_95, 1)
+    body: list[list[Any]] = [
+        [label, v, str(epsilon), accuracy] for (_k, label, _n), v in zip(rows, table.counts, strict=True)
     ]
     data = to_csv(header, body)
     entry = PrivacyLedgerEntry.objects.create(
@@ -448,7 +460,9 @@ def export_microdata(
         )
     columns = {q: [row[q] for row in rows] for q in MICRODATA_QIS}
     if len(rows) < k:
-        raise KAnonymityError(f"{len(rows)} records: fewer than k = {k}, no release possible")
+        raise KAnonymityError(
+            f"{len(rows)} records: fewer than k = {k}, no release possible", reason="too_few", k=k, records=len(rows)
+        )
     result = anonymise(columns, _hierarchies(columns), k=k, max_suppression=max_suppression)
     kept_rows = [row for row, keep in zip(rows, result.kept.tolist(), strict=True) if keep]
     for q in MICRODATA_QIS:
@@ -456,7 +470,8 @@ def export_microdata(
             row[q] = value
     measured = checker(kept_rows, MICRODATA_QIS) if kept_rows else 0
     if measured < k:
-        raise KAnonymityError(f"pycanon measures k = {measured} < {k}: export refused")
+        raise KAnonymityError(f"pycanon measures k = {measured} < {k}: export refused", reason="check", k=k,
+                              measured=measured)
     header = [*MICRODATA_QIS, "vic_TypeOfExploitation", "cas_Status"]
     data = to_csv(header, ([row[h] for h in header] for row in kept_rows))
     with transaction.atomic():
@@ -544,8 +559,7 @@ def release_file(*, actor: User, release: Release) -> bytes:
         _r, _c, own = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
         cells = [[a + b for a, b in zip(x, y, strict=True)] for x, y in zip(cells, own, strict=True)]
     header, body = _withheld_table(rows_dim, rows, columns, cells, threshold)
-    body += [[], *_notes(rows_dim)]
-    data = to_csv(header, body)
+    data = to_csv(header, body)  # the table alone, as the aggregate exports
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -592,6 +606,7 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
         "withheld_note": labels.withheld_note(threshold),
         "start": query.start,
         "end": query.end - dt.timedelta(days=1),
+        "period_sentence": labels.period(query.start, query.end - dt.timedelta(days=1)),
     }
 
 

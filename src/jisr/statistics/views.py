@@ -11,32 +11,51 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from jisr.accounts.mfa import second_factor_recently
 from jisr.accounts.models import Organisation
-from jisr.common.dates import parse_date
 from jisr.crypto.normalise import normalise_digits
 from jisr.statistics import labels, services
 from jisr.statistics import selectors as sel
 from jisr.statistics.core import disclosure
-from jisr.statistics.core.dp import BudgetExceededError
+from jisr.statistics.core.dp import MAX_EPSILON, MIN_EPSILON, BudgetExceededError
 from jisr.statistics.core.kanon import KAnonymityError
+from jisr.statistics.forms import PeriodForm
 from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release
 
 
-def _query(request: HttpRequest, organisation: Organisation) -> sel.CaseloadQuery:
-    """The period from ?start=&end= (dates, end exclusive), else the last 12 months in the org's calendar."""
+def _period(request: HttpRequest, organisation: Organisation) -> tuple[sel.CaseloadQuery, PeriodForm]:
+    """The period from ?start= (first day) and ?to= (last day included), typed day first or ISO, Eastern
+    digits accepted; else the last 12 months in the organisation's calendar. The query's end is the day
+    after `to` (half-open, as every number and drill-down counts). With the form's errors, the default."""
     default = sel.CaseloadQuery.last_months(organisation)
-    try:
-        start = parse_date(request.GET["start"]) if request.GET.get("start") else default.start
-        end = parse_date(request.GET["end"]) if request.GET.get("end") else default.end
-    except ValueError as exc:
-        raise Http404 from exc
-    if end <= start or (end - start).days > 366 * 10:
+    form = PeriodForm(request.GET or None, default_start=default.start, default_end=default.end)
+    start, end = form.bounds()
+    return sel.CaseloadQuery(organisation.pk, start, end), form
+
+
+def _query(request: HttpRequest, organisation: Organisation) -> sel.CaseloadQuery:
+    """`_period` for links and downloads: a period that cannot be read is a 404 (nothing computed)."""
+    query, form = _period(request, organisation)
+    if form.is_bound and not form.is_valid():
         raise Http404
-    return sel.CaseloadQuery(organisation.pk, start, end)
+    return query
+
+
+def _period_context(query: sel.CaseloadQuery) -> dict[str, Any]:
+    """What every statistics page says of its period: the sentence, and the query string of links that
+    must count exactly the same cases (first and last day, ISO: read back to the same bounds)."""
+    last_day = query.end - dt.timedelta(days=1)
+    return {
+        "query": query,
+        "last_day": last_day,
+        "period_sentence": labels.period(query.start, last_day),
+        "period_qs": urlencode({"start": query.start.isoformat(), "to": last_day.isoformat()}),
+    }
 
 
 def _file(data: bytes, content_type: str, name: str) -> HttpResponse:
@@ -54,12 +73,29 @@ DASHBOARD_DIMENSIONS = ("trm_stage", "exploitation", "sex", "age_band", "nationa
 
 
 def _chart(rows: list[tuple[str, int | None]], marker: str) -> dict[str, Any]:
-    """A one-series bar chart; a withheld count is drawn as nothing (null) and its label says so."""
-    return {
-        "type": "bar",
-        "labels": [label if n is not None else f"{label} ({marker})" for label, n in rows],
-        "datasets": [{"label": _("Cases"), "data": [n for _l, n in rows]}],
-    }
+    """A one-series bar chart of categories, drawn as horizontal bars (long labels, e.g. forms of
+    exploitation, wrap beside their bar instead of being clipped under it); a withheld count is drawn as
+    nothing (null) and its label says so."""
+    return _drawn(
+        {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [label if n is not None else f"{label} ({marker})" for label, n in rows],
+            "datasets": [{"label": _("Cases"), "data": [n for _l, n in rows]}],
+        }
+    )
+
+
+def _drawn(spec: dict[str, Any]) -> dict[str, Any]:
+    """`spec` with `empty`: "withheld" when every count is withheld or zero and some are withheld (an
+    analyst would see bare axes: the page says why instead), "none" when there is nothing to draw
+    (every count 0), else ""."""
+    data = [v for dataset in spec["datasets"] for v in dataset["data"]]
+    if any(v for v in data):
+        spec["empty"] = ""
+    else:
+        spec["empty"] = "withheld" if None in data else "none"
+    return spec
 
 
 @login_required
@@ -68,23 +104,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Coordinators see the counts and may open the cases behind a number; analysts see every count —
     tables, totals, charts, the months — with small cells and their complements withheld."""
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
-    query = _query(request, org)
+    query, period_form = _period(request, org)
     suppress = sel.is_analyst(request.user)  # type: ignore[arg-type]
     threshold = services.suppression_threshold()
     marker = labels.withheld()
     shown = sel.shown_breakdowns(query, DASHBOARD_DIMENSIONS, threshold if suppress else None)
     over_time = sel.shown_over_time(query, threshold if suppress else None)
     stage_labels = sel.dimension_labels("trm_stage")
+    months = {m: _month(m) for m in over_time["months"]}
     charts = {
-        "over_time": {
-            "type": "bar",
-            "stacked": True,
-            "labels": over_time["months"],
-            "datasets": [
-                {"label": stage_labels.get(s, s), "data": [values[i] for _m, values, _t in over_time["rows"]]}
-                for i, s in enumerate(over_time["stages"])
-            ],
-        },
+        "over_time": _drawn(
+            {
+                "type": "bar",
+                "stacked": True,
+                "labels": list(months.values()),
+                "datasets": [
+                    {"label": stage_labels.get(s, s), "data": [values[i] for _m, values, _t in over_time["rows"]]}
+                    for i, s in enumerate(over_time["stages"])
+                ],
+            }
+        ),
         **{dim: _chart([(label, n) for _c, label, n in b.rows], marker) for dim, b in shown.items()},
     }
     titles = {
@@ -99,20 +138,36 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/dashboard.html",
         {
-            "query": query,
+            **_period_context(query),
+            "period_form": period_form,
             "charts": charts,
             "care_sections": care,
             "suppressed_for_analyst": suppress,
             "withheld_note": labels.withheld_note(threshold),
+            "empty_notes": _empty_notes(threshold),
             "sections": [(d, titles[d], b.rows, b.cases, charts[d]) for d, b in shown.items()],
             "over_time": {
                 "stages": [stage_labels.get(s, s) for s in over_time["stages"]],
-                "rows": over_time["rows"],
+                "rows": [(months[m], values, total) for m, values, total in over_time["rows"]],
             },
             "may_drill": request.user.role == "coordinator",
-            "last_day": query.end - dt.timedelta(days=1),
         },
     )
+
+
+def _month(value: str) -> str:
+    """"2025-12" (a month of `caseload_over_time`) as month/year, like the dates: "12/2025"."""
+    year, month = value.split("-")
+    return f"{month}/{year}"
+
+
+def _empty_notes(threshold: int) -> dict[str, str]:
+    """What the page shows instead of a chart with nothing to draw (see `_drawn`)."""
+    return {
+        "withheld": _("All counts in this chart are below %(n)s or would reveal one: there is nothing to draw.")
+        % {"n": threshold},
+        "none": _("No cases to draw for this period."),
+    }
 
 
 def _shown(values: list[int], suppress: bool) -> list[int | None]:
@@ -156,14 +211,17 @@ def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str
             "title": _("Outcomes (cases with two or more complete measurements in the period: first against last)"),
             "columns": [names[d] for d in sel.OUTCOME_DIRECTIONS],
             "rows": outcome_rows,
-            "chart": {
-                "type": "bar",
-                "labels": [name for _c, name in instruments],
-                "datasets": [
-                    {"label": names[d], "data": [cells[code][i] for code, _n in instruments]}
-                    for i, d in enumerate(sel.OUTCOME_DIRECTIONS)
-                ],
-            },
+            "chart": _drawn(
+                {
+                    "type": "bar",
+                    "horizontal": True,
+                    "labels": [name for _c, name in instruments],
+                    "datasets": [
+                        {"label": names[d], "data": [cells[code][i] for code, _n in instruments]}
+                        for i, d in enumerate(sel.OUTCOME_DIRECTIONS)
+                    ],
+                }
+            ),
         },
     ]
 
@@ -175,16 +233,17 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     query = _query(request, org)
     dimension, value = request.GET.get("dimension", "trm_stage"), request.GET.get("value", "identification")
     cases = sel.drill_down(request.user, query, dimension, value)  # type: ignore[arg-type]
-    label = sel.dimension_labels(dimension).get(value, value)
+    count = cases.count()
     return render(
         request,
         "statistics/drilldown.html",
         {
-            "query": query,
+            **_period_context(query),
             "cases": cases,
-            "label": label,
-            "count": cases.count(),
-            "last_day": query.end - dt.timedelta(days=1),
+            "dimension_label": labels.label(labels.DIMENSIONS, dimension),
+            "label": sel.value_label(dimension, value),
+            "count": count,
+            "count_sentence": ngettext("%(n)s case", "%(n)s cases", count) % {"n": count},
         },
     )
 
@@ -254,15 +313,19 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
             "dp_dimensions": [
                 (d, labels.label(labels.DIMENSIONS, d)) for d in ("sex", "trm_stage", "age_band", "nationality")
             ],
-            "ledger": [(e, labels.label(labels.DIMENSIONS, e.table)) for e in ledger[:20]],
+            "ledger": [(e, labels.label(labels.DIMENSIONS, e.table), labels.epsilon(e.epsilon)) for e in ledger[:20]],
             "release_rows": [(r, labels.label(labels.TABLES, r.table)) for r in releases],
-            "spent": spent,
-            "total": budget.total_epsilon if budget else PrivacyBudget._meta.get_field("total_epsilon").default,
+            "spent": labels.epsilon(spent),
+            "total": labels.epsilon(
+                budget.total_epsilon if budget else PrivacyBudget._meta.get_field("total_epsilon").default
+            ),
             "releases": releases,
             "is_analyst": sel.is_analyst(request.user),  # type: ignore[arg-type]
             "is_coordinator": request.user.role == "coordinator",
             "organisations": Organisation.objects.exclude(pk=org.pk),
             "threshold": services.suppression_threshold(),
+            "withheld_note": labels.withheld_note(services.suppression_threshold()),
+            "marker": labels.withheld(),
             "org": org,
         },
     )
@@ -299,12 +362,31 @@ def export_microdata(request: HttpRequest) -> HttpResponse:
         if k < 2:
             raise ValueError
         data = services.export_microdata(actor=request.user, organisation=org, query=_query(request, org), k=k)  # type: ignore[arg-type]
-    except ValueError as exc:  # KAnonymityError is a ValueError: nothing was written
-        status = 409 if isinstance(exc, KAnonymityError) else 400
-        return _error(
-            request, str(exc) if isinstance(exc, KAnonymityError) else _("k must be a whole number ≥ 2"), status
-        )
+    except KAnonymityError as exc:  # nothing was written
+        return _error(request, _kanon_message(exc), 409)
+    except ValueError:
+        return _error(request, _("k must be a whole number ≥ 2"), 400)
     return _file(data, CSV, f"jisr-microdata-k{k}.csv")
+
+
+def _kanon_message(exc: KAnonymityError) -> str:
+    """Why no microdata could be released, in the reader's language (the exception's text is English)."""
+    if exc.reason == "too_few":
+        return ngettext(
+            "%(n)s record in this period: a release needs at least k = %(k)s, so nothing can be released.",
+            "%(n)s records in this period: a release needs at least k = %(k)s, so nothing can be released.",
+            exc.records,
+        ) % {"n": exc.records, "k": exc.k}
+    if exc.reason == "suppression":
+        return _(
+            "k = %(k)s cannot be reached without leaving out more than %(share)s of the records, even with every"
+            " value generalised as far as it goes. Try a smaller k or a longer period."
+        ) % {"k": exc.k, "share": f"{exc.max_suppression:.0%}"}
+    if exc.reason == "check":
+        return _(
+            "The independent check (pycanon) measured k = %(measured)s, below k = %(k)s: the export was refused."
+        ) % {"measured": exc.measured, "k": exc.k}
+    return _("k-anonymity cannot be reached for this period.")
 
 
 @login_required
@@ -323,10 +405,28 @@ def dp_release(request: HttpRequest) -> HttpResponse:
             epsilon=epsilon,
         )
     except BudgetExceededError as exc:
-        return _error(request, _("Refused: the privacy budget would be exceeded (%(detail)s).") % {"detail": exc}, 409)
+        return _error(request, _budget_message(exc), 409)
     except (ValueError, InvalidOperation):
-        return _error(request, _("Choose a table and a positive ε."), 400)
+        return _error(
+            request,
+            _("Choose a table and an ε from %(min)s to %(max)s, with at most 4 decimals.")
+            % {"min": labels.epsilon(MIN_EPSILON), "max": labels.epsilon(MAX_EPSILON)},
+            400,
+        )
     return _file(data, CSV, f"jisr-dp-{dimension}.csv")
+
+
+def _budget_message(exc: BudgetExceededError) -> str:
+    if exc.requested is None or exc.left is None or exc.total is None:
+        return _("Refused: the noise mechanism would spend more of the privacy budget than it is charged.")
+    return _(
+        "Refused: this table would spend ε = %(requested)s, and only %(left)s of the privacy budget of"
+        " ε = %(total)s is left."
+    ) % {
+        "requested": labels.epsilon(exc.requested),
+        "left": labels.epsilon(exc.left),
+        "total": labels.epsilon(exc.total),
+    }
 
 
 @login_required
@@ -372,8 +472,9 @@ def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
 
     try:
         data = services.release_file(actor=request.user, release=release)  # type: ignore[arg-type]
-    except StateError as exc:
-        return _error(request, str(exc), 409)
+    except StateError:
+        message = _("Every contributing organisation must approve this release before it is downloaded.")
+        return _error(request, message, 409)
     return _file(data, CSV, f"jisr-release-{release.table}-{release.year}.csv")
 
 

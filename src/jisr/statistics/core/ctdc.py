@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jisr.statistics.core.parsing import MalformedFileError, Rejection, read_text
+from jisr.statistics.core.parsing import MalformedFileError, Rejection, header_rejection, read_text
 
 REGIONS = frozenset({"Africa", "Americas/Oceania", "Asia", "Europe"})
 SET_COLUMNS: dict[str, frozenset[str]] = {
@@ -196,7 +196,7 @@ def parse_file(path: Path) -> CtdcResult:
     head, _, body = text.partition("\n")
     header = tuple(next(csv.reader([head.rstrip("\r")]), []))
     if header != HEADER:
-        raise MalformedFileError([Rejection(1, f"header {list(header)} is not the CTDC header {list(HEADER)}")])
+        raise MalformedFileError([header_rejection(head.rstrip("\r"), HEADER, "CTDC")])
     result = CtdcResult([], [])
     parse_body(body, result)
     return result

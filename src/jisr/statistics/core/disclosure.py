@@ -2,7 +2,8 @@
 
 Primary suppression: a count (cell or margin) with 0 < count < `threshold` is withheld. The default
 threshold, 11, is CTDC's k (no published query may return fewer than 10 records; CTDC data dictionary
-2017). Zeros are published: an empty cell says nothing about a person.
+2017). A zero is published where it says nothing about a person — but not beside a withheld count of
+a line whose total is withheld too (see "Zeros" below).
 
 Secondary (complementary) suppression: what is published is read as a set of linear equations — in a
 table each row and each column, margins included, is one equation "cells sum to the total"; between
@@ -15,6 +16,26 @@ non-zero member is withheld (two withheld cells of 2 and 1 beside a published to
 "3 cases"). At the end every equation has zero or at least two withheld members, none with a small
 known sum, so no withheld value follows by subtraction from what is published (`recoverable` checks this
 by repeated substitution, the attack a spreadsheet user can do).
+
+Zeros: in a line whose two sides both have a withheld member — in a table, a row or column whose
+total is withheld — the zeros are withheld too. Published, they would pin the withheld group to the
+categories left (attribute disclosure): Cameroon's row "male: withheld, female: 0, unknown: 0" tells
+everyone that the Cameroonian cases, however few, are all men; a male column "25–34: withheld, every
+other band 0" that all the men are 25–34. A withheld zero is then a withheld member like any other: alone
+in a line it gets a complement, and withheld members of known sum below the threshold — a known sum of
+0 included, which would show them all to be zeros — get a non-zero complement when the line has one.
+(A category published as 0 for the whole caseload shows its cells to be 0 whatever is withheld: that
+is a fact about everyone, not about a small group; such structural zeros are withheld beside a withheld
+total all the same, but never count as protection.)
+
+Beyond subtraction: counts are never negative, so bounds follow too (a withheld zero in a row whose
+other cells account for its published total is a zero). After the rules above, `bounds_system`
+propagates bounds along every equation — what an attacker with a spreadsheet and patience gets — and
+the result is audited: withheld zeros shown to be zeros count as published (and the rules run again),
+and while a small (or elsewhere withheld) count is worked out exactly, or a line whose total is withheld
+is pinned to a single category although several are possible, one more count is withheld (the first
+published count that reduces what is exposed: zeros first, in lines that hold withheld counts). This is
+a heuristic, not an optimal suppression pattern; it errs towards withholding more.
 
 One figure released in several products (a breakdown on the dashboard, the same counts as the margin of
 an exported cross-table, the number of cases under every breakdown) must be withheld in all of them or
@@ -93,11 +114,12 @@ def suppress_system(
     fixed: Mapping[int, bool] | None = None,
 ) -> SuppressedSystem:
     """Withhold small counts among `values` and, as complements, enough others that no equation has a
-    single withheld member or withheld members of small known sum. `margins`: positions that are totals
-    (chosen as complements last). `fixed`: position → withheld (True) or published (False) as decided
-    by another release; a published one is never chosen as a complement. Raises ValueError for a
-    negative count or a threshold below 1, and SuppressionError when a fixed published count is small
-    or an equation can only be fixed by withholding a count pinned as published."""
+    single withheld member or withheld members of known sum below the threshold, and no equation with a
+    withheld member on each side publishes a zero. `margins`: positions that are totals (chosen as
+    complements last). `fixed`: position → withheld (True) or published (False) as decided by another
+    release; a published one is never chosen as a complement. Raises ValueError for a negative count or
+    a threshold below 1, and SuppressionError when a fixed published count is small or an equation can
+    only be fixed by withholding a count pinned as published."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     if any(v < 0 for v in values):
@@ -108,27 +130,34 @@ def suppress_system(
     if primary & locked:
         raise SuppressionError("a small count is pinned as published")
     hidden = primary | {p for p, withheld in fixed.items() if withheld}
-    changed = True
-    while changed:
-        changed = False
-        for left, right in equations:
-            line = (*left, *right)
-            withheld = [p for p in line if p in hidden]
-            if not withheld:
-                continue
-            free = [p for p in line if p not in hidden and p not in locked]
-            inner = [p for p in free if p not in margins]
-            nonzero = sorted((p for p in inner if values[p] > 0), key=lambda p: values[p])
-            if len(withheld) == 1:  # recoverable by subtraction
-                pool = nonzero or [p for p in inner if values[p] == 0] or [p for p in free if p in margins]
-            elif _sum_is_small(withheld, left, right, values, threshold):  # their sum is a small count
-                pool = nonzero or [p for p in free if p in margins and values[p] > 0]
-            else:
-                continue
-            if not pool:
-                raise SuppressionError("a withheld count would be recoverable from counts published elsewhere")
-            hidden.add(pool[0])
-            changed = True
+    problem = _Problem(
+        values=values,
+        equations=equations,
+        threshold=threshold,
+        margins=margins,
+        locked=frozenset(locked),
+        sensitive=frozenset(hidden),  # small counts, and counts another release withholds
+        structural=_structural_zeros(values, equations, locked),
+    )
+    dead: set[int] = set()
+    # Each round either learns which withheld zeros are worked out anyway (a function of what is
+    # withheld, so it settles at once) or withholds one more count: this many rounds always suffice.
+    for _round in range(2 * len(values) + 2):
+        problem.complete(hidden, dead)
+        # Withheld zeros an attacker can still show to be zeros (beside a category published as 0 for
+        # everyone, or worked out from the totals) protect nothing: they count as published, and the
+        # lines they were meant to protect get other complements.
+        lo, hi = bounds_system(_shown(values, hidden), equations)
+        found = {p for p in hidden if values[p] == 0 and hi[p] == 0}
+        if found != dead:
+            dead = found
+            continue
+        exposed = problem.exposed(hidden, lo, hi)
+        if not exposed:
+            break
+        problem.widen(hidden, dead, len(exposed))
+    else:  # pragma: no cover - see the bound above
+        raise SuppressionError("the withheld counts could not be protected")
     return SuppressedSystem(
         values=[None if p in hidden else v for p, v in enumerate(values)],
         primary=frozenset(primary),
@@ -136,15 +165,164 @@ def suppress_system(
     )
 
 
-def _sum_is_small(
+def _shown(values: Sequence[int], hidden: set[int]) -> list[int | None]:
+    return [None if p in hidden else v for p, v in enumerate(values)]
+
+
+def _structural_zeros(values: Sequence[int], equations: Sequence[Equation], locked: set[int]) -> frozenset[int]:
+    """Positions that are zeros whatever is withheld: pinned as published elsewhere to a total of 0."""
+    _lo, hi = bounds_system([values[p] if p in locked else None for p in range(len(values))], equations)
+    return frozenset(p for p in range(len(values)) if hi[p] == 0)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One suppression: the counts and their equations, and what `suppress_system` derived from its
+    arguments — `locked` (published elsewhere: never withheld), `sensitive` (small, or withheld
+    elsewhere: must never be worked out), `structural` (zeros whatever is withheld)."""
+
+    values: Sequence[int]
+    equations: Sequence[Equation]
+    threshold: int
+    margins: frozenset[int]
+    locked: frozenset[int]
+    sensitive: frozenset[int]
+    structural: frozenset[int]
+
+    def complete(self, hidden: set[int], dead: set[int]) -> None:
+        """Add to `hidden` until every equation holds the rules of `suppress_system`. Members in `dead`
+        (withheld zeros that can be worked out) and structural zeros count as published and are never
+        chosen as complements. A withheld count alone in its line with nothing left to add is an error
+        if it is sensitive; otherwise it is a complement (or a zero) that turned out not to protect
+        anything there: worked out, but not small."""
+        values, threshold, margins, locked = self.values, self.threshold, self.margins, self.locked
+        known = dead | self.structural
+        changed = True
+        while changed:
+            changed = False
+            for left, right in self.equations:
+                line = (*left, *right)
+                withheld = [p for p in line if p in hidden and p not in known]
+                if not withheld:
+                    continue
+                if any(p in withheld for p in left) and any(p in withheld for p in right):
+                    # a total withheld beside withheld counts: its zeros would pin them to the other
+                    # categories (a zero pinned as published elsewhere is a 0 for the whole caseload)
+                    zeros = [p for p in line if values[p] == 0 and p not in hidden and p not in locked]
+                    if zeros:
+                        hidden.update(zeros)
+                        changed = True
+                    continue
+                free = [p for p in line if p not in hidden and p not in locked and p not in known]
+                inner = [p for p in free if p not in margins]
+                nonzero = sorted((p for p in inner if values[p] > 0), key=lambda p: values[p])
+                if len(withheld) == 1:  # recoverable by subtraction
+                    pool = nonzero or [p for p in inner if values[p] == 0] or [p for p in free if p in margins]
+                elif _known_sum_below(withheld, left, right, values, threshold):  # a small (or zero) known sum
+                    pool = nonzero or [p for p in free if p in margins and values[p] > 0]
+                    if not pool and sum(values[p] for p in withheld) == 0:
+                        continue  # the line is all zeros as published: nothing to protect, nothing to add
+                else:
+                    continue
+                if not pool:
+                    if len(withheld) == 1 and withheld[0] not in self.sensitive:
+                        continue
+                    raise SuppressionError("a withheld count would be recoverable from counts published elsewhere")
+                hidden.add(pool[0])
+                changed = True
+
+    def exposed(self, hidden: set[int], lo: list[float], hi: list[float]) -> list[tuple[int, ...]]:
+        """What an attacker propagating bounds (`bounds_system`: `lo`, `hi`) still learns: a sensitive
+        count worked out exactly, or a line whose total is withheld pinned to a single category (every
+        other member bounded to 0) although more than one is possible (not a structural zero)."""
+        found: list[tuple[int, ...]] = [(p,) for p in sorted(self.sensitive) if p in hidden and lo[p] == hi[p]]
+        for left, right in self.equations:
+            for members, total in ((left, right), (right, left)):
+                if len(members) < 2 or not any(q in hidden for q in total):
+                    continue
+                if sum(1 for q in members if q not in self.structural) < 2:
+                    continue
+                if sum(1 for q in members if hi[q] > 0) < 2:
+                    found.append(members)
+        return found
+
+    def widen(self, hidden: set[int], dead: set[int], exposed: int) -> None:
+        """Withhold one more count so that less is exposed: the first that helps among the published
+        counts of lines holding a withheld one (zeros first: they cost the reader least, then the
+        smallest), else the first that can be withheld. SuppressionError when nothing is left."""
+        values = self.values
+        touching = {
+            p
+            for left, right in self.equations
+            if any(q in hidden and q not in dead for q in (*left, *right))
+            for p in (*left, *right)
+        }
+        free = [p for p in range(len(values)) if p not in hidden and p not in self.locked and p not in self.structural]
+        free.sort(key=lambda p: (p not in touching, p in self.margins, values[p]))
+        first: set[int] | None = None
+        for p in free:
+            trial = {*hidden, p}
+            try:
+                self.complete(trial, dead)
+            except SuppressionError:
+                continue
+            lo, hi = bounds_system(_shown(values, trial), self.equations)
+            if len(self.exposed(trial, lo, hi)) < exposed:
+                hidden.update(trial)
+                return
+            if first is None:
+                first = trial
+        if first is None:
+            raise SuppressionError("a withheld count would be exposed and nothing is left to withhold")
+        hidden.update(first)
+
+
+def bounds_system(
+    shown: Sequence[int | None], equations: Sequence[Equation], max_passes: int = 1000
+) -> tuple[list[float], list[float]]:
+    """What can be said of each position from what is published (`shown`, None = withheld): lower and
+    upper bounds, knowing that counts are never negative and that each equation holds, propagated until
+    nothing moves (interval constraint propagation; at most `max_passes` passes over the equations).
+    A withheld position with equal bounds can be worked out."""
+    inf = float("inf")
+    lo = [0.0 if v is None else float(v) for v in shown]
+    hi = [inf if v is None else float(v) for v in shown]
+    for _ in range(max_passes):
+        moved = False
+        for left, right in equations:
+            for side, other in ((left, right), (right, left)):
+                other_lo, other_hi = sum(lo[q] for q in other), sum(hi[q] for q in other)
+                side_lo = sum(lo[q] for q in side)
+                side_inf = sum(1 for q in side if hi[q] == inf)
+                side_hi = sum(hi[q] for q in side if hi[q] != inf)
+                for p in side:
+                    rest_lo = side_lo - lo[p]
+                    rest_hi = inf if side_inf - (hi[p] == inf) else side_hi - (hi[p] if hi[p] != inf else 0.0)
+                    new_hi = min(hi[p], other_hi - rest_lo)
+                    new_lo = max(lo[p], other_lo - rest_hi)
+                    if new_hi < hi[p] or new_lo > lo[p]:
+                        side_lo += new_lo - lo[p]
+                        if hi[p] == inf and new_hi != inf:
+                            side_inf -= 1
+                            side_hi += new_hi
+                        elif hi[p] != inf:
+                            side_hi += new_hi - hi[p]
+                        lo[p], hi[p], moved = new_lo, new_hi, True
+        if not moved:
+            break
+    return lo, hi
+
+
+def _known_sum_below(
     withheld: list[int], left: tuple[int, ...], right: tuple[int, ...], values: Sequence[int], threshold: int
 ) -> bool:
     """The withheld members all on one side of an equation whose other side is published: their sum
     follows by subtraction, and a small sum discloses a small group (a man and a person of unknown sex
-    withheld beside a published total: "2 cases are not women")."""
+    withheld beside a published total: "2 cases are not women"), a zero sum that every one of them is
+    a zero (withheld zeros beside a published total)."""
     if not (all(p in left for p in withheld) or all(p in right for p in withheld)):
         return False
-    return is_small(sum(values[p] for p in withheld), threshold)
+    return sum(values[p] for p in withheld) < threshold
 
 
 def recoverable_system(shown: Sequence[int | None], equations: Sequence[Equation]) -> set[int]:

@@ -19,7 +19,18 @@ from typing import Any
 
 
 class BudgetExceededError(ValueError):
-    """The release would spend more privacy budget than remains."""
+    """The release would spend more privacy budget than remains: `requested`, what is `left` of `total`
+    (None for a mechanism that would spend more than it was charged). The text is for developers; the
+    screens build a translated message from the amounts."""
+
+    def __init__(
+        self, message: str, *, requested: Decimal | None = None, left: Decimal | None = None,
+        total: Decimal | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.requested = requested
+        self.left = left
+        self.total = total
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,9 @@ def charge(*, total: Decimal, spent: Decimal, epsilon: Decimal) -> Decimal:
     ValueError for an ε outside [0.01, 10] or with more than 4 decimals (see check_epsilon)."""
     check_epsilon(epsilon)
     if spent + epsilon > total:
-        raise BudgetExceededError(f"ε {epsilon} requested, {remaining(total, spent)} left of {total}")
+        left = remaining(total, spent)
+        raise BudgetExceededError(f"ε {epsilon} requested, {left} left of {total}", requested=epsilon, left=left,
+                                  total=total)
     return spent + epsilon
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jisr.statistics.core.countries import to_iso2
-from jisr.statistics.core.parsing import Flag, MalformedFileError, Rejection, read_text
+from jisr.statistics.core.parsing import Flag, MalformedFileError, Rejection, header_rejection, read_text
 
 HEADER = (
     "Iso3_code",
@@ -251,7 +251,7 @@ def parse_file(path: Path) -> GlotipResult:
     head, _, body = text.partition("\n")
     header = tuple(next(csv.reader([head.rstrip("\r")]), []))
     if header != HEADER:
-        raise MalformedFileError([Rejection(1, f"header {list(header)} is not the GLOTIP header {list(HEADER)}")])
+        raise MalformedFileError([header_rejection(head.rstrip("\r"), HEADER, "GLOTIP")])
     result = GlotipResult([], [], [], {})
     parse_body(body, result)
     return result

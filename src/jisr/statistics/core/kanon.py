@@ -27,7 +27,28 @@ IntArray = npt.NDArray[np.int64]
 
 
 class KAnonymityError(ValueError):
-    """k-anonymity cannot be reached within the suppression limit (e.g. fewer than k records)."""
+    """k-anonymity cannot be reached within the suppression limit (e.g. fewer than k records).
+
+    `reason` says why, for a translated message (the text is English, for developers): "too_few" (then
+    `records` < `k`), "suppression" (more than `max_suppression` of the records would go even with
+    every value fully generalised), "check" (an independent check measured `measured` < `k`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: str = "",
+        k: int = 0,
+        records: int = 0,
+        measured: int = 0,
+        max_suppression: float = 0.0,
+    ) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.k = k
+        self.records = records
+        self.measured = measured
+        self.max_suppression = max_suppression
 
 
 @dataclass(frozen=True)
@@ -123,7 +144,7 @@ def anonymise(
     names = list(columns)
     n = len(columns[names[0]]) if names else 0
     if n < k:
-        raise KAnonymityError(f"{n} records: fewer than k = {k}, no release possible")
+        raise KAnonymityError(f"{n} records: fewer than k = {k}, no release possible", reason="too_few", k=k, records=n)
     encoded = [_Encoded(columns[name], hierarchies[name]) for name in names]
     tops = [hierarchies[name].top for name in names]
     levels = [0] * len(names)
@@ -146,7 +167,13 @@ def anonymise(
             if best is None or score > best[0] or (score == best[0] and trial_small < best[3]):
                 best = (score, i, trial_sizes, trial_small)
         if best is None:
-            raise KAnonymityError(f"k = {k} needs more than {max_suppression:.0%} suppression even fully generalised")
+            raise KAnonymityError(
+                f"k = {k} needs more than {max_suppression:.0%} suppression even fully generalised",
+                reason="suppression",
+                k=k,
+                records=n,
+                max_suppression=max_suppression,
+            )
         _, i, sizes, small = best
         levels[i] += 1
         steps += 1
