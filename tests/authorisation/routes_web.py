@@ -20,13 +20,16 @@ REGISTERERS = (
     "es_supervisor",
 )
 
+# Roles with cases (a scope other than "none"), of either organisation.
+CASE_STAFF = (*REGISTERERS, "ma_coordinator")
+
 person = {"kwargs": lambda w: {"person_id": w.person.pk}}
 case = {"kwargs": lambda w: {"case_id": w.case.pk}}
 
 ROUTES = {
     "web:dashboard": Route(get=expect(STAFF)),
-    # POST searches by name (never in a URL); everyone gets a page, with only what they may see.
-    "web:person_list": Route(get=expect(STAFF), post=expect(STAFF), data=lambda w: {"name": "Fatma"}),
+    # POST searches by code or name (never in a URL); roles without cases get 404, as on every case screen.
+    "web:person_list": Route(get=expect(CASE_STAFF), post=expect(CASE_STAFF), data=lambda w: {"q": "Fatma"}),
     "web:person_register": Route(
         get=expect(REGISTERERS, denied=403),
         # A spelling variant of the world's person: the form comes back with the suggestion (or the

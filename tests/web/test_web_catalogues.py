@@ -44,7 +44,7 @@ def _plural_forms(po_path: Path) -> str:
 
 def test_every_app_catalogue_is_found():
     found = {_name(p) for p in CATALOGUES}
-    for app in ("", "care/", "outcomes/", "roadmap/", "identification/", "statistics/", "common/"):
+    for app in ("", "care/", "outcomes/", "roadmap/", "identification/", "statistics/", "common/", "web/"):
         for language in LANGUAGES:
             assert f"{app}locale/{language}/LC_MESSAGES/django.po" in found
 

@@ -88,9 +88,9 @@ def test_other_case_worker_does_not_see_the_case_on_dashboard(cast, fatima_case,
 
 def test_person_list_search_by_code(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
-    html = client.get(reverse("web:person_list"), {"q": fatima_case.person.code[-4:]}).content.decode()
+    html = client.post(reverse("web:person_list"), {"q": fatima_case.person.code[-4:]}).content.decode()
     assert fatima_case.person.code in html
-    html = client.get(reverse("web:person_list"), {"q": "NO-SUCH-CODE"}).content.decode()
+    html = client.post(reverse("web:person_list"), {"q": "NO-SUCH-CODE-9"}).content.decode()
     assert fatima_case.person.code not in html
 
 

@@ -3,6 +3,7 @@ number is typed) and turn it into the shapes the services take; they never write
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -13,7 +14,7 @@ from django_countries import countries
 
 from jisr.cases.models import ClosureReason, RiskLevel, TrmStage
 from jisr.common.forms import DateField
-from jisr.crypto.normalise import normalise_digits, normalise_name, normalise_phone
+from jisr.crypto.normalise import clean_text, normalise_digits, normalise_name, normalise_phone
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import AgePrecision, Sex
 from jisr.survivors.services import REVEALABLE_FIELDS
@@ -324,5 +325,18 @@ class ReopenForm(VersionedForm):
     note = forms.CharField(label=_("Why reopen the case?"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PersonSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by code"), required=False, max_length=40)
+# A pseudonymous code or a piece of one ("MA-DEMO-2026-0001", "2026-0001", "0001"): Latin letters and
+# digits in hyphen-separated groups, with at least one digit. Names carry no digit, so a name (in any
+# script, with spaces, apostrophes or a hyphen) never takes the code path.
+CODE_SHAPE = re.compile(r"(?=[A-Za-z0-9-]*[0-9])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-?")
+CODE_MAX_LENGTH = 40
+
+
+def code_query(text: str) -> str | None:
+    """`text` (Eastern Arabic digits accepted) as an upper-case code fragment if it has the shape of a
+    code, else None: the caller then searches by name, in a POST body only."""
+    text = normalise_digits(clean_text(text))
+    if len(text) > CODE_MAX_LENGTH or not CODE_SHAPE.fullmatch(text):
+        return None
+    return text.upper()
+

@@ -22,7 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jisr.accounts.mfa import mfa_required, recently_verified
 from jisr.accounts.models import Membership, User
+from jisr.accounts.roles import Scope
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
@@ -239,6 +240,9 @@ def _require_org(request: HttpRequest) -> User:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if user.capabilities.case_scope == Scope.NONE:
+        # No cases and no follow-ups for this role: the page points to what it does (its menu entries).
+        return render(request, "web/dashboard.html", {"page": None, "rows": [], "due": None})
     open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
     page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
     return render(
@@ -252,45 +256,72 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+CODE_SEARCH_LIMIT = 50
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
+    """The people the user may see, paged (GET; only the page number in the URL), or searched (POST:
+    one box for a code or a name, so that a name never travels in a URL, a log or the history)."""
     user: User = request.user  # type: ignore[assignment]
-    # GET searches by pseudonymous code only (a query string must carry no personal data); names are
-    # searched by POST through the blind indexes.
-    form = web_forms.PersonSearchForm(request.GET or None)
+    if user.capabilities.case_scope == Scope.NONE:
+        raise Http404  # like every case screen: a role without cases has no one to list or search
     if request.method == "POST":
-        name = clean_text(request.POST.get("name", ""))[:200]
-        try:
-            hits = person_search(user, name) if name else []
-        except RateLimitedError:
-            messages.error(request, _("Too many searches in a short time. Wait a few minutes."))
-            hits = []
-        persons = [h.person for h in hits]
-        rows = list(zip(persons, identities_for_list(user, persons), strict=True))
-        similar = {h.person.pk for h in hits if not h.exact}
-        return render(
-            request,
-            "web/person_list.html",
-            {"form": form, "page": None, "rows": rows, "name_query": name, "similar": similar},
-        )
-    persons = persons_visible_to(user)
-    if form.is_valid() and form.cleaned_data["q"]:
-        persons = persons.filter(code__icontains=form.cleaned_data["q"].strip())
+        # `name`: the field of the earlier, name-only search form.
+        text = clean_text(request.POST.get("q") or request.POST.get("name", ""))[:200]
+        if text:
+            return _person_search(request, user, text)
+    elif "q" in request.GET:
+        # Only a code may come in a URL (a link to a code search); anything else is refused unread and
+        # never echoed: the user is asked to type it in the search box, which posts it.
+        code = web_forms.code_query(request.GET["q"])
+        if code is None:
+            messages.error(
+                request, _("Only a code can be searched from a page address. Type a name in the search box.")
+            )
+            return _person_page(request, user, status=400, language_next=request.path)
+        return _person_search(request, user, code)
+    return _person_page(request, user)
+
+
+def _person_page(request: HttpRequest, user: User, status: int = 200, **extra: Any) -> HttpResponse:
     # Page over the ids alone (an index-only sort), then load the page's 25 people: sorting whole rows
     # of every visible person to keep 25 is what made this page slow on a large caseload.
-    page = Paginator(persons.order_by("-created_at", "-pk").values_list("pk", flat=True), 25).get_page(
-        request.GET.get("page")
-    )
+    ids_query = persons_visible_to(user).order_by("-created_at", "-pk").values_list("pk", flat=True)
+    page = Paginator(ids_query, 25).get_page(request.GET.get("page"))
     ids = list(page.object_list)
     loaded = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("data_key", "organisation")}
     persons = [loaded[pk] for pk in ids]
     rows = list(zip(persons, identities_for_list(user, persons), strict=True))
-    return render(
-        request,
-        "web/person_list.html",
-        {"form": form, "page": page, "rows": rows, "name_query": None, "similar": set()},
-    )
+    context = {"page": page, "rows": rows, "query": None, "similar": set(), **extra}
+    return render(request, "web/person_list.html", context, status=status)
+
+
+def _person_search(request: HttpRequest, user: User, text: str) -> HttpResponse:
+    """A code (or a piece of one) is looked up in the codes; anything else is a name, found through the
+    blind indexes (`person_search`: audited, rate-limited)."""
+    code = web_forms.code_query(text)
+    similar: set[Any] = set()
+    if code is not None:
+        persons = list(persons_visible_to(user).filter(code__icontains=code).order_by("code")[:CODE_SEARCH_LIMIT])
+    else:
+        try:
+            hits = person_search(user, text)
+        except RateLimitedError:
+            messages.error(request, _("Too many searches in a short time. Wait a few minutes."))
+            hits = []
+        persons = [h.person for h in hits]
+        similar = {h.person.pk for h in hits if not h.exact}
+    rows = list(zip(persons, identities_for_list(user, persons), strict=True))
+    context = {
+        "page": None,
+        "rows": rows,
+        "query": text,
+        "by_code": code is not None,
+        "similar": similar,
+    }
+    return render(request, "web/person_list.html", context)
 
 
 def _suggestions_context(request: HttpRequest, form: web_forms.PersonRegisterForm, report: Any) -> dict[str, Any]:

@@ -6,7 +6,11 @@ from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from jisr.survivors.models import AgePrecision
 from jisr.web.forms import DOCUMENT_KIND_LABELS
 
 register = template.Library()
@@ -45,7 +49,35 @@ def document_kinds(text: str) -> str:
         kind, _, number = item.partition(" ")
         label = DOCUMENT_KIND_LABELS.get(kind)
         out.append(f"{label} {number}" if label is not None and number else item)
-    return ", ".join(out)
+    return list_separator().join(out)
+
+
+def list_separator() -> str:
+    """", " in the language of the page: the Arabic comma "،" in Arabic (a Latin comma in Arabic text is
+    a typo to an Arabic reader, and bidi puts it on the wrong side of a Latin word)."""
+    return pgettext("list separator", ", ")
+
+
+@register.filter
+def join_list(items: Any) -> str:
+    """`items` joined with the page language's list separator."""
+    return list_separator().join(str(item) for item in items)
+
+
+@register.simple_tag
+def age_estimate(person: Any) -> str:
+    """When and how precisely an estimated age was estimated, as one translated phrase ("estimated on
+    12/03/2026, within a few years"): one sentence per precision, so each language words it its way
+    (and uses its own comma)."""
+    precision = person.age_precision
+    if person.age_estimated_on is None:
+        return str(person.get_age_precision_display())
+    d = dateformat.format(person.age_estimated_on, "d/m/Y")
+    if precision == AgePrecision.YEAR:
+        return _("estimated on %(d)s, within a year") % {"d": d}
+    if precision == AgePrecision.APPROXIMATE:
+        return _("estimated on %(d)s, within a few years") % {"d": d}
+    return _("estimated on %(d)s") % {"d": d}
 
 
 @register.simple_tag
