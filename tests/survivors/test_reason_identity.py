@@ -79,13 +79,14 @@ def test_erase_screen_says_why_the_reason_is_refused(cast, fatima_case, settings
     person = fatima_case.person
     client = Client()
     client.force_login(cast.ma_supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     session = client.session
     session[SESSION_KEY] = time.time()
     session.save()
     url = reverse("survivors:person_erase", kwargs={"person_id": person.pk})
     response = client.post(url, {"reason": "Benali asked to be forgotten", "confirm_code": person.code})
     assert response.status_code == 400
-    assert "audit" in response.content.decode()
+    assert "le motif reste dans le journal d&#x27;audit" in response.content.decode()
     assert not Person.objects.get(pk=person.pk).is_erased
     assert not AuditEvent.objects.filter(action="person.erase").exists()
 
