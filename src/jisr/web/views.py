@@ -132,6 +132,9 @@ DOMAIN_MESSAGES = {
         "Give a date of birth or an estimated age, not both."
     ),
     "date of birth is in the future": gettext_lazy("The date of birth cannot be in the future."),
+    "the reason must not contain her name, phone, document number or date of birth": gettext_lazy(
+        "Do not write her name, phone, document number or date of birth: the reason is kept in the audit trail."
+    ),
     "estimated age must be between 0 and 120": gettext_lazy("Enter an age in years, between 0 and 120."),
 }
 
