@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 from django.urls import reverse
+from stats_periods import last_quarter_day
 
 from jisr.cases.models import Case
 from jisr.statistics import selectors as sel
@@ -32,11 +33,12 @@ EASTERN = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 def _cases(cast, rows: list[tuple[str, str, int, str]], days_apart: int = 2):  # type: ignore[no-untyped-def]
     """Generated cases (no names: persons straight from the model) of (sex, nationality, age, stage),
-    opened `days_apart` days apart up to today."""
+    opened `days_apart` days apart up to the last day of the last quarter that is over (the analyst's
+    default period)."""
     from jisr.crypto.models import DataKey
     from jisr.survivors.models import Person
 
-    today = sel.local_today(cast.ma)
+    today = last_quarter_day(cast.ma)
     keys = DataKey.objects.bulk_create(
         [DataKey(purpose="person", wrapped=b"x" * 60, kek_id="test") for _ in rows]
     )

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from stats_periods import last_quarter_day, last_quarter_query
 
 from jisr.audit.models import AuditEvent
 from jisr.cases.models import Case
@@ -33,7 +34,7 @@ def caseload(cast, fatima_case):  # type: ignore[no-untyped-def]
     from jisr.crypto.models import DataKey
     from jisr.survivors.models import Person
 
-    today = timezone.localdate()
+    today = last_quarter_day(cast.ma)  # the analyst's default period: the last quarter that is over
     keys = (
         DataKey.objects.bulk_create([DataKey(purpose="person", wrapped=b"x" * 60, kek_id="test") for _ in range(59)])
         if hasattr(DataKey, "wrapped")
@@ -131,9 +132,7 @@ def test_xlsx_export_opens(caseload) -> None:  # type: ignore[no-untyped-def]
 
 def test_microdata_is_k_anonymous_by_pycanon(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
-    data = services.export_microdata(
-        actor=caseload.ma_analyst, organisation=org, query=sel.CaseloadQuery.last_months(org), k=11
-    )
+    data = services.export_microdata(actor=caseload.ma_analyst, organisation=org, query=last_quarter_query(org), k=11)
     import pandas as pd
     from pycanon import anonymity
 
@@ -147,14 +146,12 @@ def test_microdata_is_k_anonymous_by_pycanon(caseload) -> None:  # type: ignore[
 def test_microdata_refused_when_k_cannot_be_met(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
     with pytest.raises(KAnonymityError):
-        services.export_microdata(
-            actor=caseload.ma_analyst, organisation=org, query=sel.CaseloadQuery.last_months(org), k=100
-        )
+        services.export_microdata(actor=caseload.ma_analyst, organisation=org, query=last_quarter_query(org), k=100)
     with pytest.raises(KAnonymityError):  # the independent check disagrees: nothing is written
         services.export_microdata(
             actor=caseload.ma_analyst,
             organisation=org,
-            query=sel.CaseloadQuery.last_months(org),
+            query=last_quarter_query(org),
             k=11,
             checker=lambda rows, qis: 3,
         )
@@ -164,7 +161,7 @@ def test_microdata_refused_when_k_cannot_be_met(caseload) -> None:  # type: igno
 def test_dp_ledger_refuses_an_over_budget_release(caseload) -> None:  # type: ignore[no-untyped-def]
     org = caseload.ma
     PrivacyBudget.objects.create(organisation=org, total_epsilon=Decimal(1))
-    query = sel.CaseloadQuery.last_months(org)
+    query = last_quarter_query(org)
     services.dp_release(
         actor=caseload.ma_analyst, organisation=org, dimension="sex", query=query, epsilon=Decimal("0.7")
     )
@@ -226,7 +223,7 @@ def test_services_and_outcomes_charts(caseload) -> None:  # type: ignore[no-unty
     from jisr.outcomes.models import Measurement
 
     cast = caseload
-    today = timezone.localdate()
+    today = last_quarter_day(cast.ma)  # in the analyst's default period
     cases = list(Case.objects.filter(organisation=cast.ma).order_by("opened_on")[:14])
     for i, case in enumerate(cases):
         for status in ("delivered", "delivered") if i < 12 else ("cancelled",):  # twice: counted once

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jisr.statistics import selectors as sel
+from jisr.statistics.forms import QuarterForm
 from jisr.statistics.services import suppression_threshold
 
 API_DIMENSIONS = ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality")
@@ -24,17 +25,30 @@ def _analyst_org(request: Request) -> Any:
 
 
 class CaseloadAggregatesView(APIView):
-    """The organisation's caseload over the last 12 months by dimension, suppressed exactly as on the
-    analyst's dashboard and in the exports (`selectors.suppressed_breakdowns`): a withheld count is
-    null. `total` is the number of cases under every dimension — for forms of exploitation too, whose
+    """The organisation's caseload over one whole calendar quarter that is over (`?period=2025-Q1`; by
+    default the last one; `periods` lists those offered, newest first) by dimension, suppressed exactly
+    as on the analyst's dashboard and in the exports (`selectors.suppressed_breakdowns`): a withheld count
+    is null. Days (`start`, `to`, `end`) or a quarter not offered are refused (400): a period that moved
+    with the day, or one chosen to the day, would let two answers differ by the cases of one day.
+    `total` is the number of cases under every dimension — for forms of exploitation too, whose
     cells can add up to more (a case can have several forms; the sum of mentions is not released)."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(
+        responses={200: dict},
+        parameters=[OpenApiParameter("period", str, description="A quarter that is over, e.g. 2025-Q1")],
+    )
     def get(self, request: Request) -> Response:
         org = _analyst_org(request)
-        query = sel.CaseloadQuery.last_months(org)
+        quarters = sel.analyst_periods(org)
+        form = QuarterForm(request.query_params or None, quarters=quarters)
+        quarter = form.quarter()
+        if quarter is None:
+            raise ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
+        query = sel.CaseloadQuery.of_quarter(org, quarter)
         threshold = suppression_threshold()
         out: dict[str, Any] = {
+            "period": quarter.code,
+            "periods": [q.code for q in quarters],
             "start": query.start.isoformat(),
             "end": query.end.isoformat(),
             "suppression_threshold": threshold,

@@ -1,7 +1,14 @@
-"""The period of the statistics screens, as people type it: the first day and the last day included, day
-first (Eastern Arabic digits accepted: `jisr.common.forms.DateField`). Internally a caseload's period is
-half-open, [start, end) with end = the day after the last day (`selectors.CaseloadQuery`): the form
-converts, so that the numbers, the drill-down links and the exports use exactly the same bounds."""
+"""The period of the statistics screens.
+
+Coordinators type it: the first day and the last day included, day first (Eastern Arabic digits
+accepted: `jisr.common.forms.DateField`). Internally a caseload's period is half-open, [start, end) with
+end = the day after the last day (`selectors.CaseloadQuery`): the form converts, so that the numbers,
+the drill-down links and the exports use exactly the same bounds.
+
+Analysts choose one of the whole calendar quarters that are over (`QuarterForm`; why:
+`jisr.statistics.core.periods`). A request of theirs that gives days (`start`, `to`, `end`) is refused,
+not moved to the nearest quarter: a figure labelled with other dates than those asked for would mislead,
+and a refusal says plainly what may be asked."""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jisr.common.forms import DateField
+from jisr.statistics import labels
+from jisr.statistics.core.periods import Quarter
 
 # Longest period a screen or export computes (a typo such as 2205 would otherwise read ten decades).
 MAX_DAYS = 366 * 10
@@ -57,3 +66,46 @@ class PeriodForm(forms.Form):
             start, end = self.cleaned_data["bounds"]
             return start, end
         return self.default_start, self.default_end
+
+
+DAY_PARAMETERS = ("start", "to", "end")
+
+
+class QuarterForm(forms.Form):
+    """`period`: one of `quarters` (newest first) by its code, e.g. "2025-Q1"; empty for the default, the
+    first of them. Days (`start`, `to`, `end`) are refused with a translated error."""
+
+    period = forms.ChoiceField(
+        label=_("Quarter"),
+        required=False,
+        help_text=_("Figures are given for whole calendar quarters that are over."),
+    )
+
+    def __init__(self, *args: Any, quarters: list[Quarter], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.quarters = {q.code: q for q in quarters}
+        field = self.fields["period"]
+        field.choices = [(q.code, labels.quarter(q)) for q in quarters]  # type: ignore[attr-defined]
+        field.widget.attrs["class"] = "form-select"
+        if quarters:
+            field.initial = quarters[0].code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if any(self.data.get(name) for name in DAY_PARAMETERS):
+            raise forms.ValidationError(
+                _("Analysts choose a whole quarter from the list, not days."), code="days"
+            )
+        return data
+
+    def quarter(self) -> Quarter | None:
+        """The quarter asked for (the default if none), or None when the request is refused."""
+        if not self.is_bound:
+            return self.default()
+        if not self.is_valid():
+            return None
+        code = self.cleaned_data.get("period")
+        return self.quarters[code] if code else self.default()
+
+    def default(self) -> Quarter | None:
+        return next(iter(self.quarters.values()), None)

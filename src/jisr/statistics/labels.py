@@ -11,6 +11,8 @@ from django.utils import formats
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from jisr.statistics.core.periods import Quarter
+
 TABLES = {
     "sex_by_stage": _("Sex by TRM stage"),
     "age_by_sex": _("Age band by sex"),
@@ -98,3 +100,13 @@ def multiple_forms() -> str:
     return gettext(
         "A case can have several forms of exploitation: the rows can add up to more than the number of cases."
     )
+
+
+def quarter(value: Quarter) -> str:
+    """A quarter as a choice reads: "Q1 2025 (01/01/2025 – 31/03/2025)"."""
+    return gettext("Q%(number)s %(year)s (%(start)s – %(end)s)") % {
+        "number": value.number,
+        "year": value.year,
+        "start": day(value.start),
+        "end": day(value.last_day),
+    }

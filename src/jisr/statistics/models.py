@@ -106,6 +106,23 @@ class PrivacyLedgerEntry(BaseModel):
         ordering = ["-created_at"]
 
 
+class MicrodataRelease(BaseModel):
+    """One k-anonymous microdata file released: for which period [start, end), at which k, by whom.
+    Append-only. A file for a period that overlaps a different period already released is refused: the
+    records in one and not in the other would be the few cases of the days between them."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField()
+    end = models.DateField()  # the day after the last day
+    k = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
 class ReleaseStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approvals")
     APPROVED = "approved", _("Approved by every contributor")

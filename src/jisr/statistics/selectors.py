@@ -35,6 +35,7 @@ from jisr.cases.models import Case, ExploitationType, TrmStage
 from jisr.cases.selectors import cases_visible_to
 from jisr.statistics.core import disclosure
 from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, AgeBand, band_of, common_groups, labels
+from jisr.statistics.core.periods import Quarter, completed_quarters
 from jisr.statistics.models import CtdcRecord, GlotipFigure
 from jisr.survivors.models import Sex
 
@@ -87,6 +88,10 @@ class CaseloadQuery:
             year -= 1
         return cls(organisation.pk, dt.date(year, month, 1), end)
 
+    @classmethod
+    def of_quarter(cls, organisation: Organisation, quarter: Quarter) -> CaseloadQuery:
+        return cls(organisation.pk, quarter.start, quarter.end)
+
     def months(self) -> list[CaseloadQuery]:
         out = []
         cursor = dt.date(self.start.year, self.start.month, 1)
@@ -95,6 +100,46 @@ class CaseloadQuery:
             out.append(replace(self, start=max(cursor, self.start), end=min(nxt, self.end)))
             cursor = nxt
         return out
+
+
+# --- The periods an analyst may ask for -----------------------------------------------------------------
+#
+# Coordinators choose any first and last day (they see the exact counts and the cases anyway). Every
+# product that reaches an analyst — dashboard, API, exported tables, donor report, microdata, DP tables —
+# is for one of the whole calendar quarters that are over (core.periods says why), so that no two answers
+# are for periods that overlap or differ by a day. A request for other bounds is refused.
+
+ANALYST_QUARTERS = 40  # ten years of quarters, as the longest period a coordinator may choose
+
+
+class PeriodNotOfferedError(ValueError):
+    """An analyst asked for a period that is not one of the whole quarters offered to her."""
+
+
+def analyst_periods(organisation: Organisation, today: dt.date | None = None) -> list[Quarter]:
+    """The quarters an analyst of `organisation` may ask for, newest first: the quarters that are over in
+    the organisation's calendar (the last ANALYST_QUARTERS of them)."""
+    return completed_quarters(today or local_today(organisation), ANALYST_QUARTERS)
+
+
+def offered_quarter(organisation: Organisation, query: CaseloadQuery) -> Quarter | None:
+    """The offered quarter whose bounds are exactly `query`'s, or None."""
+    if query.organisation_id != organisation.pk:
+        return None
+    try:
+        quarter = Quarter.of(query.start)
+    except ValueError:
+        return None
+    if (quarter.start, quarter.end) != (query.start, query.end) or quarter not in analyst_periods(organisation):
+        return None
+    return quarter
+
+
+def require_offered_period(user: User, organisation: Organisation, query: CaseloadQuery) -> None:
+    """Raise PeriodNotOfferedError if `user` is an analyst and `query` is not one of her quarters: the
+    check every analyst product makes before computing anything."""
+    if user.role != Role.COORDINATOR and offered_quarter(organisation, query) is None:
+        raise PeriodNotOfferedError("analysts are given whole calendar quarters that are over")
 
 
 def open_between(start: dt.date, end: dt.date, prefix: str = "") -> Q:
@@ -375,6 +420,17 @@ def ordered(dimension: str, counts: dict[str, int]) -> list[tuple[str, str, int]
         return [(k, value_label(dimension, k), counts[k]) for k in keys]
     keys = list(names) + [k for k in counts if k not in names]
     return [(k, names.get(k, k), counts.get(k, 0)) for k in keys]
+
+
+def fixed_categories(dimension: str) -> list[tuple[str, str]]:
+    """(code, label) of every category of `dimension` in a fixed order that no data decides: the
+    vocabulary's own order (TRM stages, sexes, age bands, each with its unknown), every country in the
+    order of its ISO code for nationalities, unknown last. For tables whose rows must not tell which
+    categories occur or which are largest (differentially private tables)."""
+    if dimension == "nationality":
+        codes = sorted(str(code) for code, _name in countries)
+        return [(code, value_label(dimension, code)) for code in codes] + [(UNKNOWN, _("Unknown"))]
+    return list(dimension_labels(dimension).items())
 
 
 def caseload_over_time(query: CaseloadQuery) -> dict[str, object]:

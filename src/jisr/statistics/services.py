@@ -33,6 +33,7 @@ from jisr.statistics.models import (
     Dataset,
     GlotipFigure,
     ImportBatch,
+    MicrodataRelease,
     PrivacyBudget,
     PrivacyLedgerEntry,
     Release,
@@ -45,7 +46,9 @@ from jisr.statistics.selectors import (
     breakdown,
     breakdowns,
     counted_dimensions,
+    fixed_categories,
     ordered,
+    require_offered_period,
     shown_rows,
     suppress_counted,
     suppressed_breakdowns,
@@ -284,6 +287,7 @@ def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt
 
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise ValueError("unknown table or format")
+    require_offered_period(actor, organisation, query)
     header, rows = suppressed_table(query, table)
     if fmt == "csv":
         data = to_csv(header, rows)
@@ -316,14 +320,22 @@ def dp_release(
     *, actor: User, organisation: Organisation, dimension: str, query: CaseloadQuery, epsilon: Decimal
 ) -> tuple[bytes, PrivacyLedgerEntry]:
     """An ε-DP one-way table (a disjoint breakdown: each case in one cell), charged to the organisation's
-    ledger. Raises dp.BudgetExceededError (nothing released, nothing charged) when over budget."""
+    ledger. Raises dp.BudgetExceededError (nothing released, nothing charged) when over budget,
+    PeriodNotOfferedError for an analyst's period that is not one of her quarters.
+
+    The rows are every category of the dimension (`selectors.fixed_categories`: every stage, sex, age
+    band, every country), in an order fixed in advance, each with its noisy count: rows ordered by the
+    true counts, or only the categories that occur, would tell exactly — whatever ε — which is largest
+    and that the one case of a rare nationality is there. A case whose code is in no row (none should
+    be) is left out: each case still counts in one cell at most."""
     if dimension not in ("trm_stage", "sex", "age_band", "ctdc_age", "nationality"):
         raise ValueError("DP tables are offered for breakdowns in which each case is in one cell")
-    budget, _created = PrivacyBudget.objects.get_or_create(organisation=organisation)
-    budget = PrivacyBudget.objects.select_for_update().get(pk=budget.pk)
+    require_offered_period(actor, organisation, query)
+    budget = _lock_releases(organisation)
     spent = sum((e.epsilon for e in PrivacyLedgerEntry.objects.filter(organisation=organisation)), Decimal(0))
     dp.charge(total=budget.total_epsilon, spent=spent, epsilon=epsilon)
-    rows = ordered(dimension, breakdown(query, dimension))
+    counts = breakdown(query, dimension)
+    rows = [(code, label, counts.get(code, 0)) for code, label in fixed_categories(dimension)]
     table = dp.noisy_counts([n for _k, _l, n in rows], epsilon)
     # ε and the accuracy as columns (the same on every row), not as a footnote row a program would read
     # as a category.
@@ -430,6 +442,28 @@ def case_records(organisation: Organisation, query: CaseloadQuery) -> list[CaseR
     return out
 
 
+class OverlappingReleaseError(StateError):
+    """A microdata file for a period that overlaps a different period already released: refused."""
+
+
+def _lock_releases(organisation: Organisation) -> PrivacyBudget:
+    """Serialise the releases of `organisation` (DP tables, microdata): its privacy-budget row, locked
+    for the caller's transaction, and returned."""
+    budget, _created = PrivacyBudget.objects.get_or_create(organisation=organisation)
+    return PrivacyBudget.objects.select_for_update().get(pk=budget.pk)
+
+
+def _refuse_overlap(organisation: Organisation, query: CaseloadQuery) -> None:
+    """OverlappingReleaseError if a microdata file was released for a period that overlaps `query`'s
+    without being the same (with whole quarters this cannot happen; it holds the line should the periods
+    offered ever change, e.g. to years after quarters were released)."""
+    overlapping = MicrodataRelease.objects.filter(
+        organisation=organisation, start__lt=query.end, end__gt=query.start
+    ).exclude(start=query.start, end=query.end)
+    if overlapping.exists():
+        raise OverlappingReleaseError("a microdata file was released for an overlapping period")
+
+
 def export_microdata(
     *,
     actor: User,
@@ -442,8 +476,14 @@ def export_microdata(
     """HTCDS microdata (one row per case: gender, age band, citizenship, year opened, forms of exploitation,
     case status) made k-anonymous over the QIs and confirmed by pycanon before any byte is returned.
 
-    Raises KAnonymityError (nothing written) when k cannot be met or the independent check disagrees.
+    Raises KAnonymityError (nothing written) when k cannot be met or the independent check disagrees,
+    PeriodNotOfferedError when the period is not one of the actor's quarters, OverlappingReleaseError
+    when it overlaps a different period already released (the records of one file and not the other
+    would be the few cases of the days between them). Recorded in the organisation's microdata ledger
+    (`MicrodataRelease`) and audited.
     """
+    require_offered_period(actor, organisation, query)
+    _refuse_overlap(organisation, query)
     records = case_records(organisation, query)
     rows = []
     for r in records:
@@ -474,18 +514,33 @@ def export_microdata(
                               measured=measured)
     header = [*MICRODATA_QIS, "vic_TypeOfExploitation", "cas_Status"]
     data = to_csv(header, ([row[h] for h in header] for row in kept_rows))
+    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
+        _lock_releases(organisation)
+        _refuse_overlap(organisation, query)  # again, under the lock: two exports at once
+        entry = MicrodataRelease.objects.create(
+            organisation=organisation,
+            released_by=actor,
+            start=query.start,
+            end=query.end,
+            k=k,
+            rows=len(kept_rows),
+            file_sha256=digest,
+        )
         audit_record(
             actor=actor,
             action="statistics.microdata_export",
             organisation=organisation,
+            target=entry,
             details={
                 "k": k,
                 "k_measured": measured,
                 "rows": len(kept_rows),
                 "suppressed": result.suppressed,
                 "levels": result.levels,
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "start": query.start.isoformat(),
+                "end": query.end.isoformat(),
+                "sha256": digest,
             },
         )
     return data
@@ -611,8 +666,11 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
 
 
 def donor_report(*, actor: User, organisation: Organisation, query: CaseloadQuery, language: str) -> bytes:
+    """The donor report (PDF) of `query`'s period; for an analyst one of her quarters only
+    (PeriodNotOfferedError otherwise). Audited."""
     from jisr.common.pdf import render_pdf
 
+    require_offered_period(actor, organisation, query)
     context = {"organisation": organisation, **donor_indicators(organisation, query)}
     data = render_pdf("statistics/donor_report.html", context, language=language)
     with transaction.atomic():

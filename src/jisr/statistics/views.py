@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -24,14 +26,26 @@ from jisr.statistics import selectors as sel
 from jisr.statistics.core import disclosure
 from jisr.statistics.core.dp import MAX_EPSILON, MIN_EPSILON, BudgetExceededError
 from jisr.statistics.core.kanon import KAnonymityError
-from jisr.statistics.forms import PeriodForm
+from jisr.statistics.core.periods import Quarter
+from jisr.statistics.forms import PeriodForm, QuarterForm
 from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release
 
 
-def _period(request: HttpRequest, organisation: Organisation) -> tuple[sel.CaseloadQuery, PeriodForm]:
-    """The period from ?start= (first day) and ?to= (last day included), typed day first or ISO, Eastern
+def _period(request: HttpRequest, organisation: Organisation) -> tuple[sel.CaseloadQuery, PeriodForm | QuarterForm]:
+    """The period asked for, and the form that read it.
+
+    Coordinators: ?start= (first day) and ?to= (last day included), typed day first or ISO, Eastern
     digits accepted; else the last 12 months in the organisation's calendar. The query's end is the day
-    after `to` (half-open, as every number and drill-down counts). With the form's errors, the default."""
+    after `to` (half-open, as every number and drill-down counts). With the form's errors, the default.
+
+    Analysts: ?period= one of the whole quarters that are over (`sel.analyst_periods`); else the last of
+    them. A request with days, or with a quarter not offered, is refused (the form has errors); a page
+    then shows the last quarter and says so, a file or a release is not made (`_query`)."""
+    if sel.is_analyst(request.user):  # type: ignore[arg-type]
+        chosen = QuarterForm(request.GET or None, quarters=sel.analyst_periods(organisation))
+        quarter = chosen.quarter() or chosen.default()
+        assert quarter is not None  # ANALYST_QUARTERS ≥ 1
+        return sel.CaseloadQuery.of_quarter(organisation, quarter), chosen
     default = sel.CaseloadQuery.last_months(organisation)
     form = PeriodForm(request.GET or None, default_start=default.start, default_end=default.end)
     start, end = form.bounds()
@@ -39,22 +53,56 @@ def _period(request: HttpRequest, organisation: Organisation) -> tuple[sel.Casel
 
 
 def _query(request: HttpRequest, organisation: Organisation) -> sel.CaseloadQuery:
-    """`_period` for links and downloads: a period that cannot be read is a 404 (nothing computed)."""
+    """`_period` for links and downloads: nothing is computed for a period that cannot be read (404) or
+    that an analyst may not ask for (PeriodNotOfferedError: a refusal, see `_refusing_other_periods`)."""
     query, form = _period(request, organisation)
     if form.is_bound and not form.is_valid():
+        if isinstance(form, QuarterForm):
+            raise sel.PeriodNotOfferedError("not one of the analyst's quarters")
         raise Http404
     return query
 
 
-def _period_context(query: sel.CaseloadQuery) -> dict[str, Any]:
-    """What every statistics page says of its period: the sentence, and the query string of links that
-    must count exactly the same cases (first and last day, ISO: read back to the same bounds)."""
+def _refusing_other_periods(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`view`, answering an analyst's request for a period that is not one of her quarters with a
+    refusal (400) that says what she may ask for: nothing computed, nothing written."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except sel.PeriodNotOfferedError:
+            return _error(request, _period_refusal(), 400)
+
+    return wrapped
+
+
+def _period_refusal() -> str:
+    return _(
+        "Analysts' figures are given for whole calendar quarters that are over: choose one from the list"
+        " on the statistics pages."
+    )
+
+
+def _period_context(query: sel.CaseloadQuery, form: PeriodForm | QuarterForm) -> dict[str, Any]:
+    """What every statistics page says of its period: the sentence, what it says when the period asked
+    for was not used, and the query string of links that must count exactly the same cases (first and
+    last day, ISO: read back to the same bounds; for an analyst, the quarter)."""
     last_day = query.end - dt.timedelta(days=1)
+    if isinstance(form, QuarterForm):
+        quarter = Quarter.of(query.start)
+        period_qs = urlencode({"period": quarter.code})
+        fallback = _("This period is not offered: these are the figures of the last quarter that is over.")
+    else:
+        period_qs = urlencode({"start": query.start.isoformat(), "to": last_day.isoformat()})
+        fallback = _("The period above could not be read: these are the figures of the last 12 months.")
     return {
         "query": query,
         "last_day": last_day,
+        "period_form": form,
         "period_sentence": labels.period(query.start, last_day),
-        "period_qs": urlencode({"start": query.start.isoformat(), "to": last_day.isoformat()}),
+        "period_fallback": fallback,
+        "period_qs": period_qs,
     }
 
 
@@ -102,7 +150,8 @@ def _drawn(spec: dict[str, Any]) -> dict[str, Any]:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Coordinators see the counts and may open the cases behind a number; analysts see every count —
-    tables, totals, charts, the months — with small cells and their complements withheld."""
+    tables, totals, charts, the months — with small cells and their complements withheld, for one of the
+    whole quarters that are over (the months of the quarter inside it)."""
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     query, period_form = _period(request, org)
     suppress = sel.is_analyst(request.user)  # type: ignore[arg-type]
@@ -138,8 +187,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/dashboard.html",
         {
-            **_period_context(query),
-            "period_form": period_form,
+            **_period_context(query, period_form),
             "charts": charts,
             "care_sections": care,
             "suppressed_for_analyst": suppress,
@@ -230,7 +278,11 @@ def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str
 @require_GET
 def drilldown(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
-    query = _query(request, org)
+    if request.user.role != "coordinator":  # type: ignore[union-attr]
+        raise Http404  # an analyst never gets a list of cases (sel.drill_down refuses it too)
+    query, form = _period(request, org)
+    if form.is_bound and not form.is_valid():
+        raise Http404
     dimension, value = request.GET.get("dimension", "trm_stage"), request.GET.get("value", "identification")
     cases = sel.drill_down(request.user, query, dimension, value)  # type: ignore[arg-type]
     count = cases.count()
@@ -238,7 +290,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/drilldown.html",
         {
-            **_period_context(query),
+            **_period_context(query, form),
             "cases": cases,
             "dimension_label": labels.label(labels.DIMENSIONS, dimension),
             "label": sel.value_label(dimension, value),
@@ -300,7 +352,11 @@ def exports(request: HttpRequest) -> HttpResponse:
 
 
 def _exports_page(request: HttpRequest) -> HttpResponse:
+    """The exports page: the files and releases of the period chosen on it (a coordinator's days, an
+    analyst's quarter; see `_period`), which its links and forms carry once one was chosen (before, they
+    give none and the files are of the same default period)."""
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
+    query, period_form = _period(request, org)
     budget = PrivacyBudget.objects.filter(organisation=org).first()
     ledger = PrivacyLedgerEntry.objects.filter(organisation=org)
     spent = sum((e.epsilon for e in ledger), Decimal(0))
@@ -309,6 +365,7 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
         request,
         "statistics/exports.html",
         {
+            **_period_context(query, period_form),
             "tables": [(t, labels.label(labels.TABLES, t)) for t in services.TABLES],
             "dp_dimensions": [
                 (d, labels.label(labels.DIMENSIONS, d)) for d in ("sex", "trm_stage", "age_band", "nationality")
@@ -334,6 +391,7 @@ def _exports_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @second_factor_recently
+@_refusing_other_periods
 def export_aggregate(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     if table not in services.TABLES or fmt not in ("csv", "xlsx"):
@@ -355,18 +413,31 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 @login_required
 @require_POST
 @second_factor_recently
+@_refusing_other_periods
 def export_microdata(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
+    query = _query(request, org)
     try:
         k = int(request.POST.get("k", "11"))
         if k < 2:
             raise ValueError
-        data = services.export_microdata(actor=request.user, organisation=org, query=_query(request, org), k=k)  # type: ignore[arg-type]
+        data = services.export_microdata(actor=request.user, organisation=org, query=query, k=k)  # type: ignore[arg-type]
     except KAnonymityError as exc:  # nothing was written
         return _error(request, _kanon_message(exc), 409)
+    except services.OverlappingReleaseError:
+        return _error(request, _overlap_message(), 409)
+    except sel.PeriodNotOfferedError:
+        raise
     except ValueError:
         return _error(request, _("k must be a whole number ≥ 2"), 400)
     return _file(data, CSV, f"jisr-microdata-k{k}.csv")
+
+
+def _overlap_message() -> str:
+    return _(
+        "A microdata file was released for a period that overlaps this one: the records in one file and not"
+        " in the other would be the few cases of the days between them, so this file is not released."
+    )
 
 
 def _kanon_message(exc: KAnonymityError) -> str:
@@ -392,8 +463,10 @@ def _kanon_message(exc: KAnonymityError) -> str:
 @login_required
 @require_POST
 @second_factor_recently
+@_refusing_other_periods
 def dp_release(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
+    query = _query(request, org)
     try:
         epsilon = Decimal(normalise_digits(request.POST.get("epsilon", "0.5")).strip())
         dimension = request.POST.get("dimension", "sex")
@@ -401,11 +474,13 @@ def dp_release(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             organisation=org,
             dimension=dimension,  # type: ignore[arg-type]
-            query=_query(request, org),
+            query=query,
             epsilon=epsilon,
         )
     except BudgetExceededError as exc:
         return _error(request, _budget_message(exc), 409)
+    except sel.PeriodNotOfferedError:
+        raise
     except (ValueError, InvalidOperation):
         return _error(
             request,
@@ -481,6 +556,7 @@ def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
 @login_required
 @require_GET
 @second_factor_recently
+@_refusing_other_periods
 def donor_report(request: HttpRequest) -> HttpResponse:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     data = services.donor_report(
