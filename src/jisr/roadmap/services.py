@@ -3,9 +3,14 @@
 
 Errors: PermissionDeniedError (role may not write), StateError (a status change that makes no sense),
 ConflictError (a StateError: the record changed since the actor's form showed it — optimistic locking
-on the `version` of events, recommendations and actions), ValueError (invalid input; the message is
-for developers, views show a translated one), files.UploadRejected (a ValueError) for refused evidence
-files.
+on the `version` of events, recommendations and actions — or a simultaneous edit made the database
+give up one of the two), ValueError (invalid input; the message is for developers, views show a
+translated one), files.UploadRejected (a ValueError) for refused evidence files.
+
+Text typed by people (titles, names, places, summaries, notes, reasons, tags…) is stored cleaned by
+`jisr.crypto.normalise.clean_text`, as person names are: no control characters, no invisible format
+characters (bidi overrides such as U+202E that reverse the text around them, zero-width spaces), runs of
+spaces collapsed, trimmed; texts of several lines keep their line breaks (`_clean`).
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
 from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
+from jisr.crypto.normalise import clean_text
 from jisr.roadmap.access import may_write_roadmap
 from jisr.roadmap.files import check_upload
 from jisr.roadmap.models import (
@@ -73,6 +79,18 @@ def _check_fields(fields: dict[str, Any], allowed: set[str]) -> None:
         raise ValueError(f"fields that cannot be changed here: {sorted(unknown)}")
 
 
+# Fields of the update services whose text may hold several lines: cleaned line by line.
+MULTILINE = frozenset({"summary", "description", "text_ar", "text_fr", "text_es"})
+
+
+def _clean(text: str, *, multiline: bool = False) -> str:
+    """`text` as typed, safe to store and show (`clean_text`); with `multiline`, each line cleaned and the
+    line breaks kept (blank lines at the start and the end dropped)."""
+    if not multiline:
+        return clean_text(text)
+    return "\n".join(clean_text(line) for line in text.splitlines()).strip("\n")
+
+
 def _ids(values: Iterable[Any]) -> set[Any]:
     return {v.pk for v in values}
 
@@ -86,7 +104,8 @@ def _apply(obj: Any, fields: dict[str, Any], many: tuple[str, ...] = ()) -> list
             if _ids(getattr(obj, name).all()) != _ids(value):
                 changed.append(name)
             continue
-        value = value.strip() if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = _clean(value, multiline=name in MULTILINE)
         if getattr(obj, name) != value:
             setattr(obj, name, value)
             changed.append(name)
@@ -155,7 +174,8 @@ def _store_file(*, actor: User, upload: UploadedFile) -> StoredFile:
 def area_create(*, actor: User, code: str, name_ar: str, name_fr: str, name_es: str, name_en: str,
                 order: int = 0) -> StrategicArea:
     _require_writer(actor)
-    area = StrategicArea(code=code, name_ar=name_ar, name_fr=name_fr, name_es=name_es, name_en=name_en, order=order)
+    area = StrategicArea(code=code, name_ar=_clean(name_ar), name_fr=_clean(name_fr), name_es=_clean(name_es),
+                         name_en=_clean(name_en), order=order)
     _valid(area)
     area.save()
     _audit(actor, "area_create", area, code=code)
@@ -194,6 +214,8 @@ def event_create(
 ) -> Event:
     """A new event. Needs a title in at least one language; `ends_on` not before `starts_on`."""
     _require_writer(actor)
+    title_ar, title_fr, title_es, place = _clean(title_ar), _clean(title_fr), _clean(title_es), _clean(place)
+    summary = _clean(summary, multiline=True)
     if not (title_ar or title_fr or title_es):
         raise ValueError("an event needs a title in at least one language")
     if ends_on is not None and ends_on < starts_on:
@@ -213,32 +235,63 @@ EVENT_FIELDS = {"kind", "title_ar", "title_fr", "title_es", "starts_on", "ends_o
                 "organisers", "languages", "areas", "summary"}
 
 
-def _descendants(event: Event) -> set[Any]:
-    """Primary keys of the sessions of `event`, of their sessions, and so on."""
-    found: set[Any] = set()
-    frontier = {event.pk}
-    while frontier:
-        frontier = set(Event.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found
+def _part_of_itself(event: Event, parent: Event) -> bool:
+    """Whether `event` would be part of itself with `parent` as its parent: `parent` is `event` or one of
+    its sessions, at any depth — `event` is found walking up from `parent` through the events it is part
+    of. Each event of that chain is read with its row locked until the transaction ends, so that an edit
+    of the chain at the same time waits for this one (and then sees it) instead of closing a cycle unseen."""
+    seen: set[Any] = set()
+    pk = parent.pk
+    while pk is not None and pk not in seen:
+        if pk == event.pk:
+            return True
+        seen.add(pk)
+        pk = Event.objects.select_for_update().filter(pk=pk).values_list("parent_id", flat=True).first()
+    return False
 
 
-@transaction.atomic
+def _is_deadlock(exc: OperationalError) -> bool:
+    """PostgreSQL gave up this transaction to end a deadlock (SQLSTATE 40P01)."""
+    cause = exc.__cause__
+    return getattr(cause, "sqlstate", None) == "40P01" or getattr(cause, "pgcode", None) == "40P01"
+
+
 def event_update(*, actor: User, event: Event, expected_version: int | None = None, **fields: Any) -> Event:
     """Correct an event: any of kind, titles, dates, place, country, parent event, organisers,
     languages, strategic areas, summary (the fields of `event_create`). The same rules as on creation
     (a title in at least one language, the end not before the start), and an event cannot be part of
     itself or of one of its own sessions. `expected_version`: the `version` the actor's form showed.
     Raises ValueError (unknown field, invalid value) or ConflictError (the event changed since that
-    version) with nothing changed. Audited as `roadmap.event_update` with the names of the fields that
-    changed (never their text), the version one higher; nothing is written when nothing changed."""
+    version, or a simultaneous edit of the same events made the database give this one up) with nothing
+    changed. Audited as `roadmap.event_update` with the names of the fields that changed (never their
+    text), the version one higher; nothing is written when nothing changed.
+
+    Two people making A part of B and B part of A at the same moment: the event and its new parent are
+    locked together, in the order of their primary keys, before anything is checked, so one edit waits
+    for the other and is then refused (a cycle). Longer chains are locked as the check walks them; should
+    the database still find a deadlock there, the edit it gives up is refused as a conflict (409), never
+    a server error."""
+    try:
+        return _event_update(actor=actor, event=event, expected_version=expected_version, **fields)
+    except OperationalError as exc:
+        if _is_deadlock(exc):
+            raise ConflictError("the event was being changed by someone else at the same time") from exc
+        raise
+
+
+@transaction.atomic
+def _event_update(*, actor: User, event: Event, expected_version: int | None, **fields: Any) -> Event:
     _require_writer(actor)
     _check_fields(fields, EVENT_FIELDS)
+    new_parent = fields.get("parent")
+    if new_parent is not None:  # both rows, in a fixed order: two opposite edits cannot lock each other out
+        list(Event.objects.select_for_update().filter(pk__in={event.pk, new_parent.pk}).order_by("pk")
+             .values_list("pk", flat=True))
     event = _lock(event, expected_version)
     if "languages" in fields:
         fields["languages"] = list(fields["languages"])
     parent = fields.get("parent", event.parent)
-    if parent is not None and (parent.pk == event.pk or parent.pk in _descendants(event)):
+    if parent is not None and _part_of_itself(event, parent):
         raise ValueError("an event cannot be part of itself or of one of its sessions")
     changed = _apply(event, fields, many=("organisers", "areas"))
     if not (event.title_ar or event.title_fr or event.title_es):
@@ -255,9 +308,10 @@ def event_add_participant(*, actor: User, event: Event, country: str, organisati
                           name: str = "") -> EventParticipant:
     """An organisation that took part: one on this instance, or another by name (never a person)."""
     _require_writer(actor)
-    if organisation is None and not name.strip():
+    name = _clean(name)
+    if organisation is None and not name:
         raise ValueError("a participant needs an organisation or a name")
-    participant = EventParticipant(event=event, organisation=organisation, name=name.strip(),
+    participant = EventParticipant(event=event, organisation=organisation, name=name,
                                    country=country or (organisation.country if organisation else ""))
     _valid(participant)
     participant.save()
@@ -269,7 +323,7 @@ def event_add_participant(*, actor: User, event: Event, country: str, organisati
 def event_add_document(*, actor: User, event: Event, title: str, upload: UploadedFile) -> EventDocument:
     _require_writer(actor)
     stored = _store_file(actor=actor, upload=upload)
-    document = EventDocument(event=event, file=stored, title=title.strip() or stored.display_name)
+    document = EventDocument(event=event, file=stored, title=_clean(title) or stored.display_name)
     _valid(document)
     document.save()
     _audit(actor, "event_add_document", event, document=str(document.pk), file=str(stored.pk))
@@ -295,13 +349,14 @@ def recommendation_create(
 ) -> Recommendation:
     """A recommendation adopted at `event`, with its text in at least one of ar / fr / es."""
     _require_writer(actor)
-    if not (text_ar.strip() or text_fr.strip() or text_es.strip()):
+    text_ar, text_fr, text_es = (_clean(t, multiline=True) for t in (text_ar, text_fr, text_es))
+    if not (text_ar or text_fr or text_es):
         raise ValueError("a recommendation needs a text in at least one language")
     if scope not in CountryScope.values:
         raise ValueError("unknown country scope")
-    recommendation = Recommendation(event=event, area=area, scope=scope, text_ar=text_ar.strip(),
-                                    text_fr=text_fr.strip(), text_es=text_es.strip(), addressee=addressee.strip(),
-                                    priority=priority, reference=reference.strip(), created_by=actor)
+    recommendation = Recommendation(event=event, area=area, scope=scope, text_ar=text_ar, text_fr=text_fr,
+                                    text_es=text_es, addressee=_clean(addressee), priority=priority,
+                                    reference=_clean(reference), created_by=actor)
     recommendation.search_text = _recommendation_search_text(recommendation)
     _valid(recommendation)
     recommendation.save()
@@ -354,12 +409,13 @@ def action_create(
 ) -> Action:
     """A planned action; its status history starts with one `planned` row."""
     _require_writer(actor)
-    if not title.strip():
+    title = _clean(title)
+    if not title:
         raise ValueError("an action needs a title")
     if start_on and due_on and due_on < start_on:
         raise ValueError("the due date is before the start date")
-    action = Action(title=title.strip(), description=description, lead_organisation=lead_organisation,
-                    other_partners=other_partners.strip(), start_on=start_on, due_on=due_on,
+    action = Action(title=title, description=_clean(description, multiline=True), lead_organisation=lead_organisation,
+                    other_partners=_clean(other_partners), start_on=start_on, due_on=due_on,
                     status=ActionStatus.PLANNED, created_by=actor)
     _valid(action)
     action.save()
@@ -439,7 +495,7 @@ def action_set_status(*, actor: User, action: Action, status: str, reason: str =
         raise StateError("the action already has this status")
     if action.status == ActionStatus.DROPPED:
         raise StateError("a dropped action cannot change status")
-    reason = reason.strip()
+    reason = _clean(reason, multiline=True)
     if status in STATUSES_NEEDING_REASON and not reason:
         raise ValueError("a reason is needed for blocked or dropped")
     change = ActionStatusChange.objects.create(action=action, status=status, previous_status=action.status,
@@ -455,10 +511,11 @@ def progress_add(*, actor: User, action: Action, note: str, link: str = "",
                  upload: UploadedFile | None = None) -> ProgressUpdate:
     """A progress note with optional evidence: a link and/or a checked, size-limited file."""
     _require_writer(actor)
-    if not note.strip():
+    note = _clean(note, multiline=True)
+    if not note:
         raise ValueError("a progress update needs a note")
     evidence = _store_file(actor=actor, upload=upload) if upload is not None else None
-    update = ProgressUpdate(action=action, note=note.strip(), link=link.strip(), evidence=evidence, author=actor)
+    update = ProgressUpdate(action=action, note=note, link=_clean(link), evidence=evidence, author=actor)
     _valid(update)
     update.save()
     _audit(actor, "progress_add", action, update=str(update.pk), file=str(evidence.pk) if evidence else "",
@@ -470,9 +527,10 @@ def progress_add(*, actor: User, action: Action, note: str, link: str = "",
 def indicator_add(*, actor: User, action: Action, name: str, unit: str = "", baseline: Decimal | None = None,
                   target: Decimal | None = None) -> Indicator:
     _require_writer(actor)
-    if not name.strip():
+    name = _clean(name)
+    if not name:
         raise ValueError("an indicator needs a name")
-    indicator = Indicator(action=action, name=name.strip(), unit=unit.strip(), baseline=baseline, target=target)
+    indicator = Indicator(action=action, name=name, unit=_clean(unit), baseline=baseline, target=target)
     _valid(indicator)
     indicator.save()
     _audit(actor, "indicator_add", action, indicator=str(indicator.pk))
@@ -485,7 +543,7 @@ def measurement_add(*, actor: User, indicator: Indicator, measured_on: dt.date, 
     """A measured value of `indicator` on `measured_on`. Append-only: a correction is a new value."""
     _require_writer(actor)
     measurement = IndicatorMeasurement(indicator=indicator, measured_on=measured_on, value=value,
-                                       note=note.strip(), recorded_by=actor)
+                                       note=_clean(note), recorded_by=actor)
     _valid(measurement)
     measurement.save()
     _audit(actor, "measurement_add", indicator, measurement=str(measurement.pk))
@@ -501,13 +559,14 @@ def training_create(*, actor: User, title: str, organiser: Organisation, starts_
                     event: Event | None = None, place: str = "", languages: Iterable[str] = (),
                     hours: int | None = None, topics: str = "") -> Training:
     _require_writer(actor)
-    if not title.strip():
+    title = _clean(title)
+    if not title:
         raise ValueError("a training needs a title")
     if ends_on is not None and ends_on < starts_on:
         raise ValueError("the end date is before the start date")
-    training = Training(title=title.strip(), organiser=organiser, starts_on=starts_on, ends_on=ends_on, area=area,
-                        event=event, place=place, country=country, languages=list(languages), hours=hours,
-                        topics=topics, created_by=actor)
+    training = Training(title=title, organiser=organiser, starts_on=starts_on, ends_on=ends_on, area=area,
+                        event=event, place=_clean(place), country=country, languages=list(languages), hours=hours,
+                        topics=_clean(topics, multiline=True), created_by=actor)
     _valid(training)
     training.save()
     _audit(actor, "training_create", training, organiser=str(organiser.pk))
@@ -525,10 +584,11 @@ def training_record_attendance(*, actor: User, training: Training, profession: s
         raise ValueError("unknown professional role")
     if count <= 0:
         raise ValueError("the number of people must be positive")
-    if organisation is None and not organisation_name.strip():
+    organisation_name = _clean(organisation_name)
+    if organisation is None and not organisation_name:
         raise ValueError("attendance needs an organisation or its name")
     row, created = TrainingAttendance.objects.select_for_update().get_or_create(
-        training=training, organisation=organisation, organisation_name=organisation_name.strip(),
+        training=training, organisation=organisation, organisation_name=organisation_name,
         profession=profession,
         defaults={"count": count, "country": country or (organisation.country if organisation else "")},
     )
@@ -546,7 +606,7 @@ def training_record_attendance(*, actor: User, training: Training, profession: s
 def _tags(tags: Iterable[str]) -> list[str]:
     seen: list[str] = []
     for tag in tags:
-        tag = tag.strip().lower()
+        tag = _clean(tag).lower()
         if tag and tag not in seen:
             seen.append(tag[:40])
     return seen
@@ -567,11 +627,13 @@ def practice_create(*, actor: User, title: str, summary: str, country: str, area
                     tags: Iterable[str] = (), evidence: str = "", link: str = "", languages: Iterable[str] = (),
                     recommendations: Iterable[Recommendation] = ()) -> GoodPractice:
     _require_writer(actor)
-    if not title.strip() or not summary.strip():
+    title, summary = _clean(title), _clean(summary, multiline=True)
+    if not title or not summary:
         raise ValueError("a good practice needs a title and a summary")
-    practice = GoodPractice(title=title.strip(), summary=summary.strip(), country=country, area=area,
-                            organisation=organisation, organisation_name=organisation_name.strip(), tags=_tags(tags),
-                            evidence=evidence.strip(), link=link.strip(), languages=list(languages), created_by=actor)
+    practice = GoodPractice(title=title, summary=summary, country=country, area=area, organisation=organisation,
+                            organisation_name=_clean(organisation_name), tags=_tags(tags),
+                            evidence=_clean(evidence, multiline=True), link=_clean(link), languages=list(languages),
+                            created_by=actor)
     practice.search_text = _practice_search_text(practice)
     _valid(practice)
     practice.save()
