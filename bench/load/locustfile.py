@@ -17,14 +17,19 @@ import json
 import os
 import random
 import re
+import time
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, task
 
 HERE = Path(__file__).resolve().parent
 _ACCOUNTS = json.loads((HERE / "users.json").read_text())
 _NEXT = itertools.count()
 _LOGGED_IN = itertools.count(1)
+_GO: list[float] = []  # when the measured part starts (set once all users are logged in)
+_RESET: list[bool] = []
+SETTLE = 5.0
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _CASE = re.compile(r'href="/cases/([0-9a-f-]{36})/"')
 
@@ -91,6 +96,13 @@ class CaseWorker(HttpUser):
         self.token = ""
         if next(_LOGGED_IN) == self.environment.runner.target_user_count:
             # Argon2 logins of 50 users at once saturate the two cores: measure the day's work after them.
+            # Everyone waits until SETTLE seconds after the last login, then the statistics are reset:
+            # no request issued during the logins is counted.
+            _GO.append(time.monotonic() + SETTLE)
+        while not _GO or time.monotonic() < _GO[0]:
+            gevent.sleep(0.1)
+        if not _RESET:
+            _RESET.append(True)
             stats = self.environment.stats
             login = stats.get("login", "POST")
             print(
