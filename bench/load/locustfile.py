@@ -111,6 +111,8 @@ class CaseWorker(HttpUser):
                 flush=True,
             )
             stats.reset_all()
+        # Real users do not all click at the same instant: each starts after its own thinking time.
+        gevent.sleep(random.uniform(*_THINK))
         self.dashboard()
 
     def _remember(self, text: str) -> None:
