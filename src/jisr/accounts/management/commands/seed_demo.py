@@ -114,6 +114,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="password for every demo user (default: generated, printed)")
         parser.add_argument("--people", type=int, default=6, help="generated people per organisation")
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=0,
+            help="also generated past cases per organisation, opened over the last eight completed calendar "
+            "quarters (and closed): enough for the analyst's quarterly statistics and a k = 11 microdata "
+            "file (try 200)",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         password = demo_password(options.get("password"))  # type: ignore[arg-type]
@@ -122,6 +130,8 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 orgs = [self._seed_org(spec, password, int(options["people"])) for spec in ORGS]  # type: ignore[call-overload]
+                for org in orgs:
+                    _seed_history(org, int(options["history"]))  # type: ignore[call-overload]
                 for org in orgs:
                     seed_identification_demo(org)
                     seed_care_demo(org)
@@ -198,6 +208,47 @@ class Command(BaseCommand):
             case_set_risk(actor=worker, case=case, risk_level=rng.choice(RiskLevel.values[1:]))
             case_note_add(actor=worker, case=case, body=rng.choice(NOTES[spec["country"]]))
         return org
+
+
+def _seed_history(org: Organisation, count: int) -> None:
+    """`count` generated past cases of `org`, through the same services as the others (register, open,
+    set the stage, close), then dated back: opened on a day of one of the last eight completed calendar
+    quarters and closed on a later day of it (the demo's only shortcut: the services date a case today)."""
+    if count <= 0:
+        return
+    from jisr.cases.models import Case, ClosureReason
+    from jisr.cases.services import case_close
+
+    members = {m.role: m.user for m in Membership.objects.filter(organisation=org).select_related("user")}
+    worker, supervisor = members[Role.CASE_WORKER], members[Role.SUPERVISOR]
+    rng = random.Random(f"jisr-demo-history-{org.slug}")
+    today = dt.date.today()
+    quarter_start = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    earliest = (quarter_start - dt.timedelta(days=8 * 91)).replace(day=1)
+    span = (quarter_start - earliest).days
+    nationalities = ["MA", "MA", "MA", "NG", "CI", "SN"] if org.country.code == "MA" else ["ES", "NG", "MA", "RO", "CO"]
+    stages = [TrmStage.FIRST_ASSISTANCE, TrmStage.LONG_TERM_ASSISTANCE, TrmStage.RETURN_INCLUSION]
+    given = GIVEN_F if org.country.code == "MA" else [(g, g) for g in GIVEN_ES]
+    names = FAMILY if org.country.code == "MA" else [(f, f) for f in FAMILY_ES]
+    for _ in range(count):
+        g_ar, g_lat = rng.choice(given)
+        f_ar, f_lat = rng.choice(names)
+        person = person_register(
+            actor=worker,
+            organisation=org,
+            identity=Identity(given_name=g_ar, family_name=f_ar, given_name_latin=g_lat, family_name_latin=f_lat),
+            sex=Sex.FEMININE if rng.random() < 0.85 else Sex.MASCULINE,
+            nationality=rng.choice(nationalities),
+            languages=org.languages[:1],
+            estimated_age=rng.choice([15, 16, 17, 19, 22, 25, 28, 31, 35, 41]),
+        )
+        case = case_open(actor=worker, person=person)
+        case = case_set_stage(actor=worker, case=case, trm_stage=rng.choice(stages))
+        case = case_close(actor=supervisor, case=case, reason=rng.choice(ClosureReason.values))
+        opened = earliest + dt.timedelta(days=rng.randrange(span - 45))
+        Case.objects.filter(pk=case.pk).update(
+            opened_on=opened, closed_on=opened + dt.timedelta(days=rng.randint(5, 40))
+        )
 
 
 NOTES = {
