@@ -124,3 +124,12 @@ def test_no_referral_form_for_an_erased_person(cast, fatima_case) -> None:
     assert page.status_code == 200 and "data-erased-notice" in html and 'name="categories"' not in html
     response = client.post(url, {"recipient": f"org:{cast.es.pk}", "categories": ["identity"], "reason": "Other"})
     assert response.status_code == 409 and not Referral.objects.exists()
+
+
+def test_data_package_boxes_are_bootstrap_checkboxes(cast, fatima_case) -> None:
+    """Each box carries Bootstrap's class, so it sits before its label on the reading side (right in
+    Arabic) instead of inline after the text."""
+    html = _client(cast.ma_case_worker, "ar").get(reverse("referrals:create", args=[fatima_case.pk])).content.decode()
+    boxes = [tag for tag in html.split("<input")[1:] if 'name="categories"' in tag.split(">")[0]]
+    assert len(boxes) == len(Category.choices)
+    assert all('class="form-check-input"' in tag.split(">")[0] for tag in boxes)

@@ -13,7 +13,9 @@ from jisr.referrals.models import Category, DeclineReason, Outcome, ReferralReas
 class ReferralCreateForm(forms.Form):
     recipient = forms.ChoiceField(label=_("Refer to"))
     categories = forms.MultipleChoiceField(label=_("Data to share"), choices=Category.choices,
-                                           widget=forms.CheckboxSelectMultiple)
+                                           # Bootstrap's class puts each box before its label on the
+                                           # reading side (right in Arabic), not inline after the text.
+                                           widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", CHOOSE_CHOICE), *ReferralReason.choices])
     message = forms.CharField(label=_("Note to the recipient (optional)"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
