@@ -50,7 +50,7 @@ from jisr.survivors.selectors import (
     person_search,
     persons_visible_to,
 )
-from jisr.survivors.services import person_register, person_reveal
+from jisr.survivors.services import IDENTITY_IN_REASON, person_register, person_reveal
 from jisr.web import forms as web_forms
 from jisr.web.forms import REVEAL_FIELD_LABELS, language_name
 
@@ -132,7 +132,7 @@ DOMAIN_MESSAGES = {
         "Give a date of birth or an estimated age, not both."
     ),
     "date of birth is in the future": gettext_lazy("The date of birth cannot be in the future."),
-    "the reason must not contain her name, phone, document number or date of birth": gettext_lazy(
+    IDENTITY_IN_REASON: gettext_lazy(
         "Do not write her name, phone, document number or date of birth: the reason is kept in the audit trail."
     ),
     "estimated age must be between 0 and 120": gettext_lazy("Enter an age in years, between 0 and 120."),
