@@ -50,9 +50,11 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
         raise PermissionDenied
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    if case.person.is_erased:
-        # Nothing new is recorded for an erased person (the service refuses too): no form, a notice.
-        return render(request, "identification/screening_form.html", {"case": case, "erased": True},
+    if case.person.is_erased or case.status != CaseStatus.OPEN:
+        # Nothing new is recorded for an erased person or on a closed case (the service refuses both too):
+        # no form, a notice saying why. A POST sent anyway (an old tab) is refused the same way, 409.
+        return render(request, "identification/screening_form.html",
+                      {"case": case, "erased": case.person.is_erased, "closed": case.status != CaseStatus.OPEN},
                       status=409 if request.method == "POST" else 200)
     country = case.organisation.country.code
     if request.method == "POST":
@@ -76,7 +78,6 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(request, "identification/screening_form.html", {
         "case": case,
         "form": form,
-        "is_open": case.status == CaseStatus.OPEN,
         "element_fields": [
             (labels.ELEMENT_LABELS["act"], form["acts"], form["acts_none"]),
             (labels.ELEMENT_LABELS["means"], form["means"], form["means_none"]),
