@@ -250,7 +250,8 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     organisation may erase. Raises PermissionDeniedError, StateError if already erased (also when
     someone else erased her a moment ago: the row is locked and read again), ValueError for a reason
     of fewer than 5 characters, IdentityInReasonError for a reason that names her (the reason stays in
-    the append-only audit trail after her identity is gone)."""
+    the append-only audit trail after her identity is gone). Requests still waiting for a supervisor on
+    her cases (closure, care plan) are withdrawn in the same transaction (`_withdraw_pending_requests`)."""
     if not may_erase(actor, person):
         raise PermissionDeniedError("this role may not erase a person")
     locked = Person.objects.select_for_update().only("erased_at").get(pk=person.pk)
@@ -260,12 +261,40 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
         raise ValueError("say why (at least a few words)")
     if mentions_identity(reason, person_identity(person)):
         raise IdentityInReasonError(IDENTITY_IN_REASON)
+    _withdraw_pending_requests(actor, person)
     data_key_destroy(person.data_key)
     PersonIndex.objects.filter(person=person).delete()
     person.erased_at = timezone.now()
     person.save(update_fields=["erased_at", "updated_at"])
     audit_record(actor=actor, action="person.erase", target=person, reason=reason.strip())
     return person
+
+
+#: The reason kept in the audit trail when erasure withdraws a request: fixed, so it names no one.
+WITHDRAWN_BY_ERASURE = "withdrawn: the person's identity was erased"
+
+
+def _withdraw_pending_requests(actor: User, person: Person) -> None:
+    """Resolve every request still waiting for a supervisor on her cases (closure, care plan), inside
+    `person_erase`'s transaction.
+
+    Nothing new can be decided about an erased person — the care page offers no decision form and the
+    request's sealed comment can no longer be read — so a pending request would otherwise wait forever
+    (on the case and on the supervisors' dashboard). It is closed as not approved (`rejected`, decided by
+    the person who erased her, now) and audited as `care.<kind>_withdraw` on the case, with a fixed reason
+    that names no one. The case itself stays as it was (open or closed): closing it is still a
+    supervisor's decision."""
+    from jisr.care.models import Approval, ApprovalStatus
+
+    now = timezone.now()
+    pending = (Approval.objects.select_for_update(of=("self",)).select_related("case")
+               .filter(case__person=person, status=ApprovalStatus.PENDING).order_by("created_at"))
+    for approval in pending:
+        approval.status, approval.decided_by, approval.decided_at = ApprovalStatus.REJECTED, actor, now
+        approval.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+        audit_record(actor=actor, action=f"care.{approval.kind}_withdraw", target=approval.case,
+                     reason=WITHDRAWN_BY_ERASURE,
+                     details={"approval": str(approval.pk), "why": "person_erased"})
 
 
 @transaction.atomic
