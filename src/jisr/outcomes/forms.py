@@ -9,23 +9,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jisr.common.dates import parse_date
+from jisr.common.forms import DateField
 from jisr.outcomes.instruments import INSTRUMENTS, ParseError, parse_int
 from jisr.outcomes.models import INSTRUMENT_CHOICES
 
 
 class MeasurementForm(forms.Form):
     instrument = forms.ChoiceField(label=_("Instrument"), choices=INSTRUMENT_CHOICES)
-    administered_on = forms.CharField(label=_("Administered on"), max_length=20,
-                                      help_text=_("Day/month/year, e.g. 25/03/2026"))
+    # Not in the future: a measurement records an administration that took place (the service refuses it too).
+    administered_on = DateField(label=_("Administered on"), allow_future=False)
 
     def __init__(self, *args: Any, instrument: str = "who-5", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.spec = INSTRUMENTS[instrument].spec
         self.fields["instrument"].initial = instrument
         self.fields["instrument"].widget = forms.HiddenInput()
-        self.fields["administered_on"].initial = timezone.localdate().strftime("%d/%m/%Y")
-        self.fields["administered_on"].widget.attrs.update({"inputmode": "numeric", "dir": "ltr"})
+        self.fields["administered_on"].initial = timezone.localdate()  # shown day first by DateField
         for n, code in enumerate(self.spec.item_codes, start=1):
             self.fields[code] = forms.CharField(
                 label=_("Item %(n)s") % {"n": n}, required=False, max_length=12,
@@ -37,12 +36,6 @@ class MeasurementForm(forms.Form):
 
     def item_fields(self) -> list[Any]:
         return [self[c] for c in self.spec.item_codes]
-
-    def clean_administered_on(self) -> Any:
-        try:
-            return parse_date(self.cleaned_data["administered_on"])
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a date as day/month/year.")) from exc
 
     def answers(self) -> list[int | None]:
         values: list[int | None] = []

@@ -3,7 +3,6 @@ every date and number) and hand clean values to the services; they never write a
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from jisr.accounts.models import Organisation
-from jisr.common.dates import parse_date
+from jisr.common.forms import DateField
 from jisr.crypto.normalise import normalise_digits
 from jisr.roadmap.files import MAX_UPLOAD_BYTES
 from jisr.roadmap.models import (
@@ -27,7 +26,9 @@ from jisr.roadmap.models import (
     StrategicArea,
 )
 
-DATE_HINT = _("Day/month/year, e.g. 08/05/2025")
+# Every date is a jisr.common.forms.DateField (day first or ISO; Eastern Arabic digits; one set of messages);
+# this is the example its help text and error message show here.
+DATE_EXAMPLE = "08/05/2025"
 LANGUAGE_CHOICES = [("ar", _("Arabic")), ("fr", _("French")), ("es", _("Spanish")), ("en", _("English"))]
 EVIDENCE_HINT = _("PDF, image (PNG, JPEG) or office document, at most 10 MB.")
 assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024, "update EVIDENCE_HINT"
@@ -36,29 +37,6 @@ assert MAX_UPLOAD_BYTES == 10 * 1024 * 1024, "update EVIDENCE_HINT"
 def _numeric() -> dict[str, str]:
     # Text inputs, not type=number/date: those refuse Eastern Arabic digits (٠-٩, ۰-۹).
     return {"inputmode": "numeric", "autocomplete": "off", "dir": "ltr", "class": "form-control"}
-
-
-class DateText(forms.CharField):
-    """A date typed as DD/MM/YYYY or YYYY-MM-DD, Eastern Arabic digits accepted."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DATE_HINT)
-        super().__init__(widget=forms.TextInput(attrs={**_numeric(), "maxlength": "20"}), **kwargs)
-
-    def prepare_value(self, value: Any) -> Any:
-        # A stored date (edit screens) is shown as the hint asks for it: day/month/year.
-        return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
-
-    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if not text:
-            return None
-        if len(text) > 20:
-            raise forms.ValidationError(_("Enter a date as day/month/year, e.g. 08/05/2025."))
-        try:
-            return parse_date(text)
-        except ValueError as exc:
-            raise forms.ValidationError(_("Enter a date as day/month/year, e.g. 08/05/2025.")) from exc
 
 
 class DecimalText(forms.CharField):
@@ -133,8 +111,8 @@ class EventForm(VersionedForm):
     title_ar = forms.CharField(label=_("Title (Arabic)"), required=False, max_length=300)
     title_fr = forms.CharField(label=_("Title (French)"), required=False, max_length=300)
     title_es = forms.CharField(label=_("Title (Spanish)"), required=False, max_length=300)
-    starts_on = DateText(label=_("Start date"))
-    ends_on = DateText(label=_("End date"), required=False)
+    starts_on = DateField(label=_("Start date"), example=DATE_EXAMPLE)
+    ends_on = DateField(label=_("End date"), required=False, example=DATE_EXAMPLE)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     country = forms.ChoiceField(label=_("Country"), required=False, choices=lambda: [("", "—"), *countries])
     parent = forms.ModelChoiceField(label=_("Part of"), required=False, queryset=Event.objects.all())
@@ -232,8 +210,8 @@ class ActionForm(VersionedForm):
     recommendations = forms.ModelMultipleChoiceField(
         label=_("Recommendations carried out"), required=False, widget=forms.CheckboxSelectMultiple,
         queryset=Recommendation.objects.select_related("area"))
-    start_on = DateText(label=_("Start date"), required=False)
-    due_on = DateText(label=_("Due date"), required=False)
+    start_on = DateField(label=_("Start date"), required=False, example=DATE_EXAMPLE)
+    due_on = DateField(label=_("Due date"), required=False, example=DATE_EXAMPLE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -276,7 +254,7 @@ class IndicatorForm(StyledForm):
 
 
 class MeasurementForm(StyledForm):
-    measured_on = DateText(label=_("Measured on"))
+    measured_on = DateField(label=_("Measured on"), example=DATE_EXAMPLE)
     value = DecimalText(label=_("Value"))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
@@ -286,8 +264,8 @@ class TrainingForm(StyledForm):
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=_organisations())
     area = forms.ModelChoiceField(label=_("Strategic area"), required=False, queryset=_areas())
     event = forms.ModelChoiceField(label=_("Event"), required=False, queryset=Event.objects.all())
-    starts_on = DateText(label=_("Start date"))
-    ends_on = DateText(label=_("End date"), required=False)
+    starts_on = DateField(label=_("Start date"), example=DATE_EXAMPLE)
+    ends_on = DateField(label=_("End date"), required=False, example=DATE_EXAMPLE)
     place = forms.CharField(label=_("Place"), required=False, max_length=200)
     country = forms.ChoiceField(label=_("Country"), choices=lambda: [("", "—"), *countries])
     languages = forms.MultipleChoiceField(label=_("Languages"), required=False, choices=LANGUAGE_CHOICES,
