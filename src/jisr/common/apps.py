@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -24,3 +25,6 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         # post_migrate is sent once per app: listen for this app only, so it runs once per migrate.
         post_migrate.connect(_sqlite_optimize, sender=self, dispatch_uid="jisr.common.sqlite_optimize")
+        from jisr.common import pgtime
+
+        connection_created.connect(pgtime.install, dispatch_uid="jisr.common.pgtime")
