@@ -272,7 +272,7 @@ def test_services_and_outcomes_charts(caseload) -> None:  # type: ignore[no-unty
     sections = {s["id"]: s for s in response.context["care_sections"]}
     shown = [v for _label, values in sections["services"]["rows"] for v in values]
     assert 3 not in shown and 12 not in shown and shown.count(None) >= 2  # 3 withheld, 12 with it (total)
-    phq9 = next(values for label, values in sections["outcomes"]["rows"] if "Patient Health" in label)
+    phq9 = next(values for label, values in sections["outcomes"]["rows"] if "PHQ-9" in label)  # translated name
     assert phq9 == [None, None, 0]  # 2 withheld, 12 as its complement; 0 stays 0
     assert '<span class="text-body-secondary fst-italic">محجوب</span>' in response.content.decode()
 

@@ -230,7 +230,7 @@ def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str
     """ "Services delivered" and "Outcomes" (tables and charts). Analysts see them with small cells
     withheld, like every aggregate that reaches them; coordinators see the counts."""
     from jisr.care.models import ServiceType
-    from jisr.outcomes.instruments import INSTRUMENTS
+    from jisr.outcomes.selectors import instrument_name
 
     delivered = sel.services_delivered(query)
     types = [(str(k), str(v)) for k, v in ServiceType.choices]
@@ -243,7 +243,8 @@ def _care_sections(query: sel.CaseloadQuery, *, suppress: bool) -> list[dict[str
         "none": _("No change"),
         "deterioration": _("Worse"),
     }
-    instruments = [(code, INSTRUMENTS[code].spec.name) for code in outcomes]
+    # In the reader's language, as on the case's outcome screen (the instruments module keeps the English).
+    instruments = [(code, instrument_name(code)) for code in outcomes]
     cells = {code: _shown([outcomes[code][d] for d in sel.OUTCOME_DIRECTIONS], suppress) for code in outcomes}
     outcome_rows = [(name, cells[code]) for code, name in instruments]
     return [
