@@ -12,8 +12,9 @@ Design: shared/reference/security-and-privacy.md §5 ("sign-then-encrypt").
 4. The recipient opens it with its own key(s), reads the claimed sender, verifies the signature with
    the sender's **pinned** verify key (or one of its keys kept for a rotation overlap), then checks that
    it is the named recipient (instance and key fingerprint: this defeats surreptitious forwarding), the
-   schema version and the expiry. The replay cache (message ids already seen) is the caller's, because
-   it lives in the database.
+   schema version, the expiry the sender signed, and the age: whatever expiry the sender wrote, an
+   envelope issued more than `max_age` ago (the recipient's setting, at most MAX_AGE_LIMIT) is refused.
+   The replay cache (message ids already seen) is the caller's, because it lives in the database.
 
 Wire / `.jisr` file format: ``b"JISR" ‖ version (1 byte) ‖ sealed box``. Any failure raises an
 `EnvelopeError` subclass with a stable `code`; nothing here returns unverified data.
@@ -40,6 +41,10 @@ MAGIC = b"JISR"
 WIRE_VERSION = 1
 MAX_ENVELOPE_BYTES = 1_048_576  # 1 MiB: a referral package is a few kilobytes
 CLOCK_SKEW = dt.timedelta(minutes=10)
+# The oldest envelope any recipient may be configured to accept (its issue time, signed, counts — not the
+# expiry the sender chose). A replay cache may forget an id once the envelope is past its signed expiry or
+# this limit, whichever comes first (`replay_cache_until`): from then on it is refused anyway.
+MAX_AGE_LIMIT = dt.timedelta(days=365)
 
 
 class EnvelopeError(ValueError):
@@ -78,6 +83,20 @@ class WrongRecipientError(EnvelopeError):
 
 class ExpiredError(EnvelopeError):
     code = "expired"
+
+
+class TooOldError(ExpiredError):
+    """Validly signed and not past the expiry its sender wrote, but issued longer ago than this instance
+    accepts (`max_age`). Its code stays ``expired`` (what the partner and the import screen should read);
+    the verified sender, message id and issue time are attached for the caller's audit event."""
+
+    def __init__(self, message: str, *, sender_instance_id: str, message_id: str, issued_at: dt.datetime,
+                 max_age: dt.timedelta) -> None:
+        super().__init__(message)
+        self.sender_instance_id = sender_instance_id
+        self.message_id = message_id
+        self.issued_at = issued_at
+        self.max_age = max_age
 
 
 class ReplayError(EnvelopeError):
@@ -270,20 +289,32 @@ class Opened:
     sender_key_index: int = 0
 
 
+def replay_cache_until(payload: Payload) -> dt.datetime:
+    """How long a replay cache must remember the id of `payload` (opened, so its times parse): its signed
+    expiry, or MAX_AGE_LIMIT after its issue if that comes first — after either, `open_envelope` refuses
+    it before any cache is asked, whatever `max_age` the recipient chooses then."""
+    issued = dt.datetime.fromisoformat(payload["issued_at"])
+    return min(dt.datetime.fromisoformat(payload["expires_at"]), issued + MAX_AGE_LIMIT)
+
+
 def open_envelope(
     blob: bytes,
     *,
     own_keys: list[InstanceKeys],
     sender_verify_key: Callable[[str], bytes | Sequence[bytes] | None],
     now: dt.datetime,
+    max_age: dt.timedelta = MAX_AGE_LIMIT,
 ) -> Opened:
     """Open, verify and check an envelope addressed to us.
 
     `own_keys`: our current key first, then keys kept for a rotation overlap. `sender_verify_key` is a
     callable `(instance_id: str) -> bytes | Sequence[bytes] | None` giving the pinned Ed25519 key of a
     *confirmed* partner, or its keys in order (the current one first, then previous keys still accepted
-    during a rotation overlap); None or no key: unknown or unconfirmed. Raises MalformedError, NotForUsError,
-    UnknownSenderError, BadSignatureError, WrongRecipientError, ExpiredError. Replay is the caller's.
+    during a rotation overlap); None or no key: unknown or unconfirmed. `max_age`: the oldest envelope
+    accepted, from its signed `issued_at` (capped at MAX_AGE_LIMIT), whatever its `expires_at` says.
+    Raises MalformedError, NotForUsError, UnknownSenderError, BadSignatureError, WrongRecipientError,
+    ExpiredError (past its expiry), TooOldError (older than `max_age`; an ExpiredError too). Replay is
+    the caller's.
     """
     if len(blob) > MAX_ENVELOPE_BYTES or len(blob) < len(MAGIC) + 1 + 48 + 64:
         raise MalformedError("not a Jisr envelope (size)")
@@ -347,4 +378,11 @@ def open_envelope(
         raise ExpiredError("this envelope has expired")
     if issued > now + CLOCK_SKEW:
         raise MalformedError("issued in the future")
+    max_age = min(max_age, MAX_AGE_LIMIT)
+    if now >= issued + max_age:
+        raise TooOldError(
+            f"this envelope was issued more than {max_age.days} days ago (the most this instance accepts)",
+            sender_instance_id=str(payload["sender"]["instance_id"]), message_id=str(payload["message_id"]),
+            issued_at=issued, max_age=max_age,
+        )
     return Opened(payload=payload, key_fingerprint=own_fp, sender_key_index=sender_key_index)

@@ -567,8 +567,9 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def replay_cache_prune(now: dt.datetime | None = None) -> int:
     """Forget the ids of received envelopes that expired more than REPLAY_CACHE_MARGIN ago; returns how
-    many. Safe by construction: an entry's `expires_at` is the expiry signed inside that envelope, and
-    `open_envelope` refuses an envelope from its expiry on, before the replay cache is asked — so an
+    many. Safe by construction: an entry's `expires_at` is the expiry signed inside that envelope, or
+    env.MAX_AGE_LIMIT after its signed issue time if that is sooner (`env.replay_cache_until`), and
+    `open_envelope` refuses an envelope from either moment on, before the replay cache is asked — so an
     envelope whose id is forgotten can no longer be accepted, and an envelope still within its validity
     window always keeps its id here. Audited (instance chain) when something was pruned."""
     now = now or _now()
@@ -681,18 +682,52 @@ def _pinned_keys(instance_id: str) -> list[bytes]:
     return [bytes(partner.signing_public), *(bytes(k) for k in previous.values_list("signing_public", flat=True))]
 
 
-@transaction.atomic
+def envelope_max_age() -> dt.timedelta:
+    """The oldest envelope accepted from a partner (`JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS`, default 14 days;
+    never more than env.MAX_AGE_LIMIT)."""
+    days = getattr(settings, "JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS", 14)
+    return min(dt.timedelta(days=days), env.MAX_AGE_LIMIT)
+
+
 def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
     """Verify and apply one envelope from a partner (HTTP inbox or `.jisr` file: same path).
 
     Refuses — raising env.EnvelopeError (or StateError for a transition the state machine refuses) and
     storing nothing — an envelope that is malformed, sealed to another instance, from an unknown or
     unconfirmed partner, badly signed (tampered / wrong signer), addressed to another recipient,
-    expired, or replayed. A new referral is acknowledged at once by a signed `receive` envelope."""
+    expired, older than `envelope_max_age()` (env.TooOldError, code ``expired``, whatever expiry the
+    sender wrote), or replayed. A new referral is acknowledged at once by a signed `receive` envelope.
+
+    A refusal for age is the one refusal put on record: `referrals.envelope_too_old` in the partner's
+    organisation's chain (its signature was verified, so the sender is known), written after the
+    refused envelope's transaction rolled back — the event is all that remains of it."""
+    try:
+        return _inbox_receive(blob, via=via)
+    except env.TooOldError as exc:
+        _record_too_old(exc, via=via)
+        raise
+
+
+def _record_too_old(exc: env.TooOldError, *, via: str) -> None:
+    partner = Partner.objects.filter(instance_id=exc.sender_instance_id).first()
+    if partner is None:  # cannot happen: the signature verified with this partner's pinned key
+        return
+    log.warning("referral envelope refused: older than %s days", exc.max_age.days)
+    with transaction.atomic():
+        audit_record(actor=None, action="referrals.envelope_too_old", target=partner,
+                     organisation=partner.organisation, actor_label=partner.name[:150],
+                     details={"partner": str(partner.pk), "message": exc.message_id, "via": via,
+                              "issued_at": exc.issued_at.isoformat(timespec="seconds"),
+                              "max_age_days": exc.max_age.days})
+
+
+@transaction.atomic
+def _inbox_receive(blob: bytes, *, via: str) -> Referral:
     keys = own_private_keys()
     if not keys:
         raise env.NotForUsError("this instance has no keys")
-    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_keys, now=_now())
+    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_keys, now=_now(),
+                               max_age=envelope_max_age())
     p = opened.payload
     partner = Partner.objects.get(instance_id=p["sender"]["instance_id"])
     message_id = uuid.UUID(p["message_id"])
@@ -712,7 +747,7 @@ def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
     try:
         with transaction.atomic():
             SeenMessage.objects.create(message_id=message_id, partner=partner,
-                                       expires_at=dt.datetime.fromisoformat(p["expires_at"]))
+                                       expires_at=env.replay_cache_until(p))
             if p["kind"] == "referral":
                 referral = _receive_referral(partner, exchange_id, body, via=via)
             else:

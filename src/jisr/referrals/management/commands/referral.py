@@ -69,7 +69,8 @@ class Command(BaseCommand):
                     referral = svc.inbox_receive(Path(name).read_bytes(), via="file")
                 except env.EnvelopeError as exc:
                     failed += 1
-                    self.stderr.write(f"{name}: refused ({exc.code})")
+                    why = f"{exc.code}: {exc}" if isinstance(exc, env.TooOldError) else exc.code
+                    self.stderr.write(f"{name}: refused ({why})")
                 except StateError:
                     failed += 1
                     self.stderr.write(f"{name}: refused (invalid_transition)")
