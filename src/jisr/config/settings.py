@@ -12,7 +12,6 @@ Environment variables (all optional in development):
 - `JISR_TIME_ZONE`      default `Africa/Casablanca`.
 - `JISR_EXPECTED_POPULATION`  expected number of persons over five years; sizes blind indexes.
 - `JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS`  oldest referral envelope accepted from a partner (default 14).
-- `JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS`  oldest referral envelope accepted from a partner (default 14).
 
 In development, missing keys are generated once into JISR_DATA_DIR (git-ignored). In production the
 process refuses to start without them and says which one is missing.
@@ -70,12 +69,6 @@ JISR_EXPECTED_POPULATION = env_int("JISR_EXPECTED_POPULATION", 20_000)
 # A second factor (TOTP) for every role that touches survivor data: on by default in production; the
 # development demo can turn it on with JISR_REQUIRE_MFA=true.
 JISR_REQUIRE_MFA = env_bool("JISR_REQUIRE_MFA", default=PRODUCTION)
-# The oldest referral envelope accepted from a partner, in days since it was signed, whatever expiry the
-# sender wrote in it (a .jisr file carried by hand takes days; a months-old one is a mistake or a replay).
-# 1 to 365 (referrals.envelope.MAX_AGE_LIMIT, up to which the replay cache remembers ids).
-JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS = env_int("JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS", 14)
-if not 1 <= JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS <= 365:
-    raise ConfigurationError("JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS must be between 1 and 365")
 # The oldest referral envelope accepted from a partner, in days since it was signed, whatever expiry the
 # sender wrote in it (a .jisr file carried by hand takes days; a months-old one is a mistake or a replay).
 # 1 to 365 (referrals.envelope.MAX_AGE_LIMIT, up to which the replay cache remembers ids).
