@@ -231,7 +231,13 @@ class ReferralTransition(BaseModel):
 
 class OutboundMessage(BaseModel):
     """An envelope waiting for delivery to a partner (the retry queue), or delivered. The blob is
-    already sealed to the partner: it holds no readable personal data."""
+    already sealed to the partner: it holds no readable personal data.
+
+    `payload` keeps what the blob says (the unsigned payload JSON) while it waits, sealed under the
+    referral's `data_key` (the person's own key for an outgoing referral, so erasing her shreds it as it
+    shreds the referral), so that the envelope can be sealed again to a partner's new key when its keys
+    are rotated (`services.partner_rotate_keys`). NULL once delivered or expired, and when the referral's
+    key was already destroyed when it was queued (an incoming referral whose access ended)."""
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="outbound")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, null=True, blank=True,
@@ -240,6 +246,7 @@ class OutboundMessage(BaseModel):
     kind = models.CharField(max_length=16)
     event = models.CharField(max_length=16, blank=True)
     blob = models.BinaryField(editable=False)
+    payload = models.BinaryField(null=True, editable=False)  # sealed under referral.data_key (see above)
     expires_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()

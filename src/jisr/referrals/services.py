@@ -26,6 +26,7 @@ from jisr.care.models import Consent, ConsentPurpose
 from jisr.care.selectors import consent_in_force
 from jisr.cases.models import Case, CaseStatus
 from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
 from jisr.referrals import envelope as env
 from jisr.referrals import statemachine as sm
@@ -219,8 +220,15 @@ def partner_rotate_keys(*, actor: User | None, partner: Partner, public_keys: st
     (HTTP retries, a `.jisr` file on its way); by default PARTNER_KEY_OVERLAP (= ENVELOPE_TTL, the
     longest a Jisr envelope is valid), at most that. `overlap` = 0 (old key lost or stolen) refuses the
     previous key — and any earlier key still in an overlap — at once. Keys that were never confirmed
-    are never accepted. Envelopes of ours still queued for the partner were sealed to its previous
-    encryption key, which its instance keeps to open them (`KEY_OVERLAP` there); new ones use the new key.
+    are never accepted.
+
+    Envelopes of ours still queued for the partner (not delivered, not expired) were sealed to its
+    previous encryption key: in the same transaction they are signed again and sealed to the new key
+    (`_reseal_queued`; same message id, so a copy of the old one that arrives too is refused as a replay),
+    and are due for delivery at once. Only an envelope whose payload copy is gone stays as it was (its
+    referral's key was destroyed before it was queued, or it was queued before copies were kept): the
+    partner's instance still opens it with its retired key (`KEY_OVERLAP` there, 90 days, longer than any
+    envelope lives), and the audit event counts it. New envelopes use the new key.
 
     Raises PermissionDeniedError (not a coordinator of the partner's organisation), ValueError (not a
     public-keys file, another instance's keys, keys already used, fingerprint mismatch, overlap out of
@@ -256,12 +264,46 @@ def partner_rotate_keys(*, actor: User | None, partner: Partner, public_keys: st
     partner.confirmed_by_label = actor.get_username() if actor else (actor_label or "command")
     partner.save(update_fields=["signing_public", "encryption_public", "fingerprint", "confirmed_at",
                                 "confirmed_by", "confirmed_by_label", "updated_at"])
+    resealed, kept = _reseal_queued(partner, now)
     audit_record(actor=actor, action="referrals.partner_rotate", target=partner, organisation=partner.organisation,
                  actor_label=actor_label,
                  details={"partner": str(partner.pk), "fingerprint": partner.fingerprint,
                           "previous": str(previous.pk), "previous_fingerprint": previous.fingerprint,
-                          "previous_accepted_until": accepted_until.isoformat(timespec="seconds")})
+                          "previous_accepted_until": accepted_until.isoformat(timespec="seconds"),
+                          "queued_resealed": resealed, "queued_kept": kept})
     return partner
+
+
+def _reseal_queued(partner: Partner, now: dt.datetime) -> tuple[int, int]:
+    """Seal the envelopes still queued for `partner` (its new keys just pinned) to its new encryption key,
+    signed with our current key: same message id, kind, referral, body, issue and expiry times; only
+    the recipient key named inside changes. Inside the caller's transaction, rows locked. Returns
+    (re-sealed, kept as they were: no readable payload copy)."""
+    own = current_instance_key()
+    queued = list(OutboundMessage.objects.select_for_update(of=("self",)).select_related("referral__data_key")
+                  .filter(partner=partner, delivered_at__isnull=True, expires_at__gt=now))
+    if own is None or not queued:
+        return 0, len(queued)
+    sender = _private(own)
+    new_key = bytes(partner.encryption_public)
+    resealed = kept = 0
+    for msg in queued:
+        key = msg.referral.data_key if msg.referral is not None else None
+        try:
+            text = unseal(msg, "payload", key) if key is not None else None
+        except DecryptionError:  # its key was destroyed since (erasure): nothing readable to seal again
+            text = None
+        if not text:
+            kept += 1
+            continue
+        payload: env.Payload = json.loads(text)
+        payload["recipient"]["key_fingerprint"] = env.key_fingerprint(new_key)
+        msg.blob = env.seal(payload, sender=sender, recipient_encryption_public=new_key)
+        seal(msg, "payload", json.dumps(payload, ensure_ascii=False), key)  # type: ignore[arg-type]
+        msg.next_attempt_at = now
+        msg.save(update_fields=["blob", "payload", "next_attempt_at", "updated_at"])
+        resealed += 1
+    return resealed, kept
 
 
 # --- Who acts on which side ------------------------------------------------------------------------------
@@ -560,6 +602,8 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                     _tell_partner(r, sm.Event.CANCEL)
                     cancelled += 1
     delivered = outbound_deliver_due(now)
+    # An envelope past its expiry is never sent again: the copy kept for re-sealing goes.
+    OutboundMessage.objects.filter(expires_at__lte=now, payload__isnull=False).update(payload=None)
     pruned = replay_cache_prune(now)
     return {"expired": expired, "cancelled": cancelled, "delivered": delivered, "pruned": pruned}
 
@@ -623,10 +667,13 @@ def _enqueue(referral: Referral, partner: Partner, *, kind: str, body: dict[str,
     payload = env.make_payload(sender=_private(own), recipient=recipient, kind=kind,
                                referral_id=str(referral.exchange_id), body=body, now=now, ttl=ENVELOPE_TTL)
     blob = env.seal(payload, sender=_private(own), recipient_encryption_public=recipient.encryption_public)
-    msg = OutboundMessage.objects.create(
+    msg = OutboundMessage(
         partner=partner, referral=referral, message_id=uuid.UUID(payload["message_id"]), kind=kind, event=event.value,
         blob=blob, expires_at=now + ENVELOPE_TTL, next_attempt_at=now,
     )
+    if referral.data_key.wrapped is not None:  # kept to seal it again after a rotation of the partner's keys
+        seal(msg, "payload", json.dumps(payload, ensure_ascii=False), referral.data_key)
+    msg.save(force_insert=True)
     if getattr(settings, "JISR_REFERRALS_DELIVER_ON_COMMIT", True):
         transaction.on_commit(lambda: outbound_deliver(msg.pk))
     return msg
@@ -644,7 +691,7 @@ def outbound_deliver(message_pk: Any) -> bool:
     now = _now()
     if ok or error == env.ReplayError.code:
         OutboundMessage.objects.filter(pk=msg.pk).update(delivered_at=now, attempts=msg.attempts + 1,
-                                                         last_error="")
+                                                         last_error="", payload=None)
         return True
     delay = BACKOFF[min(msg.attempts, len(BACKOFF) - 1)]
     OutboundMessage.objects.filter(pk=msg.pk).update(attempts=msg.attempts + 1, last_error=error[:64],

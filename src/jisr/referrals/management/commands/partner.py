@@ -8,7 +8,8 @@ A partner is usable only after `confirm`, run by a person who heard the fingerpr
 `rotate` pins a partner's new keys after it ran `jisr keys rotate`: same partner, same referrals. The
 new fingerprint is typed as for `confirm`. Envelopes the partner signed with its previous key are
 still accepted for `--overlap-days` (default and most: 14, the validity of an envelope); 0 when the old
-key may be in someone else's hands.
+key may be in someone else's hands. Envelopes of ours still waiting for the partner are sealed again to
+its new key in the same transaction (the command says how many).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from jisr.accounts.models import Organisation
 from jisr.common.errors import StateError
 from jisr.referrals import services as svc
-from jisr.referrals.models import Partner
+from jisr.referrals.models import OutboundMessage, Partner
 
 
 class Command(BaseCommand):
@@ -66,6 +68,8 @@ class Command(BaseCommand):
             elif options["action"] == "rotate":
                 p = _partner(options["name"])
                 text = Path(options["public_keys"]).read_text(encoding="utf-8")
+                waiting = dict(OutboundMessage.objects.filter(partner=p, delivered_at__isnull=True,
+                                                              expires_at__gt=timezone.now()).values_list("pk", "blob"))
                 p = svc.partner_rotate_keys(actor=None, partner=p, public_keys=text, fingerprint=options["fingerprint"],
                                             overlap=dt.timedelta(days=options["overlap_days"]), actor_label="command")
                 replaced = p.previous_keys.first()  # newest first: the keys just replaced
@@ -73,6 +77,13 @@ class Command(BaseCommand):
                 overlap = f"accepted until {until.isoformat(timespec='minutes')}" if until else "refused from now on"
                 self.stdout.write(f"{p.name}: new keys pinned and confirmed ({p.fingerprint}); envelopes signed "
                                   f"with the previous key are {overlap}")
+                if waiting:
+                    now_blobs = OutboundMessage.objects.filter(pk__in=waiting).values_list("pk", "blob")
+                    resealed = sum(bytes(blob) != bytes(waiting[pk]) for pk, blob in now_blobs)
+                    kept = len(waiting) - resealed
+                    self.stdout.write(f"{resealed} envelope(s) waiting for it sealed again to the new key"
+                                      + (f"; {kept} left sealed to the previous key (nothing readable to seal again), "
+                                         "which the partner still opens until they expire" if kept else ""))
             else:
                 for p in Partner.objects.all():
                     state = "confirmed" if p.confirmed_at else "NOT CONFIRMED"
