@@ -59,6 +59,9 @@ ROUTES = {
     # The world's person already has an open case: writers get 409; the coordinator may not open cases.
     "web:case_open": Route(post=expect(MA_WRITERS, ok=409, ma_coordinator=403), **person),
     "web:case_detail": Route(get=expect(MA_CASE_TEAM), **case),
+    # The older notes and the whole timeline, a page at a time: who may read the case.
+    "web:case_notes": Route(get=expect(MA_CASE_TEAM), **case),
+    "web:case_timeline": Route(get=expect(MA_CASE_TEAM), **case),
     "web:case_stage": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"trm_stage": "first_assistance"}, **case
     ),

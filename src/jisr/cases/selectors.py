@@ -3,6 +3,7 @@ is a 404: a stranger cannot learn that it exists."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from jisr.audit.models import AuditEvent
 from jisr.audit.services import audit_record
 from jisr.cases.models import Case, CaseNote
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.services import data_key_material
 
 
 def case_scope_q(user: User, prefix: str = "") -> Q | None:
@@ -78,7 +80,7 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
         )
         .exclude(action__in=TIMELINE_HIDDEN_ACTIONS)
         .select_related("actor")
-        .order_by("-at")
+        .order_by("-at", "-seq")  # seq: a stable order between events of the same instant, page to page
     )
 
 
@@ -95,15 +97,23 @@ class NoteView:
     erased: bool = False
 
 
-def case_notes_for_user(user: User, case: Case) -> list[NoteView]:
+def case_notes_for_user(user: User, case: Case, notes: Iterable[CaseNote] | None = None) -> list[NoteView]:
     """The notes of `case` (fetched through case_get_for_user), newest first. Texts are decrypted only
-    for roles that work the case (case workers and supervisors), as for care plans' sealed text."""
+    for roles that work the case (case workers and supervisors), as for care plans' sealed text.
+
+    `notes`: the rows to show, a slice or page of `case_notes(case)` (the case page shows the newest,
+    the notes page one page at a time); every note of the case when None. A row of another case is
+    refused (ValueError). The person's data key is unwrapped once for all of them."""
     from jisr.cases.services import case_note_text  # services import this module
 
     readable = user.capabilities.write_cases and user.organisation == case.organisation
     erased = case.person.is_erased
+    material: bytes | None = None
     views = []
-    for note in case.notes.select_related("author", "case__person__data_key"):
+    for note in case_notes(case) if notes is None else notes:
+        if note.case_id != case.pk:
+            raise ValueError("a note of another case")
+        note.case = case  # fetched with its person and data key: no join per note
         if erased:
             views.append(NoteView(note, None, unreadable=True, erased=True))
             continue
@@ -111,7 +121,14 @@ def case_notes_for_user(user: User, case: Case) -> list[NoteView]:
             views.append(NoteView(note, None))
             continue
         try:
-            views.append(NoteView(note, case_note_text(note)))
+            if material is None:
+                material = data_key_material(case.person.data_key)
+            views.append(NoteView(note, case_note_text(note, material)))
         except DecryptionError:
             views.append(NoteView(note, None, unreadable=True))
     return views
+
+
+def case_notes(case: Case) -> QuerySet[CaseNote]:
+    """The notes of `case`, newest first, with their authors (texts still sealed)."""
+    return case.notes.select_related("author").order_by("-created_at", "-pk")

@@ -182,9 +182,10 @@ def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
     return note
 
 
-def case_note_text(note: CaseNote) -> str:
-    """The decrypted note text (the case was fetched through a scoped selector)."""
-    return unseal(note, "body", note.case.person.data_key) or ""
+def case_note_text(note: CaseNote, material: bytes | None = None) -> str:
+    """The decrypted note text (the case was fetched through a scoped selector). `material`: the person's
+    data key already unwrapped (crypto.services.data_key_material), to read many notes with one unwrap."""
+    return unseal(note, "body", note.case.person.data_key, material) or ""
 
 
 @transaction.atomic

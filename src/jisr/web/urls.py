@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/risk/", views.case_risk, name="case_risk"),
     path("cases/<uuid:case_id>/assign/", views.case_assign, name="case_assign"),
     path("cases/<uuid:case_id>/notes/", views.case_note, name="case_note"),
+    path("cases/<uuid:case_id>/notes/all/", views.case_notes_page, name="case_notes"),
+    path("cases/<uuid:case_id>/timeline/", views.case_timeline_page, name="case_timeline"),
     path("cases/<uuid:case_id>/close/", views.case_close, name="case_close"),
     path("cases/<uuid:case_id>/reopen/", views.case_reopen, name="case_reopen"),
 ]

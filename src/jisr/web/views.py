@@ -36,7 +36,13 @@ from jisr.accounts.roles import Scope
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
-from jisr.cases.selectors import case_get_for_user, case_notes_for_user, case_timeline, cases_visible_to
+from jisr.cases.selectors import (
+    case_get_for_user,
+    case_notes,
+    case_notes_for_user,
+    case_timeline,
+    cases_visible_to,
+)
 from jisr.common.errors import DomainError, PermissionDeniedError, RateLimitedError, StateError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import clean_text
@@ -526,20 +532,35 @@ def case_detail(request: HttpRequest, case_id: str) -> HttpResponse:
     return render(request, "web/case_detail.html", _case_context(request, case))
 
 
+# The case page shows the newest notes and timeline entries; the rest is one click away, a page at a time
+# (a case followed for a year has hundreds: the page must stay light on a slow laptop).
+NOTES_ON_CASE_PAGE = 10
+TIMELINE_ON_CASE_PAGE = 20
+NOTES_PER_PAGE = 25
+TIMELINE_PER_PAGE = 50
+
+
+def _timeline(case: Case, events: list[Any]) -> list[dict[str, Any]]:
+    ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
+    ids = {i for i in ids if isinstance(i, int)}
+    names = dict(User.objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
+    return [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
+
+
 def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     caps = user.capabilities
-    notes = case_notes_for_user(user, case)
-    events = list(case_timeline(case)[:200])
-    ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
-    names = dict(User.objects.filter(pk__in=[i for i in ids if isinstance(i, int)]).values_list("pk", "username"))
-    timeline = [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
+    # One more row than shown tells whether there are older ones, without counting them.
+    notes = case_notes_for_user(user, case, case_notes(case)[: NOTES_ON_CASE_PAGE + 1])
+    events = list(case_timeline(case)[: TIMELINE_ON_CASE_PAGE + 1])
     is_open = case.status == CaseStatus.OPEN
     return {
         "case": case,
         "identity": _display(user, case.person),
-        "notes": notes,
-        "timeline": timeline,
+        "notes": notes[:NOTES_ON_CASE_PAGE],
+        "more_notes": len(notes) > NOTES_ON_CASE_PAGE,
+        "timeline": _timeline(case, events[:TIMELINE_ON_CASE_PAGE]),
+        "more_timeline": len(events) > TIMELINE_ON_CASE_PAGE,
         "is_open": is_open,
         "can_write": caps.write_cases,
         "can_assign": caps.assign_cases and is_open,
@@ -557,6 +578,27 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "close_form": web_forms.CloseForm(),
         "reopen_form": web_forms.ReopenForm(),
     }
+
+
+@login_required
+@require_GET
+def case_notes_page(request: HttpRequest, case_id: str) -> HttpResponse:
+    """Every note of the case, newest first, a page at a time (`?page=N`); a read of the case (audited)."""
+    user: User = request.user  # type: ignore[assignment]
+    case = case_get_for_user(user, case_id)
+    page = Paginator(case_notes(case), NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    notes = case_notes_for_user(user, case, page.object_list)
+    return render(request, "web/case_history.html", {"case": case, "page": page, "notes": notes})
+
+
+@login_required
+@require_GET
+def case_timeline_page(request: HttpRequest, case_id: str) -> HttpResponse:
+    """The whole timeline of the case (reads excluded), newest first, a page at a time (`?page=N`)."""
+    case = case_get_for_user(request.user, case_id)  # type: ignore[arg-type]
+    page = Paginator(case_timeline(case), TIMELINE_PER_PAGE).get_page(request.GET.get("page"))
+    timeline = _timeline(case, list(page.object_list))
+    return render(request, "web/case_history.html", {"case": case, "page": page, "notes": None, "timeline": timeline})
 
 
 def _case_action(
