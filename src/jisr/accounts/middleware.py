@@ -49,7 +49,8 @@ class LoginLanguageMiddleware:
     case worker whose browser asks for English lands in Arabic — unless she chose a language herself
     before logging in (the language buttons of the login page): that choice stands.
 
-    Done with Django's own language cookie, as the set_language view does; LocaleMiddleware reads it."""
+    Done with Django's own language cookie, as the set_language view does; LocaleMiddleware reads it.
+    Its own entry in MIDDLEWARE, after the session, locale and authentication middleware."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -75,13 +76,10 @@ class LoginLanguageMiddleware:
 
 class MfaRequiredMiddleware:
     """A logged-in user whose role needs MFA sees only the enrolment / verification pages until she has
-    passed it in this session; the API (session auth) answers 403.
-
-    It also runs LoginLanguageMiddleware, inside it: this is the accounts app's entry in MIDDLEWARE
-    (after the session, locale and authentication middleware, as that one needs)."""
+    passed it in this session; the API (session auth) answers 403."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = LoginLanguageMiddleware(get_response)
+        self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)

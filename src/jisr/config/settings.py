@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a login, the language cookie from the user's language (needs the session, auth and locale above).
+    "jisr.accounts.middleware.LoginLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "jisr.common.middleware.NoStoreForStaffMiddleware",
     "jisr.accounts.middleware.MfaRequiredMiddleware",
