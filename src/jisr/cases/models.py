@@ -86,8 +86,9 @@ class Case(BaseModel):
         # Caseload statistics and the case lists filter by organisation and opening date.
         indexes = [
             models.Index(fields=["organisation", "opened_on"], name="case_org_opened_idx"),
-            # Whose people a case worker sees (persons_visible_to): her cases' persons, from the index alone.
-            models.Index(fields=["assigned_to", "person"], name="case_assignee_person_idx"),
+            # Whose people a case worker sees (persons_visible_to: her organisation's cases assigned to her):
+            # her cases' persons from the index alone, the organisation included (an index-only scan).
+            models.Index(fields=["assigned_to", "organisation", "person"], name="case_assignee_org_person_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["person", "number"], name="case_number_per_person"),

@@ -44,6 +44,7 @@ from jisr.cases.selectors import (
     cases_visible_to,
 )
 from jisr.common.errors import DomainError, PermissionDeniedError, RateLimitedError, StateError
+from jisr.common.paging import page_of_keys
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import clean_text
 from jisr.survivors.models import Person
@@ -297,8 +298,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def _person_page(request: HttpRequest, user: User, status: int = 200, **extra: Any) -> HttpResponse:
     # Page over the ids alone (an index-only sort), then load the page's 25 people: sorting whole rows
     # of every visible person to keep 25 is what made this page slow on a large caseload.
-    ids_query = persons_visible_to(user).order_by("-created_at", "-pk").values_list("pk", flat=True)
-    page = Paginator(ids_query, 25).get_page(request.GET.get("page"))
+    page = page_of_keys(persons_visible_to(user).order_by("-created_at", "-pk"), request.GET.get("page"), 25)
     ids = list(page.object_list)
     loaded = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("data_key", "organisation")}
     persons = [loaded[pk] for pk in ids]
