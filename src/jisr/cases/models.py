@@ -89,6 +89,10 @@ class Case(BaseModel):
             # Whose people a case worker sees (persons_visible_to: her organisation's cases assigned to her):
             # her cases' persons from the index alone, the organisation included (an index-only scan).
             models.Index(fields=["assigned_to", "organisation", "person"], name="case_assignee_org_person_idx"),
+            # A case worker's open cases, newest first (the dashboard): counted and paged from the index.
+            models.Index(
+                fields=["assigned_to", "status", "organisation", "-opened_on"], name="case_assignee_open_idx"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["person", "number"], name="case_number_per_person"),

@@ -253,7 +253,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.capabilities.case_scope == Scope.NONE:
         # No cases and no follow-ups for this role: the page points to what it does (its menu entries).
         return render(request, "web/dashboard.html", {"page": None, "rows": [], "due": None})
-    open_cases = cases_visible_to(user).filter(status=CaseStatus.OPEN)
+    # The rows show the case's code, stage and risk and her name: her person and data key, nothing else.
+    open_cases = (
+        cases_visible_to(user).filter(status=CaseStatus.OPEN).select_related(None).select_related("person__data_key")
+    )
     page = Paginator(open_cases, 25).get_page(request.GET.get("page"))
     return render(
         request,
