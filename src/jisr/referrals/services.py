@@ -288,22 +288,36 @@ def _reseal_queued(partner: Partner, now: dt.datetime) -> tuple[int, int]:
     new_key = bytes(partner.encryption_public)
     resealed = kept = 0
     for msg in queued:
-        key = msg.referral.data_key if msg.referral is not None else None
-        try:
-            text = unseal(msg, "payload", key) if key is not None else None
-        except DecryptionError:  # its key was destroyed since (erasure): nothing readable to seal again
-            text = None
-        if not text:
+        payload = _queued_payload(msg)
+        if payload is None:
             kept += 1
             continue
-        payload: env.Payload = json.loads(text)
         payload["recipient"]["key_fingerprint"] = env.key_fingerprint(new_key)
-        msg.blob = env.seal(payload, sender=sender, recipient_encryption_public=new_key)
-        seal(msg, "payload", json.dumps(payload, ensure_ascii=False), key)  # type: ignore[arg-type]
-        msg.next_attempt_at = now
-        msg.save(update_fields=["blob", "payload", "next_attempt_at", "updated_at"])
+        _reseal(msg, payload, sender=sender, recipient_key=new_key, now=now)
         resealed += 1
     return resealed, kept
+
+
+def _queued_payload(msg: OutboundMessage) -> env.Payload | None:
+    """What a queued envelope says (its payload copy, `OutboundMessage.payload`), or None when the copy
+    is gone or can no longer be read (its referral's key was destroyed: erasure)."""
+    key = msg.referral.data_key if msg.referral is not None else None
+    try:
+        text = unseal(msg, "payload", key) if key is not None else None
+    except DecryptionError:
+        text = None
+    return json.loads(text) if text else None
+
+
+def _reseal(msg: OutboundMessage, payload: env.Payload, *, sender: env.InstanceKeys, recipient_key: bytes,
+            now: dt.datetime) -> None:
+    """Sign `payload` again and seal it to `recipient_key` as the same queued message (same message id, so
+    the partner refuses an earlier copy of it as a replay), due at once. `msg.referral` has a readable key."""
+    assert msg.referral is not None
+    msg.blob = env.seal(payload, sender=sender, recipient_encryption_public=recipient_key)
+    seal(msg, "payload", json.dumps(payload, ensure_ascii=False), msg.referral.data_key)
+    msg.next_attempt_at = now
+    msg.save(update_fields=["blob", "payload", "next_attempt_at", "updated_at"])
 
 
 # --- Who acts on which side ------------------------------------------------------------------------------
@@ -344,7 +358,7 @@ def _clean_note(note: str) -> str:
 
 
 def _record(referral: Referral, event: sm.Event, before: str, *, actor: User | None, actor_label: str = "",
-            remote: bool = False, code: str = "", note: str = "") -> None:
+            remote: bool = False, code: str = "", note: str = "", reason: str = "") -> None:
     t = ReferralTransition(referral=referral, event=event.value, from_state=before, to_state=referral.state,
                            actor=actor, actor_label=actor_label or (actor.get_username() if actor else "system"),
                            remote=remote, code=code)
@@ -352,7 +366,7 @@ def _record(referral: Referral, event: sm.Event, before: str, *, actor: User | N
         seal(t, "note", note, referral.data_key)
     t.save(force_insert=True)
     audit_record(actor=actor, action=f"referral.{event.value}", target=referral,
-                 organisation=referral.organisation, actor_label=actor_label,
+                 organisation=referral.organisation, actor_label=actor_label, reason=reason,
                  details={"from": before, "to": referral.state, "direction": referral.direction,
                           "remote": remote, **({"code": code} if code else {})})
 
@@ -367,7 +381,7 @@ def _end_access(referral: Referral) -> None:
 
 
 def _apply(referral: Referral, event: sm.Event, *, actor: User | None, actor_label: str = "", remote: bool = False,
-           code: str = "", note: str = "") -> Referral:
+           code: str = "", note: str = "", reason: str = "") -> Referral:
     before = referral.state
     after = sm.next_state(before, event)  # InvalidTransitionError → caller (nothing written yet)
     referral.state = after.value
@@ -378,7 +392,8 @@ def _apply(referral: Referral, event: sm.Event, *, actor: User | None, actor_lab
     if after in sm.ENDS_ACCESS:
         _end_access(referral)
     referral.save(update_fields=["state", "decline_reason", "outcome", "package", "message", "updated_at"])
-    _record(referral, event, before, actor=actor, actor_label=actor_label, remote=remote, code=code, note=note)
+    _record(referral, event, before, actor=actor, actor_label=actor_label, remote=remote, code=code, note=note,
+            reason=reason)
     return referral
 
 
@@ -574,6 +589,67 @@ def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referr
         _tell_partner(referral, sm.Event.CANCEL)
         done.append(referral)
     return done
+
+
+#: Her referrals that erasure withdraws: not yet accepted, so no service rests on them yet. An accepted
+#: referral (the partner may be serving her) and a closed one are left as they are.
+WITHDRAWN_ON_ERASURE: frozenset[sm.State] = frozenset({sm.State.DRAFT, sm.State.SENT, sm.State.RECEIVED})
+
+
+def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]:
+    """Hook: `survivors.services.person_erase` calls this inside its transaction, before her data key is
+    destroyed, so that nothing of hers leaves after she is erased.
+
+    - Every envelope still queued (not delivered) that carries her shared package (kind ``referral``) is
+      dropped: `referrals.envelope_drop` on its referral.
+    - A queued status envelope of her referrals (a withdrawal, a cancellation, an expiry: the partner must
+      still learn that its access ended) goes on, but without the free-text note the sender may have
+      written: it is signed and sealed again without it, as the same message
+      (`referrals.envelope_note_removed`). Event and reason code are no personal data.
+    - Each of her referrals sent from here (internal or to a partner) not yet accepted
+      (`WITHDRAWN_ON_ERASURE`) is withdrawn (`referral.withdraw`: the recipient's access ends at once); a
+      partner is told by a signed ``withdraw`` envelope without a note, and then withdraws its copy
+      and destroys its key. A partner that never got the referral refuses that notice; nothing is lost.
+
+    Every event carries `reason`, which must name no one (the caller passes a fixed text). Returns the
+    counts {"withdrawn", "dropped", "notes_removed"}. Raises StateError if a notice cannot be queued
+    (no instance keys, partner unconfirmed): the caller's transaction then changes nothing."""
+    referrals = list(Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
+                     .filter(case__person=person, direction__in=[Direction.INTERNAL, Direction.OUTGOING])
+                     .order_by("created_at"))
+    now = _now()
+    own = current_instance_key()
+    dropped = notes_removed = 0
+    queued = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("referral__data_key", "partner")
+              .filter(referral__in=referrals, delivered_at__isnull=True).order_by("created_at"))
+    for msg in queued:
+        assert msg.referral is not None
+        where = {"target": msg.referral, "organisation": msg.referral.organisation, "reason": reason}
+        details = {"message": str(msg.message_id), "kind": msg.kind, "event": msg.event, "why": "person_erased"}
+        if msg.kind != "status":
+            msg.delete()
+            audit_record(actor=actor, action="referrals.envelope_drop", details=details, **where)
+            dropped += 1
+            continue
+        payload = _queued_payload(msg) if msg.expires_at > now else None
+        if payload is None or not payload["body"].get("note") or own is None:
+            continue
+        payload["body"]["note"] = ""
+        partner_key = bytes(msg.partner.encryption_public)
+        payload["recipient"]["key_fingerprint"] = env.key_fingerprint(partner_key)
+        _reseal(msg, payload, sender=_private(own), recipient_key=partner_key, now=now)
+        audit_record(actor=actor, action="referrals.envelope_note_removed", details=details, **where)
+        notes_removed += 1
+    withdrawn = 0
+    for referral in referrals:
+        if referral.state not in WITHDRAWN_ON_ERASURE:
+            continue
+        before = referral.state
+        _apply(referral, sm.Event.WITHDRAW, actor=actor, reason=reason)
+        if before != sm.State.DRAFT:  # a draft never left: nobody to tell
+            _tell_partner(referral, sm.Event.WITHDRAW)
+        withdrawn += 1
+    return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed}
 
 
 def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
