@@ -35,7 +35,7 @@ def test_erasure_withdraws_a_pending_closure_request(cast: Any, fatima_case: Any
     person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="she asked to be forgotten")
 
     approval.refresh_from_db()
-    assert approval.status == ApprovalStatus.REJECTED
+    assert approval.status == ApprovalStatus.WITHDRAWN
     assert approval.decided_by == cast.ma_supervisor and approval.decided_at is not None
     assert not Approval.objects.filter(status=ApprovalStatus.PENDING).exists()
     assert followups_dashboard(cast.ma_supervisor).approvals == []  # no longer waiting on the dashboard
@@ -59,7 +59,7 @@ def test_erasure_withdraws_a_pending_care_plan_too(cast: Any, fatima_case: Any) 
     plan = care.care_plan_submit(actor=cast.ma_case_worker, case=fatima_case)
     closure = _closure(cast, fatima_case)
     person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="she asked to be forgotten")
-    assert {a.status for a in Approval.objects.filter(pk__in=[plan.pk, closure.pk])} == {ApprovalStatus.REJECTED}
+    assert {a.status for a in Approval.objects.filter(pk__in=[plan.pk, closure.pk])} == {ApprovalStatus.WITHDRAWN}
     assert len(_events("care.care_plan_withdraw")) == 1 and len(_events("care.closure_withdraw")) == 1
 
 

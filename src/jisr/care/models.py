@@ -313,6 +313,8 @@ class ApprovalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the supervisor")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Sent back")
+    # Closed without a decision: nothing can be decided any more (the person's identity was erased).
+    WITHDRAWN = "withdrawn", pgettext_lazy("approval request", "Withdrawn")
 
 
 class Approval(BaseModel):

@@ -287,17 +287,17 @@ def _withdraw_pending_requests(actor: User, person: Person) -> None:
 
     Nothing new can be decided about an erased person — the care page offers no decision form and the
     request's sealed comment can no longer be read — so a pending request would otherwise wait forever
-    (on the case and on the supervisors' dashboard). It is closed as not approved (`rejected`, decided by
-    the person who erased her, now) and audited as `care.<kind>_withdraw` on the case, with a fixed reason
-    that names no one. The case itself stays as it was (open or closed): closing it is still a
-    supervisor's decision."""
+    (on the case and on the supervisors' dashboard). It is closed undecided (`withdrawn`, not "sent back":
+    nobody decided it; `decided_by`/`decided_at` say who erased her and when) and audited as
+    `care.<kind>_withdraw` on the case, with a fixed reason that names no one. The case itself stays as it
+    was (open or closed): closing it is still a supervisor's decision."""
     from jisr.care.models import Approval, ApprovalStatus
 
     now = timezone.now()
     pending = (Approval.objects.select_for_update(of=("self",)).select_related("case")
                .filter(case__person=person, status=ApprovalStatus.PENDING).order_by("created_at"))
     for approval in pending:
-        approval.status, approval.decided_by, approval.decided_at = ApprovalStatus.REJECTED, actor, now
+        approval.status, approval.decided_by, approval.decided_at = ApprovalStatus.WITHDRAWN, actor, now
         approval.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
         audit_record(actor=actor, action=f"care.{approval.kind}_withdraw", target=approval.case,
                      reason=WITHDRAWN_BY_ERASURE,
