@@ -367,3 +367,17 @@ def test_search_by_name_through_blind_indexes(cast, fatima_case, query, exact) -
     assert person_search(cast.es_case_worker, query) == []  # another organisation finds nothing
     [event, *_] = _events("person.search")
     assert query not in str(event.payload())
+
+
+@pytest.mark.parametrize("candidate_list_max", [0, 500])
+def test_search_finds_the_same_through_a_candidate_list_or_a_subquery(cast, fatima_case, monkeypatch,
+                                                                      candidate_list_max) -> None:
+    """Few candidates go to the database as a list of ids, many as a subquery: the same people either way,
+    and the identity each hit carries is the one decrypted to confirm it."""
+    from jisr.survivors import selectors
+
+    monkeypatch.setattr(selectors, "_CANDIDATE_LIST_MAX", candidate_list_max)
+    hits = selectors.person_search(cast.ma_case_worker, "Fatima Benali")
+    assert [h.person for h in hits] == [fatima_case.person]
+    assert hits[0].identity is not None and hits[0].identity.family_name_latin == "Benali"
+    assert selectors.person_search(cast.es_case_worker, "Fatima Benali") == []

@@ -107,3 +107,12 @@ def test_roles_without_cases_get_404(cast, fatima_case, login_as, who):
     assert client.post(URL, {"q": "Fatima"}).status_code == 404
     assert client.get(reverse("web:person_list"), {"q": fatima_case.person.code}).status_code == 404
     assert not AuditEvent.objects.filter(action="person.search").exists()
+
+
+def test_a_name_search_page_is_one_audit_event_naming_who_was_shown(cast, fatima_case, login_as):
+    """The search's own event names the people found and shown; the page adds no list event for them."""
+    before = AuditEvent.objects.count()
+    html = login_as(cast.ma_case_worker).post(URL, {"q": "Fatima Benali"}).content.decode()
+    assert "Fatima" in html  # the case worker sees the name in clear
+    [event] = AuditEvent.objects.order_by("seq")[before:]
+    assert event.action == "person.search" and event.details == {"found": [str(fatima_case.person.pk)]}

@@ -51,6 +51,7 @@ from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
     DisplayIdentity,
     duplicate_suggestions,
+    identities_for_hits,
     identities_for_list,
     identity_for_display,
     person_get_for_user,
@@ -317,15 +318,16 @@ def _person_search(request: HttpRequest, user: User, text: str) -> HttpResponse:
     similar: set[Any] = set()
     if code is not None:
         persons = list(persons_visible_to(user).filter(code__icontains=code).order_by("code")[:CODE_SEARCH_LIMIT])
+        rows = list(zip(persons, identities_for_list(user, persons), strict=True))
     else:
         try:
             hits = person_search(user, text)
         except RateLimitedError:
             messages.error(request, _("Too many searches in a short time. Wait a few minutes."))
             hits = []
-        persons = [h.person for h in hits]
+        # The identities the search decrypted to confirm its matches; its audit event names who it found.
+        rows = list(zip([h.person for h in hits], identities_for_hits(user, hits), strict=True))
         similar = {h.person.pk for h in hits if not h.exact}
-    rows = list(zip(persons, identities_for_list(user, persons), strict=True))
     context = {
         "page": None,
         "rows": rows,
