@@ -116,10 +116,13 @@ def screening_reevaluate(*, actor: User, screening: Screening) -> list[Screening
     """Evaluate ``screening``'s observation again with the rule sets shipped now; returns the new rows.
 
     Old rows are never touched: the new ones get the next run number and the current engine and rule-set
-    versions. Audited as ``screening.reevaluate``. Raises PermissionDeniedError, StateError (erased person).
+    versions. Audited as ``screening.reevaluate``. Raises PermissionDeniedError, StateError (closed case, as for
+    a new screening: nothing new is recorded on a closed case; erased person).
     """
     case = screening.case
     _require_write(actor, case)
+    if case.status != CaseStatus.OPEN:
+        raise StateError("the case is closed; reopen it first")
     if case.person.is_erased:
         raise StateError("this person's identity was erased")
     # Lock the screening so two simultaneous re-evaluations cannot take the same run number.

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jisr.accounts.models import User
@@ -30,6 +31,11 @@ def _see_other(to: str, **kwargs: Any) -> HttpResponse:
     response = redirect(to, **kwargs)
     response.status_code = 303
     return response
+
+
+CLOSED_REEVALUATE = gettext_noop(
+    "The case is closed: its screenings cannot be evaluated again. Reopen the case first."
+)
 
 
 def _refusal(exc: Exception) -> str:
@@ -245,7 +251,10 @@ def screening_detail(request: HttpRequest, screening_id: str) -> HttpResponse:
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
     user: User = request.user  # type: ignore[assignment]
-    screening = screening_get_for_user(user, screening_id)
+    return _detail_page(request, user, screening_get_for_user(user, screening_id))
+
+
+def _detail_page(request: HttpRequest, user: User, screening: Screening, status: int = 200) -> HttpResponse:
     rows = list(screening.results.select_related("evaluated_by").order_by("run", "created_at"))
     runs = sorted({r.run for r in rows})
     latest = runs[-1] if runs else 0
@@ -281,8 +290,9 @@ def screening_detail(request: HttpRequest, screening_id: str) -> HttpResponse:
         "summary": _observation_summary(observation) if readable else None,
         "readable": readable,
         "can_reevaluate": (user.capabilities.write_cases and user.organisation == case.organisation
-                           and readable and not case.person.is_erased),
-    })
+                           and readable and not case.person.is_erased and case.status == CaseStatus.OPEN),
+        "closed": case.status != CaseStatus.OPEN,
+    }, status=status)
 
 
 @login_required
@@ -294,6 +304,12 @@ def screening_reevaluate(request: HttpRequest, screening_id: str) -> HttpRespons
         raise PermissionDenied
     try:
         services.screening_reevaluate(actor=user, screening=screening)
+    except StateError as exc:
+        # A closed case (no button is offered, but an old tab may still post) or an erased person: refused,
+        # nothing recorded; the result page again, saying why (409, as a new screening there).
+        messages.error(request, _(CLOSED_REEVALUATE) if "closed" in str(exc) else _refusal(exc))
+        # The page shows the screening: a read, audited as the GET would be.
+        return _detail_page(request, user, screening_get_for_user(user, screening_id), status=409)
     except (DomainError, ValueError, DecryptionError) as exc:
         messages.error(request, _refusal(exc))
     else:
