@@ -13,6 +13,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -130,6 +132,9 @@ def _consent_recipients(organisation: Any) -> list[str]:
     return consent_recipient_names(organisation)
 
 
+FOLLOWUPS_PER_PAGE = 20
+
+
 def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     trainings = sel.trainings_visible_to(user)
@@ -171,7 +176,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     lazy = SimpleLazyObject
 
     def follow_ups() -> list[dict[str, Any]]:
-        rows = _unsealed(user, case.follow_ups.select_related("assigned_to"), "notes", case)
+        rows = _unsealed(user, followups_page.object_list, "notes", case)
         for fu in rows:  # one "mark as done" form per follow-up, each with its own ids
             fu["done_form"] = (
                 forms["done_form"]
@@ -186,6 +191,14 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
             current.setdefault(n.domain, n)
         return [{"domain": label, "code": code, "need": current.get(code)} for code, label in Domain.choices]
 
+    # Those still to do first (soonest due first), then those done (latest first), a page at a time: a
+    # case followed for years has hundreds, each still to do with its own "mark as done" form.
+    followups_page = Paginator(
+        case.follow_ups.select_related("assigned_to").order_by(
+            F("done_on").desc(nulls_first=True), "due_on", "created_at", "pk"
+        ),
+        FOLLOWUPS_PER_PAGE,
+    ).get_page(request.GET.get("page") if tab == "followups" else 1)
     goals = lazy(lambda: list(case.goals.select_related("training")))
     reflection = case.reflection_periods.first()
     pending = list(case.approvals.filter(status=ApprovalStatus.PENDING).select_related("requested_by"))
@@ -232,6 +245,8 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "goal_domains": len({g.domain for g in goals}) if tab == "overview" else 0,
         "services": lazy(lambda: _unsealed(user, case.services.all(), "notes", case)),
         "follow_ups": lazy(follow_ups),
+        "page": followups_page if tab == "followups" else None,
+        "page_query": "tab=followups",
         "attendances": case.attendances.select_related("training"),
         "approvals": lazy(
             lambda: _unsealed(user, case.approvals.select_related("requested_by", "decided_by"), "comment", case)

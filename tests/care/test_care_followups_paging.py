@@ -1,0 +1,56 @@
+"""The follow-ups tab: those still to do first (soonest due first), then those done (latest first), a
+page at a time, the page links keeping the tab."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jisr.care import services as svc
+from jisr.care import views
+
+TODAY = timezone.localdate()
+pytestmark = pytest.mark.django_db
+
+
+def _schedule(cast, case, days: list[int]):  # type: ignore[no-untyped-def]
+    return [
+        svc.followup_schedule(actor=cast.ma_case_worker, case=case, kind="call", due_on=TODAY + dt.timedelta(days=d),
+                              notes=f"follow-up {d:+03d}")
+        for d in days
+    ]
+
+
+def _shown(html: str) -> list[str]:
+    return re.findall(r"follow-up [+-]\d\d", html)
+
+
+def test_to_do_first_then_done_a_page_at_a_time(login_as, cast, fatima_case, monkeypatch) -> None:
+    monkeypatch.setattr(views, "FOLLOWUPS_PER_PAGE", 3)
+    done = _schedule(cast, fatima_case, [-20, -10])
+    for i, fu in enumerate(done):
+        svc.followup_complete(actor=cast.ma_case_worker, follow_up=fu, done_on=TODAY - dt.timedelta(days=9 - i))
+    _schedule(cast, fatima_case, [5, -3, 1])
+    client = login_as(cast.ma_case_worker, "ar")
+    url = reverse("care:case_care", args=[fatima_case.pk])
+    first = client.get(url, {"tab": "followups"}).content.decode()
+    second = client.get(url, {"tab": "followups", "page": "٢"}).content.decode()
+    assert _shown(first) == ["follow-up -03", "follow-up +01", "follow-up +05"]
+    assert _shown(second) == ["follow-up -10", "follow-up -20"]  # done, the latest done first
+    assert 'href="?tab=followups&amp;page=2"' in first
+    assert 'href="?tab=followups&amp;page=1"' in second
+    # One "mark as done" form per follow-up still to do on the page, none for those done.
+    assert first.count("/done/") == 3 and second.count("/done/") == 0
+
+
+def test_other_tabs_ignore_the_page_number(login_as, cast, fatima_case, monkeypatch) -> None:
+    monkeypatch.setattr(views, "FOLLOWUPS_PER_PAGE", 1)
+    _schedule(cast, fatima_case, [1, 2])
+    html = login_as(cast.ma_case_worker).get(
+        reverse("care:case_care", args=[fatima_case.pk]), {"tab": "overview", "page": "2"}
+    ).content.decode()
+    assert "pagination" not in html
