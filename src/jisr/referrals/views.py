@@ -87,6 +87,9 @@ ENVELOPE_MESSAGES = {
     "bad_signature": gettext_lazy("The signature is not valid: the file was altered or signed by someone else."),
     "wrong_recipient": gettext_lazy("This file names another recipient."),
     "expired": gettext_lazy("This file has expired."),
+    # env.TooOldError (its code stays "expired" for the partner): within the expiry its sender wrote, but
+    # older than this instance accepts (JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS). Only a new file helps.
+    "too_old": gettext_lazy("This file is older than your organisation accepts. Ask the partner to send it again."),
     "replay": gettext_lazy("This file was already imported."),
 }
 # The history shows each step as "state before → state after" ("Draft → Sent"); an event is named beside
@@ -371,7 +374,8 @@ def import_file(request: HttpRequest) -> HttpResponse:
             try:
                 referral = svc.inbox_receive(blob, via="file")
             except env.EnvelopeError as exc:
-                form.add_error("file", str(ENVELOPE_MESSAGES.get(exc.code, ENVELOPE_MESSAGES["malformed"])))
+                code = "too_old" if isinstance(exc, env.TooOldError) else exc.code
+                form.add_error("file", str(ENVELOPE_MESSAGES.get(code, ENVELOPE_MESSAGES["malformed"])))
                 status = 400
             except StateError as exc:
                 form.add_error("file", _message(exc))
