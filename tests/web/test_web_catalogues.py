@@ -107,7 +107,7 @@ def test_global_catalogue_covers_only_the_core(language):
 
 
 # Django merges every catalogue of a language into one dictionary: LOCALE_PATHS wins, then the apps in
-# INSTALLED_APPS order (Django's admin and django-countries before ours). A msgid therefore has one
+# INSTALLED_APPS order (ours first, then Django's admin and django-countries). A msgid therefore has one
 # translation on every screen, and two catalogues holding it must agree; a word with two meanings is
 # told apart by a context (pgettext / {% translate ... context ... %} / msgctxt).
 # Known exceptions, each waiting for a context in code outside the catalogues (see the reason):
@@ -122,16 +122,6 @@ PENDING_CONTEXT = {
     # accounts User.role (a role in Jisr) and roadmap Attendance.profession (a participant's function).
     **{(language, "role"): "accounts User.role vs roadmap profession" for language in ("ar", "fr")},
 }
-# Django's own apps and django-countries are listed before ours in INSTALLED_APPS, so their translation of
-# these words wins over an app's catalogue; ours is better here (a button, not a noun; the usual spelling).
-# Their fix: a context in roadmap's templates, or Jisr's apps before the third-party ones in INSTALLED_APPS.
-THIRD_PARTY_WINS = {
-    ("ar", "Filter"), ("fr", "Filter"), ("es", "Filter"),  # django.contrib.admin: a noun, roadmap's button
-    ("fr", "Change"),  # django.contrib.admin "Modification", roadmap's button "Changer"
-    ("ar", "Spain"),  # django-countries "أسبانيا"
-}
-
-
 def _translations(language: str) -> dict[tuple[str | None, str], dict[str, object]]:
     """(msgctxt, msgid) -> {catalogue: msgstr} for every catalogue of the language."""
     found: dict[tuple[str | None, str], dict[str, object]] = {}
@@ -167,13 +157,14 @@ def test_a_msgid_in_several_catalogues_has_one_translation(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_each_catalogue_translation_is_the_one_shown(language):
     """What Django shows for each entry (after merging every catalogue, Django's own included) is the
-    translation of the catalogue that holds it."""
+    translation of the catalogue that holds it: Jisr's apps come first in INSTALLED_APPS, so Django's admin
+    ("Filter": a noun, roadmap's button) and django-countries ("Spain") do not win over ours."""
     from django.utils import translation
 
     wrong = []
     with translation.override(language):
         for (context, msgid), by_catalogue in _translations(language).items():
-            if (language, msgid) in PENDING_CONTEXT or (language, msgid) in THIRD_PARTY_WINS:
+            if (language, msgid) in PENDING_CONTEXT:
                 continue
             for name, string in by_catalogue.items():
                 if isinstance(string, tuple):
@@ -182,20 +173,6 @@ def test_each_catalogue_translation_is_the_one_shown(language):
                 if shown != string:
                     wrong.append(f"{name}: {msgid!r} shows {shown!r}, not {string!r}")
     assert not wrong, "\n".join(wrong)
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_third_party_exceptions_are_still_needed(language):
-    from django.utils import translation
-
-    shown = {}
-    with translation.override(language):
-        for lang, msgid in THIRD_PARTY_WINS:
-            if lang == language:
-                shown[msgid] = translation.gettext(msgid)
-    ours = _translations(language)
-    for msgid, string in shown.items():
-        assert any(s != string for s in ours[(None, msgid)].values()), f"{language}: {msgid!r} no longer overridden"
 
 
 @pytest.mark.parametrize(

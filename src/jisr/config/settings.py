@@ -84,18 +84,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigurationError("JISR_ENV=production and JISR_ALLOWED_HOSTS is missing")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "rest_framework.authtoken",
-    "drf_spectacular",
-    "django_htmx",
-    "django_countries",
-    "axes",
+    # Jisr's apps first: where a msgid is in Django's or a library's catalogue too ("Filter", "Spain"),
+    # the app's own translation is the one shown (Django merges catalogues in this order).
     "jisr.common",
     "jisr.crypto",
     "jisr.accounts",
@@ -110,6 +100,18 @@ INSTALLED_APPS = [
     "jisr.referrals",
     "jisr.web",
     "jisr.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_htmx",
+    "django_countries",
+    "axes",
 ]
 
 MIDDLEWARE = [
