@@ -757,21 +757,33 @@ def _enqueue(referral: Referral, partner: Partner, *, kind: str, body: dict[str,
 
 def outbound_deliver(message_pk: Any) -> bool:
     """Try to POST one queued envelope to its partner's inbox. Success, or the partner saying it has
-    already seen it, marks it delivered; any other answer schedules a retry with back-off."""
+    already seen it, marks it delivered; any other answer schedules a retry with back-off.
+
+    The envelope's row is locked while it is sent (PostgreSQL). A delivery that finds it locked (an
+    erasure dropping it, a key rotation sealing it again, another deliverer sending it) skips it and
+    returns False; the next attempt sees what they left. An erasure that starts during a send waits for
+    the send to end, then finds it delivered and tells the partner to withdraw. So a package dropped by
+    an erasure is never sent, and no envelope is sent twice at once."""
     from jisr.referrals.transport import post_envelope
 
-    msg = OutboundMessage.objects.select_related("partner").filter(pk=message_pk, delivered_at__isnull=True).first()
-    if msg is None:
-        return False
-    ok, error = post_envelope(msg.partner.inbox_url, bytes(msg.blob))
-    now = _now()
-    if ok or error == env.ReplayError.code:
-        OutboundMessage.objects.filter(pk=msg.pk).update(delivered_at=now, attempts=msg.attempts + 1,
-                                                         last_error="", payload=None)
-        return True
-    delay = BACKOFF[min(msg.attempts, len(BACKOFF) - 1)]
-    OutboundMessage.objects.filter(pk=msg.pk).update(attempts=msg.attempts + 1, last_error=error[:64],
-                                                     next_attempt_at=now + dt.timedelta(seconds=delay))
+    with transaction.atomic():
+        msg = (
+            OutboundMessage.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("partner")
+            .filter(pk=message_pk, delivered_at__isnull=True)
+            .first()
+        )
+        if msg is None:
+            return False
+        ok, error = post_envelope(msg.partner.inbox_url, bytes(msg.blob))
+        now = _now()
+        if ok or error == env.ReplayError.code:
+            OutboundMessage.objects.filter(pk=msg.pk).update(delivered_at=now, attempts=msg.attempts + 1,
+                                                             last_error="", payload=None)
+            return True
+        delay = BACKOFF[min(msg.attempts, len(BACKOFF) - 1)]
+        OutboundMessage.objects.filter(pk=msg.pk).update(attempts=msg.attempts + 1, last_error=error[:64],
+                                                         next_attempt_at=now + dt.timedelta(seconds=delay))
     log.warning("referral envelope %s not delivered (%s); retry in %ss", msg.message_id, error, delay)
     return False
 
