@@ -197,3 +197,17 @@ def test_erased_person_pages_render(cast, fatima_case, language, erased_label): 
             assert erased_label in pages[what].content.decode(), (persona, what)
         # Her search entries are gone: a name finds nobody.
         assert person.code not in pages["name search"].content.decode()
+
+
+@pytest.mark.parametrize(("language", "words"), [("ar", "الإحالات التي لم تُقبل بعد تُسحب"),
+                                                 ("fr", "Les orientations pas encore acceptées sont retirées"),
+                                                 ("es", "Las derivaciones aún no aceptadas se retiran")])
+def test_the_page_says_referrals_not_yet_accepted_are_withdrawn(cast, fatima_case, language, words) -> None:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(cast.ma_supervisor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(f"/persons/{fatima_case.person.pk}/erase/").content.decode()
+    assert words in html
