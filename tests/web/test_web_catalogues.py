@@ -111,17 +111,11 @@ def test_global_catalogue_covers_only_the_core(language):
 # translation on every screen, and two catalogues holding it must agree; a word with two meanings is
 # told apart by a context (pgettext / {% translate ... context ... %} / msgctxt).
 # Known exceptions, each waiting for a context in code outside the catalogues (see the reason):
-PENDING_CONTEXT = {
-    # care NeedLevel (need: feminine) and cases RiskLevel (risk: masculine) need pgettext_lazy("need level", ...)
-    # in care/models.py.
-    **{(language, word): "care NeedLevel vs cases RiskLevel"
-       for language in ("ar", "es") for word in ("High", "Medium", "Low")},
-    # care GoalStatus (objectif / objetivo: masculine) and roadmap ActionStatus (action / acción: feminine).
-    **{(language, word): "care GoalStatus vs roadmap ActionStatus"
-       for language in ("fr", "es") for word in ("Planned", "Dropped")},
-    # accounts User.role (a role in Jisr) and roadmap Attendance.profession (a participant's function).
-    **{(language, "role"): "accounts User.role vs roadmap profession" for language in ("ar", "fr")},
-}
+PENDING_CONTEXT: dict[tuple[str, str], str] = {}
+# (Resolved: care's NeedLevel "need level" and GoalStatus "goal status", roadmap's profession field
+# "professional function"; tests/web/test_web_gendered_labels.py checks the screens.)
+
+
 def _translations(language: str) -> dict[tuple[str | None, str], dict[str, object]]:
     """(msgctxt, msgid) -> {catalogue: msgstr} for every catalogue of the language."""
     found: dict[tuple[str | None, str], dict[str, object]] = {}

@@ -177,9 +177,9 @@ class Domain(models.TextChoices):
 
 class NeedLevel(models.TextChoices):
     NONE = "none", _("No need")
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
+    LOW = "low", pgettext_lazy("need level", "Low")
+    MEDIUM = "medium", pgettext_lazy("need level", "Medium")
+    HIGH = "high", pgettext_lazy("need level", "High")
     URGENT = "urgent", _("Urgent")
 
 
@@ -198,10 +198,10 @@ class NeedAssessment(BaseModel):
 
 
 class GoalStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", pgettext_lazy("goal status", "Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     ACHIEVED = "achieved", _("Achieved")
-    DROPPED = "dropped", _("Dropped")
+    DROPPED = "dropped", pgettext_lazy("goal status", "Dropped")
 
 
 class Training(BaseModel):

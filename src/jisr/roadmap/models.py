@@ -429,7 +429,10 @@ class TrainingAttendance(BaseModel):
     )
     organisation_name = models.CharField(_("organisation"), max_length=200, blank=True, default="")
     country = CountryField(_("country"), blank=True, default="")
-    profession = models.CharField(_("role"), max_length=32, choices=Profession.choices)
+    # "role" here is a participant's function (fonction / función / الصفة), not a role in Jisr (accounts User.role).
+    profession = models.CharField(
+        pgettext_lazy("professional function", "role"), max_length=32, choices=Profession.choices
+    )
     count = models.PositiveIntegerField(_("number of people"))
 
     class Meta:
