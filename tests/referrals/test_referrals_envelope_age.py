@@ -68,7 +68,10 @@ def test_inbox_refuses_an_old_envelope_stores_nothing_and_audits_it(cast, remote
     before = table_counts()
     with pytest.raises(env.TooOldError):
         svc.inbox_receive(blob, via="file")
-    assert table_counts() == before and not SeenMessage.objects.exists()
+    # Nothing of it is stored but its id in the replay cache (so that a copy is not put on record again).
+    assert [str(m.message_id) for m in SeenMessage.objects.all()] == [message_id]
+    after = table_counts()
+    assert {k: after[k] - before[k] for k in after if after[k] != before[k]} in ({}, {"referrals_seenmessage": 1})
     [event] = events("referrals.envelope_too_old")
     assert event.organisation_id == cast.ma.pk and event.target_id == str(partner.pk)
     assert event.actor_id is None and event.actor_label == partner.name
@@ -115,7 +118,8 @@ def test_http_inbox_and_file_import_say_why(cast, remote, tmp_path) -> None:
     with pytest.raises(CommandError):
         call_command("referral", "import", str(path), stderr=err)
     assert "refused (expired: this envelope was issued more than 14 days ago" in err.getvalue()
-    assert len(events("referrals.envelope_too_old")) == 2 and not Referral.objects.exists()
+    # The same envelope by both ways: refused both times, on record once.
+    assert len(events("referrals.envelope_too_old")) == 1 and not Referral.objects.exists()
 
 
 def test_the_replay_cache_remembers_an_id_no_longer_than_it_could_be_accepted(remote) -> None:
@@ -130,3 +134,14 @@ def test_the_replay_cache_remembers_an_id_no_longer_than_it_could_be_accepted(re
     svc.inbox_receive(blob)
     expires_at = SeenMessage.objects.get(pk=message_id).expires_at
     assert abs(expires_at - (issued + svc.ENVELOPE_TTL)) < dt.timedelta(seconds=2)
+
+
+def test_the_same_old_envelope_posted_again_is_put_on_record_once(cast, remote) -> None:
+    """Anyone holding a copy could otherwise grow the audit trail by posting it again and again."""
+    keys, _partner = remote
+    blob, message_id = _blob(keys, issued=timezone.now() - 15 * DAY, ttl=60 * DAY)
+    client = Client()
+    statuses = {client.post(reverse("referrals:api_inbox"), data=blob,
+                            content_type="application/vnd.jisr.envelope").status_code for _ in range(5)}
+    assert statuses == {400}
+    assert [e.details["message"] for e in events("referrals.envelope_too_old")] == [message_id]

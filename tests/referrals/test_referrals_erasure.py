@@ -172,3 +172,38 @@ def test_an_interrupted_erasure_leaves_her_referral_and_its_envelope(cast, fatim
     assert Referral.objects.get(pk=referral.pk).state == "sent"
     assert list(OutboundMessage.objects.values_list("pk", flat=True)) == [queued.pk]
     assert not events("referrals.envelope_drop") and not events("referral.withdraw")
+
+
+def test_a_queued_notice_without_a_readable_copy_is_replaced_by_one_without_a_note(cast, fatima_case, remote) -> None:
+    """Queued before copies were kept (no payload): its note cannot be taken out, so it goes, and the same
+    notice is queued again without a note."""
+    keys, partner = remote
+    referral = _refer(cast, fatima_case, partner)
+    svc.referral_transition(actor=cast.ma_case_worker, referral=referral, event="withdraw",
+                            note="she moved back home")
+    old = OutboundMessage.objects.get(referral=referral, event="withdraw")
+    OutboundMessage.objects.filter(pk=old.pk).update(payload=None)
+
+    _erase(cast, fatima_case)
+
+    assert not OutboundMessage.objects.filter(pk=old.pk).exists()
+    [notice] = OutboundMessage.objects.filter(referral=referral)
+    assert _open(bytes(notice.blob), keys)["body"] == {"event": "withdraw", "code": "", "note": ""}
+    assert {e.details["message"] for e in events("referrals.envelope_drop")} >= {str(old.message_id)}
+
+
+def test_a_referral_after_an_erasure_it_did_not_see_is_refused(cast, fatima_case, remote) -> None:
+    """The case was fetched before she was erased (another request erased her meanwhile): the referral
+    reads her row again, locked, and refuses; nothing is built, stored or queued."""
+    from jisr.common.errors import StateError
+    from jisr.survivors.models import Person
+
+    _keys, partner = remote
+    give_consent(cast.ma_case_worker, fatima_case, "partner es")
+    stale_case = type(fatima_case).objects.select_related("person__data_key").get(pk=fatima_case.pk)
+    _erase(cast, fatima_case)
+    assert not stale_case.person.is_erased and Person.objects.get(pk=fatima_case.person_id).is_erased
+    with pytest.raises(StateError):
+        svc.referral_create(actor=cast.ma_case_worker, case=stale_case, categories=["identity"], reason="Other",
+                            partner=partner, message="")
+    assert not Referral.objects.exists() and not OutboundMessage.objects.exists()

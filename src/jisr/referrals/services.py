@@ -45,6 +45,7 @@ from jisr.referrals.models import (
     SeenMessage,
 )
 from jisr.referrals.package import build_package, filter_package
+from jisr.survivors.models import Person
 
 log = logging.getLogger("jisr.referrals")
 
@@ -431,7 +432,9 @@ def referral_create(
         raise PermissionDeniedError("this role may not refer cases")
     if case.status != CaseStatus.OPEN:
         raise StateError("the case is closed; reopen it first")
-    if case.person.is_erased:
+    # Her row, locked and read again: an erasure running now (it holds the same lock) is waited for, and
+    # one that committed since `case` was fetched is seen, so her package is never built after it.
+    if case.person.is_erased or Person.objects.select_for_update().only("erased_at").get(pk=case.person_id).is_erased:
         raise StateError("this person's identity was erased")
     if sum(x is not None for x in (team, organisation, partner)) != 1:
         raise ValueError("choose one recipient")
@@ -631,8 +634,18 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
             audit_record(actor=actor, action="referrals.envelope_drop", details=details, **where)
             dropped += 1
             continue
-        payload = _queued_payload(msg) if msg.expires_at > now else None
-        if payload is None or not payload["body"].get("note") or own is None:
+        if msg.expires_at <= now:
+            continue  # no partner accepts it any more
+        payload = _queued_payload(msg)
+        if payload is None:
+            # No readable copy to take the note out of (queued before copies were kept): it goes, and the
+            # same notice is queued again without a note, so the partner still learns what happened.
+            msg.delete()
+            audit_record(actor=actor, action="referrals.envelope_drop", details=details, **where)
+            dropped += 1
+            _tell_partner(msg.referral, sm.Event(msg.event))
+            continue
+        if not payload["body"].get("note") or own is None:
             continue
         payload["body"]["note"] = ""
         partner_key = bytes(msg.partner.encryption_public)
@@ -849,6 +862,14 @@ def _record_too_old(exc: env.TooOldError, *, via: str) -> None:
         return
     log.warning("referral envelope refused: older than %s days", exc.max_age.days)
     with transaction.atomic():
+        # Once per envelope: its id goes into the replay cache (until no setting could accept it), so the
+        # same copy posted again is refused without adding to the audit trail.
+        _seen, first = SeenMessage.objects.get_or_create(
+            message_id=uuid.UUID(exc.message_id),
+            defaults={"partner": partner, "expires_at": exc.issued_at + env.MAX_AGE_LIMIT},
+        )
+        if not first:
+            return
         audit_record(actor=None, action="referrals.envelope_too_old", target=partner,
                      organisation=partner.organisation, actor_label=partner.name[:150],
                      details={"partner": str(partner.pk), "message": exc.message_id, "via": via,
