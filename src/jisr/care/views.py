@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jisr.accounts.models import User
 from jisr.accounts.roles import Role
+from jisr.audit.services import audit_record
 from jisr.care import forms as f
 from jisr.care import selectors as sel
 from jisr.care import services as svc
@@ -296,6 +297,8 @@ def _handle(
         else:
             messages.success(request, str(success))
             return see_other(reverse("care:case_care", kwargs={"case_id": case.pk}) + f"?tab={tab}")
+    # Refused: the tab again, with what it shows of her care: a read, audited as the GET's.
+    audit_record(actor=user, action="case.view", target=case)
     ctx = _context(request, case, tab, {form_name: form})
     ctx["error_form"] = form
     return render(request, "care/case_care.html", ctx, status=status)

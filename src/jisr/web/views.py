@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jisr.accounts.mfa import mfa_required, recently_verified
 from jisr.accounts.models import Membership, User
 from jisr.accounts.roles import Scope
+from jisr.audit.services import audit_record
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
@@ -494,6 +495,8 @@ def person_reveal_view(request: HttpRequest, person_id: str) -> HttpResponse:
             revealed = {"label": REVEAL_FIELD_LABELS[field], "value": value, "field": field}
     else:
         status = 400
+    if revealed is None:  # refused: her page again, a read (a reveal writes its own event)
+        audit_record(actor=user, action="person.view", target=person)
     response = render(
         request,
         "web/person_detail.html",
@@ -516,6 +519,7 @@ def case_open_view(request: HttpRequest, person_id: str) -> HttpResponse:
         return _refused(request, exc)
     except (DomainError, ValueError) as exc:
         messages.error(request, domain_message(exc))
+        audit_record(actor=user, action="person.view", target=person)  # her page again: a read
         return render(request, "web/person_detail.html", _person_context(request, person), status=409)
     messages.success(request, _("Case %(code)s opened.") % {"code": case.code})
     return _see_other("web:case_detail", case_id=case.pk)
@@ -636,6 +640,8 @@ def _case_action(
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+    # Refused: the case page again, with her notes and name: a read, audited as the GET's.
+    audit_record(actor=user, action="case.view", target=case)
     return render(request, "web/case_detail.html", _case_context(request, case), status=status)
 
 
