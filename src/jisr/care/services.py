@@ -470,6 +470,8 @@ def followup_schedule(
     _require_open(case)
     _choice(kind, FollowUpKind, "unknown follow-up")
     assignee = assigned_to or case.assigned_to or actor
+    if assignee.pk == actor.pk:
+        assignee = actor  # her own follow-up (the usual case): her membership is already loaded
     if assignee.organisation != case.organisation or not assignee.capabilities.write_cases:
         raise ValueError("the assignee must be a case worker or supervisor of this organisation")
     follow_up = FollowUp(case=case, kind=kind, due_on=due_on, assigned_to=assignee, created_by=actor)

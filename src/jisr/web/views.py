@@ -21,7 +21,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -625,8 +624,7 @@ def _case_action(
     status = 400
     if form.is_valid():
         try:
-            with transaction.atomic():
-                apply(user, case, form.cleaned_data)
+            apply(user, case, form.cleaned_data)  # one service call: atomic itself (no savepoint inside another)
         except PermissionDeniedError as exc:
             return _refused(request, exc)
         except (DomainError, ValueError) as exc:
