@@ -68,6 +68,9 @@ ROUTES = {
     "web:case_risk": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"risk_level": "high"}, **case
     ),
+    "web:case_exploitation": Route(
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"types": ["ForcedLabour"]}, **case
+    ),
     "web:case_assign": Route(
         post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
         data=lambda w: {"assignee": str(w.ma_case_worker_2.pk)},

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from jisr.cases.models import ClosureReason, RiskLevel, TrmStage
+from jisr.cases.models import ClosureReason, ExploitationType, RiskLevel, TrmStage
 from jisr.common.forms import DateField
 from jisr.crypto.normalise import clean_text, normalise_digits, normalise_name, normalise_phone
 from jisr.survivors.identity import Identity, IdentityDocument
@@ -302,6 +302,17 @@ class StageForm(VersionedForm):
 
 class RiskForm(VersionedForm):
     risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices)
+
+
+class ExploitationForm(VersionedForm):
+    """The forms of exploitation of the case (HTCDS `vic_TypeOfExploitation`); none ticked clears them."""
+
+    types = forms.MultipleChoiceField(
+        label=_("Forms of exploitation"),
+        choices=ExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class AssignForm(VersionedForm):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/", views.case_detail, name="case_detail"),
     path("cases/<uuid:case_id>/stage/", views.case_stage, name="case_stage"),
     path("cases/<uuid:case_id>/risk/", views.case_risk, name="case_risk"),
+    path("cases/<uuid:case_id>/exploitation/", views.case_exploitation, name="case_exploitation"),
     path("cases/<uuid:case_id>/assign/", views.case_assign, name="case_assign"),
     path("cases/<uuid:case_id>/notes/", views.case_note, name="case_note"),
     path("cases/<uuid:case_id>/notes/all/", views.case_notes_page, name="case_notes"),

@@ -35,7 +35,7 @@ from jisr.accounts.roles import Scope
 from jisr.audit.services import audit_record
 from jisr.care.selectors import followups_dashboard
 from jisr.cases import services as case_services
-from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel, TrmStage
+from jisr.cases.models import Case, CaseStatus, ClosureReason, ExploitationType, RiskLevel, TrmStage
 from jisr.cases.selectors import (
     case_get_for_user,
     case_notes,
@@ -61,6 +61,7 @@ from jisr.survivors.selectors import (
 from jisr.survivors.services import IDENTITY_IN_REASON, person_register, person_reveal
 from jisr.web import forms as web_forms
 from jisr.web.forms import REVEAL_FIELD_LABELS, language_name
+from jisr.web.templatetags.jisr_web import list_separator
 
 # --- Translated labels for codes that the domain stores ---------------------------------------------
 
@@ -82,6 +83,7 @@ ACTION_LABELS = {
     "case.assign": gettext_lazy("Case assigned"),
     "case.stage": gettext_lazy("TRM stage changed"),
     "case.risk": gettext_lazy("Risk level changed"),
+    "case.exploitation": gettext_lazy("Forms of exploitation recorded"),
     "case.note_add": gettext_lazy("Note added"),
     "case.close": gettext_lazy("Case closed"),
     "case.reopen": gettext_lazy("Case reopened"),
@@ -212,6 +214,8 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
             detail = str(dict(TrmStage.choices).get(details.get("trm_stage"), "")) + (f" · {detail}" if detail else "")
     elif event.action == "person.reveal":
         detail = str(REVEAL_FIELD_LABELS.get(details.get("field"), ""))
+    elif event.action == "case.exploitation":
+        detail = exploitation_labels(details.get("to") or [])
     return {
         "label": action_labels().get(event.action, event.action),
         "actor": event.actor.get_username() if event.actor_id else event.actor_label,
@@ -220,6 +224,13 @@ def _timeline_entry(event: Any, tz_name: str, user_names: dict[int, str]) -> dic
         "detail": detail,
         "reason": event.reason if event.action == "person.reveal" else "",
     }
+
+
+def exploitation_labels(codes: list[str]) -> str:
+    """HTCDS `vic_TypeOfExploitation` codes → their labels in the reader's language, in the standard's
+    order, joined with the language's list separator; unknown codes are left out."""
+    labels = dict(ExploitationType.choices)
+    return list_separator().join(str(labels[c]) for c in ExploitationType.values if c in set(codes))
 
 
 class SeeOther(HttpResponseRedirect):
@@ -549,8 +560,14 @@ TIMELINE_PER_PAGE = 50
 
 
 def _timeline(case: Case, events: list[Any]) -> list[dict[str, Any]]:
-    ids = {e.details.get("to", e.details.get("assigned_to")) for e in events if isinstance(e.details, dict)}
-    ids = {i for i in ids if isinstance(i, int)}
+    # The user ids the entries name: an assignment's new assignee, an opening's first one (other events'
+    # "to" are stages, risk levels or lists of codes).
+    named = (
+        e.details.get("to", e.details.get("assigned_to"))
+        for e in events
+        if e.action in ("case.assign", "case.open") and isinstance(e.details, dict)
+    )
+    ids = {i for i in named if isinstance(i, int)}
     names = dict(User.objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
     return [_timeline_entry(e, case.organisation.time_zone, names) for e in events]
 
@@ -576,6 +593,8 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
         "can_close": caps.write_cases and caps.assign_cases,
         "stage_form": web_forms.StageForm(initial={"trm_stage": case.trm_stage}),
         "risk_form": web_forms.RiskForm(initial={"risk_level": case.risk_level}),
+        "exploitation_form": web_forms.ExploitationForm(initial={"types": case.exploitation_types}),
+        "exploitation": exploitation_labels(case.exploitation_types),
         # Built (one query over the organisation's members) only for those who may assign.
         "assign_form": web_forms.AssignForm(
             assignees=_assignees(case), initial={"assignee": str(case.assigned_to_id or "")}
@@ -668,6 +687,20 @@ def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
             actor=u, case=c, risk_level=d["risk_level"], expected_version=d.get("version")
         ),
         gettext_lazy("Risk level changed."),
+    )
+
+
+@login_required
+@require_POST
+def case_exploitation(request: HttpRequest, case_id: str) -> HttpResponse:
+    return _case_action(
+        request,
+        case_id,
+        web_forms.ExploitationForm,
+        lambda u, c, d: case_services.case_set_exploitation(
+            actor=u, case=c, types=d["types"], expected_version=d.get("version")
+        ),
+        gettext_lazy("Forms of exploitation recorded."),
     )
 
 
