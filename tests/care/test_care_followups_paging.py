@@ -54,3 +54,22 @@ def test_other_tabs_ignore_the_page_number(login_as, cast, fatima_case, monkeypa
         reverse("care:case_care", args=[fatima_case.pk]), {"tab": "overview", "page": "2"}
     ).content.decode()
     assert "pagination" not in html
+
+
+def test_marking_done_or_scheduling_from_page_two_comes_back_to_page_two(login_as, cast, fatima_case,
+                                                                         monkeypatch) -> None:
+    monkeypatch.setattr(views, "FOLLOWUPS_PER_PAGE", 2)
+    later = _schedule(cast, fatima_case, [1, 2, 3, 4])[-1]
+    client = login_as(cast.ma_case_worker)
+    url = reverse("care:case_care", args=[fatima_case.pk])
+    second = client.get(url, {"tab": "followups", "page": "2"}).content.decode()
+    done_action = reverse("care:followup_done", args=[fatima_case.pk, later.pk]) + "?page=2"
+    assert f'action="{done_action}"' in second
+    assert f'action="{reverse("care:followup_add", args=[fatima_case.pk])}?page=2"' in second
+    response = client.post(done_action, {"done_on": TODAY.strftime("%d/%m/%Y")})
+    assert response.status_code == 303 and response["Location"].endswith("?tab=followups&page=2")
+    add = reverse("care:followup_add", args=[fatima_case.pk])
+    response = client.post(add + "?page=٢", {"kind": "call", "due_on": "01/01/2030"})  # Eastern Arabic digit
+    assert response.status_code == 303 and response["Location"].endswith("?tab=followups&page=2")
+    response = client.post(add + "?page=2%3Cscript%3E", {"kind": "call", "due_on": "01/01/2030"})
+    assert response.status_code == 303 and response["Location"].endswith("?tab=followups")  # not a number: dropped

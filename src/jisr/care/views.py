@@ -296,7 +296,10 @@ def _handle(
             status = 409 if isinstance(exc, StateError) else 403 if isinstance(exc, PermissionDeniedError) else 400
         else:
             messages.success(request, str(success))
-            return see_other(reverse("care:case_care", kwargs={"case_id": case.pk}) + f"?tab={tab}")
+            # Back where she was: the tab, and on the follow-ups its page (the form's address carries it).
+            page = request.GET.get("page", "")
+            keep = f"&page={int(page)}" if tab == "followups" and page.isdecimal() and 1 < int(page) < 10**6 else ""
+            return see_other(reverse("care:case_care", kwargs={"case_id": case.pk}) + f"?tab={tab}{keep}")
     # Refused: the tab again, with what it shows of her care: a read, audited as the GET's.
     audit_record(actor=user, action="case.view", target=case)
     ctx = _context(request, case, tab, {form_name: form})
