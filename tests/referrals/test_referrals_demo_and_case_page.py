@@ -23,16 +23,19 @@ def _client(user, lang="en") -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_seed_demo_records_a_referral_consent_naming_the_partner() -> None:
+    from jisr.accounts.models import Organisation
     from jisr.care.models import Consent
 
     call_command("seed_demo", "--password", "generated for this test only 42", "--people", "2")
-    for slug, partner in (("demo-ma", "Demo ES"), ("demo-es", "Demo MA")):
+    for slug, peer, partner in (("demo-ma", "demo-es", "Demo ES"), ("demo-es", "demo-ma", "Demo MA")):
         consents = Consent.objects.filter(case__organisation__slug=slug, purpose="referral")
-        assert [c.recipient for c in consents] == [partner]
-        assert consents[0].in_force_on(consents[0].given_on)
+        # The partner instance (two-instance demo) and the other organisation on this one (`make run`).
+        assert sorted(c.recipient for c in consents) == sorted([partner, Organisation.objects.get(slug=peer).name])
+        assert all(c.in_force_on(c.given_on) for c in consents)
+        assert len({c.case_id for c in consents}) == 1
     # Idempotent.
     call_command("seed_demo", "--password", "generated for this test only 42")
-    assert Consent.objects.filter(purpose="referral").count() == 2
+    assert Consent.objects.filter(purpose="referral").count() == 4
 
 
 def test_demo_pair_refuses_non_loopback_and_production(cast, tmp_path, settings) -> None:

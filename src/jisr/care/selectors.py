@@ -5,6 +5,7 @@ cases): a coordinator sees that a safety plan exists, not where she lives."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import UUID
@@ -30,29 +31,48 @@ from jisr.care.models import (
 from jisr.cases.models import Case, CaseStatus
 from jisr.cases.selectors import case_scope_q
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.normalise import normalise_name
 from jisr.crypto.services import unseal
 from jisr.survivors.models import Person
 
 M = TypeVar("M", bound=models.Model)
 
 
+def recipient_key(name: str | None) -> str:
+    """A recipient's name as a consent and a referral compare it: the same key whatever the case, the
+    accents, the Arabic letter variants and diacritics (crypto.normalise.normalise_name), the spacing
+    and the punctuation ("ONG de demostración (Demo ES)" = "ong de demostracion demo es"). Not the
+    transliteration key: a coarse skeleton on which two different organisations could meet, and a
+    consent must name its recipient. "" for a blank name."""
+    text = normalise_name(name or "")
+    return "".join(ch for ch in text if not unicodedata.category(ch).startswith(("P", "S", "Z", "C")))
+
+
+def consents_in_force(person: Person, purpose: str, on: dt.date | None = None) -> list[Consent]:
+    """The consents of `person` for `purpose` in force on `on` (today by default), newest first: given on
+    or before, not past `valid_until`, not withdrawn on or before `on`. Same rule as `consent_in_force`."""
+    on = on or timezone.localdate()
+    return list(Consent.objects.filter(person=person, purpose=purpose, given_on__lte=on).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
+    ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)).order_by("-given_on", "-created_at"))
+
+
 def consent_in_force(person: Person, purpose: str, recipient: str | None = None,
                      on: dt.date | None = None) -> Consent | None:
     """The newest consent of `person` for `purpose` in force on `on` (today by default): given on or
     before, not past `valid_until`, not withdrawn on or before `on`. For referral and sharing the
-    `recipient` must match the named recipient (case-insensitive); None then finds nothing.
+    consent must name `recipient`: the names are compared by `recipient_key` (case, accents, spacing
+    and punctuation aside); no recipient finds nothing.
 
     Not scoped to a user: callers (referral code) already hold a person fetched through a scoped
     selector. Consent gates every share (DESIGN.md §6)."""
-    on = on or timezone.localdate()
-    qs = Consent.objects.filter(person=person, purpose=purpose, given_on__lte=on).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=on)
-    ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
-    if purpose in PURPOSES_WITH_RECIPIENT:
-        if not recipient:
-            return None
-        qs = qs.filter(recipient__iexact=recipient.strip())
-    return qs.order_by("-given_on", "-created_at").first()
+    consents = consents_in_force(person, purpose, on)
+    if purpose not in PURPOSES_WITH_RECIPIENT:
+        return consents[0] if consents else None
+    key = recipient_key(recipient)
+    if not key:
+        return None
+    return next((c for c in consents if recipient_key(c.recipient) == key), None)
 
 
 def _case_child(model: type[M], user: User, case: Case, pk: UUID | str) -> M:

@@ -1,10 +1,15 @@
-"""Demo data for cross-border referrals: `seed_referrals_demo(orgs)` records, through the care services
-(so the audit chain holds), a referral consent naming the partner instance on the first open case of
-each demo organisation — the consent a referral to that partner needs.
+"""Demo data for referrals: `seed_referrals_demo(orgs)` records, through the care services (so the audit
+chain holds), on the first open case of each demo organisation, the referral consents a referral from
+the demo needs — one per recipient, for a consent names its recipient:
 
-The names are those the two-instance procedure gives the partners (README, "Trying a cross-border
-referral on one machine"; `jisr referral demo_pair`): on the instance of `demo-ma` the partner is
-called "Demo ES", on the instance of `demo-es` it is "Demo MA". Generated content only.
+- the other demo organisation on this instance, by its name on this instance ("ONG de demostración
+  (Demo ES)" for `demo-ma`): the recipient `make run` offers, *Organisation: …* on the refer form;
+- the partner instance, by the name the two-instance procedure gives it (README, "Trying a
+  cross-border referral on one machine"; `jisr referral demo_pair`): on the instance of `demo-ma` the
+  partner is called "Demo ES", on the instance of `demo-es` it is "Demo MA".
+
+Both are names the consent form offers (`referrals.selectors.consent_recipient_names`), the partner's
+once `demo_pair` has confirmed it. Generated content only.
 """
 
 from __future__ import annotations
@@ -31,23 +36,34 @@ PARTNER_NAMES = {"demo-ma": demo_instance_name("demo-es"), "demo-es": demo_insta
 PARTNER_COUNTRIES = {"demo-ma": "ES", "demo-es": "MA"}
 
 
+PEER_SLUGS = {"demo-ma": "demo-es", "demo-es": "demo-ma"}
+
+
+def demo_consent_recipients(org: Organisation) -> list[str]:
+    """The recipients the demo's referral consents name on `org`'s first case: the other demo
+    organisation on this instance (when seeded here) and the partner instance."""
+    peer = Organisation.objects.filter(slug=PEER_SLUGS.get(org.slug, "")).values_list("name", flat=True).first()
+    partner = PARTNER_NAMES.get(org.slug)
+    return [name for name in (peer, partner) if name]
+
+
 @transaction.atomic
 def seed_referrals_demo(organisations: Iterable[Organisation]) -> int:
-    """Idempotent: a demo organisation whose first open case already has a referral consent is left
-    alone. Returns the number of consents recorded."""
+    """Idempotent: a consent already recorded for a recipient on the case is not recorded again.
+    Returns the number of consents recorded."""
     made = 0
     for org in organisations:
-        partner_name = PARTNER_NAMES.get(org.slug)
         case = (Case.objects.filter(organisation=org, status=CaseStatus.OPEN)
                 .select_related("person", "assigned_to").order_by("created_at").first())
-        if partner_name is None or case is None or case.assigned_to is None:
+        if org.slug not in PARTNER_NAMES or case is None or case.assigned_to is None:
             continue
-        if case.consents.filter(purpose=ConsentPurpose.REFERRAL).exists():
-            continue
-        care.consent_record(
-            actor=case.assigned_to, case=case, purpose=ConsentPurpose.REFERRAL, recipient=partner_name,
-            recipient_country=PARTNER_COUNTRIES[org.slug], given_by="survivor", method="written",
-            language=(org.languages or ["ar"])[0], given_on=timezone.localdate() - dt.timedelta(days=2),
-        )
-        made += 1
+        for recipient in demo_consent_recipients(org):
+            if case.consents.filter(purpose=ConsentPurpose.REFERRAL, recipient=recipient).exists():
+                continue
+            care.consent_record(
+                actor=case.assigned_to, case=case, purpose=ConsentPurpose.REFERRAL, recipient=recipient,
+                recipient_country=PARTNER_COUNTRIES[org.slug], given_by="survivor", method="written",
+                language=(org.languages or ["ar"])[0], given_on=timezone.localdate() - dt.timedelta(days=2),
+            )
+            made += 1
     return made

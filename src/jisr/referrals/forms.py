@@ -3,6 +3,8 @@ are filled by the view from scoped queries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +12,22 @@ from jisr.care.forms import CHOOSE_CHOICE, NONE_CHOICE
 from jisr.referrals.models import Category, DeclineReason, Outcome, ReferralReason
 
 
+class RecipientSelect(forms.Select):
+    """A select whose options in `disabled_values` are shown but cannot be chosen (a recipient no consent
+    of hers names). The service refuses such a recipient anyway: this only spares the case worker the
+    refusal."""
+
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):  # type: ignore[no-untyped-def]
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class ReferralCreateForm(forms.Form):
-    recipient = forms.ChoiceField(label=_("Refer to"))
+    recipient = forms.ChoiceField(label=_("Refer to"), widget=RecipientSelect)
     categories = forms.MultipleChoiceField(label=_("Data to share"), choices=Category.choices,
                                            # Bootstrap's class puts each box before its label on the
                                            # reading side (right in Arabic), not inline after the text.
@@ -20,9 +36,14 @@ class ReferralCreateForm(forms.Form):
     message = forms.CharField(label=_("Note to the recipient (optional)"), required=False, max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, recipients: list[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, recipients: list[tuple[str, str]], without_consent: Iterable[str] = (),  # type: ignore[no-untyped-def]
+                 **kwargs) -> None:
+        """`recipients`: (key, label) of every possible recipient; `without_consent`: the keys of those no
+        referral consent in force names — shown greyed out, not choosable. They stay valid choices, so
+        that a form posted anyway reaches the service, which refuses it and says why."""
         super().__init__(*args, **kwargs)
         self.fields["recipient"].choices = [("", CHOOSE_CHOICE), *recipients]
+        self.fields["recipient"].widget.disabled_values = frozenset(without_consent)
 
 
 class TransitionForm(forms.Form):

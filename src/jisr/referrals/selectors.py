@@ -21,6 +21,7 @@ from jisr.audit.services import audit_record
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.referrals.models import Direction, Partner, Referral
+from jisr.survivors.models import Person
 
 
 def _recipient_q(user: User) -> Q | None:
@@ -123,3 +124,19 @@ def consent_recipient_names(organisation: Organisation | None) -> list[str]:
              *Partner.objects.filter(organisation=organisation, confirmed_at__isnull=False)
              .values_list("name", flat=True)]
     return sorted(set(names), key=str.casefold)
+
+
+def referral_consent_recipients(person: Person) -> list[str]:
+    """The recipients her referral consents in force today name, as recorded, newest consent first and
+    each name once (names with the same `care.selectors.recipient_key` count as one). For the refer
+    form and its refusal: they say whom she agreed to be referred to. `person` was fetched through a
+    scoped selector (her case, through `case_get_for_user`)."""
+    from jisr.care.models import ConsentPurpose
+    from jisr.care.selectors import consents_in_force, recipient_key
+
+    names: dict[str, str] = {}
+    for consent in consents_in_force(person, str(ConsentPurpose.REFERRAL)):
+        key = recipient_key(consent.recipient)
+        if key:
+            names.setdefault(key, consent.recipient)
+    return list(names.values())

@@ -8,6 +8,7 @@ refused write answers 403/409/400 with a translated message and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -393,29 +395,71 @@ def import_file(request: HttpRequest) -> HttpResponse:
 # --- Create from the case page ---------------------------------------------------------------------------------
 
 
-def _recipients(user: User, case: Any) -> dict[str, tuple[str, Any]]:
-    """key → (label, target) for teams of the case's organisation, other organisations on this
-    instance, and confirmed partners of the organisation."""
-    out: dict[str, tuple[str, Any]] = {}
+@dataclass(frozen=True)
+class RecipientOption:
+    """One recipient the refer form can offer: `key` ("team:<uuid>", "org:<uuid>", "partner:<uuid>"),
+    its label on the form, the record, the name a consent must give it, and whether a referral consent
+    of hers in force names it (`care.selectors.recipient_key`, as the service will look it up)."""
+
+    key: str
+    label: str
+    target: Any
+    name: str
+    covered: bool
+
+
+def _recipients(user: User, case: Any, consented: list[str]) -> list[RecipientOption]:
+    """Teams of the case's organisation, other organisations on this instance and confirmed partners of
+    the organisation — those a referral consent in force names (`consented`) first."""
+    from jisr.care.selectors import recipient_key
+
+    keys = {recipient_key(name) for name in consented}
+    found: list[tuple[str, str, Any]] = []
     for team in case.organisation.teams.exclude(pk=case.team_id).order_by("name"):
-        out[f"team:{team.pk}"] = (_("Team: %(name)s") % {"name": team.name}, team)
+        found.append((f"team:{team.pk}", _("Team: %(name)s") % {"name": team.name}, team))
     for org in Organisation.objects.exclude(pk=case.organisation_id).order_by("name"):
-        out[f"org:{org.pk}"] = (_("Organisation: %(name)s") % {"name": org.name}, org)
-    for partner in Partner.objects.filter(organisation=case.organisation, confirmed_at__isnull=False):
-        out[f"partner:{partner.pk}"] = (_("Partner abroad: %(name)s") % {"name": partner.name}, partner)
-    return out
+        found.append((f"org:{org.pk}", _("Organisation: %(name)s") % {"name": org.name}, org))
+    for partner in Partner.objects.filter(organisation=case.organisation, confirmed_at__isnull=False).order_by("name"):
+        found.append((f"partner:{partner.pk}", _("Partner abroad: %(name)s") % {"name": partner.name}, partner))
+    options = [RecipientOption(key, label, target, target.name, recipient_key(target.name) in keys)
+               for key, label, target in found]
+    return sorted(options, key=lambda o: not o.covered)  # stable: each kind keeps its order
 
 
-def _consent_link(case: Any, exc: Exception) -> str:
-    """For a refusal for want of consent: the message with a link to the case's consent tab, named as
-    the case page names the care screens ("Integrated care") and as the care page names the tab."""
-    if str(exc) != "no referral consent in force names this recipient":
-        return ""
+def _consent_tab(case: Any) -> str:
+    """A link to the case's consent tab, named as the case page names the care screens ("Integrated
+    care") and as the care page names the tab."""
     from jisr.care.views import TABS
 
     url = reverse("care:case_care", kwargs={"case_id": case.pk}) + "?tab=consent"
-    return format_html('{} <a href="{}">{} {} {}</a>', _message(exc), url, _("Integrated care"),
-                       arrow(), dict(TABS)["consent"])
+    return format_html('<a href="{}">{} {} {}</a>', url, _("Integrated care"), arrow(), dict(TABS)["consent"])
+
+
+def _consented_names(consented: list[str]) -> str:
+    """Whom her referral consents in force name, in one sentence (each name isolated for bidi)."""
+    if not consented:
+        return _("The person has no referral consent in force.")
+    names = format_html_join(list_separator(), "<bdi>{}</bdi>", ((name,) for name in consented))
+    return mark_safe(conditional_escape(  # noqa: S308 — the translation escaped, the names escaped above
+        _("The person's referral consents in force name: %(names)s.")) % {"names": names})
+
+
+def _consent_help(case: Any, consented: list[str], options: list[RecipientOption]) -> str:
+    """Under the recipient field, when some recipient is not named by a consent: whom her consents name,
+    and where to record one."""
+    if all(o.covered for o in options):
+        return ""
+    return format_html("{} {} {}", _consented_names(consented),
+                       _("To refer to a recipient no consent names, first record a referral consent naming it:"),
+                       _consent_tab(case))
+
+
+def _consent_link(case: Any, exc: Exception, consented: list[str]) -> str:
+    """For a refusal for want of consent: the message, whom her consents in force name, and a link to
+    the case's consent tab."""
+    if str(exc) != "no referral consent in force names this recipient":
+        return ""
+    return format_html("{} {} {}", _message(exc), _consented_names(consented), _consent_tab(case))
 
 
 @login_required
@@ -429,12 +473,20 @@ def create(request: HttpRequest, case_id: str) -> HttpResponse:
         # Nothing of hers can be shared any more (the service refuses too): a notice instead of the form.
         return render(request, "referrals/create.html", {"case": case, "erased": True},
                       status=409 if request.method == "POST" else 200)
-    options = _recipients(user, case)
-    form = f.ReferralCreateForm(request.POST or None, recipients=[(k, v[0]) for k, v in options.items()])
+    consented = sel.referral_consent_recipients(case.person)
+    options = _recipients(user, case, consented)
+    form = f.ReferralCreateForm(
+        request.POST or None,
+        recipients=[(o.key, o.label if o.covered else _(
+            "%(recipient)s — no consent naming this recipient: record one first") % {"recipient": o.label})
+            for o in options],
+        without_consent=[o.key for o in options if not o.covered])
+    form.fields["recipient"].help_text = _consent_help(case, consented, options)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            kind, target = form.cleaned_data["recipient"].split(":", 1)[0], options[form.cleaned_data["recipient"]][1]
+            key = form.cleaned_data["recipient"]
+            kind, target = key.split(":", 1)[0], next(o.target for o in options if o.key == key)
             try:
                 referral = svc.referral_create(
                     actor=user, case=case, categories=form.cleaned_data["categories"],
@@ -442,7 +494,7 @@ def create(request: HttpRequest, case_id: str) -> HttpResponse:
                     team=target if kind == "team" else None, organisation=target if kind == "org" else None,
                     partner=target if kind == "partner" else None)
             except (PermissionDeniedError, StateError, ValueError) as exc:
-                form.add_error(None, _consent_link(case, exc) or _message(exc))
+                form.add_error(None, _consent_link(case, exc, consented) or _message(exc))
                 status = _status(exc)
             else:
                 messages.success(request, _("The referral was sent."))

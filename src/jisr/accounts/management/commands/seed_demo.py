@@ -136,7 +136,7 @@ class Command(BaseCommand):
                     seed_identification_demo(org)
                     seed_care_demo(org)
                 seed_roadmap_demo(orgs)  # the Rabat meeting of 8 May 2025 first
-                seed_referrals_demo(orgs)  # a referral consent naming the partner instance
+                seed_referrals_demo(orgs)  # referral consents naming the other demo organisation and the partner
             self.stdout.write(self.style.SUCCESS("demo data created"))
         self.stdout.write(login_help(password))
 
