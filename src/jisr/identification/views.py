@@ -4,6 +4,7 @@ UUIDs only and observations travel in POST bodies."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -16,10 +17,12 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from jisr.accounts.models import User
+from jisr.audit.services import audit_record
 from jisr.cases.models import Case, CaseStatus
 from jisr.cases.selectors import case_get_for_user
 from jisr.common.errors import DomainError, PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.services import unseal
 from jisr.identification import engine, gaps, labels, services
 from jisr.identification.forms import ScreeningForm, observation_field
 from jisr.identification.models import Screening, ScreeningResult
@@ -46,6 +49,26 @@ def _refusal(exc: Exception) -> str:
             return _("The case is closed. Reopen it first.")
         return _("This person's identity was erased.")
     return _("The screening could not be evaluated: please check what you entered.")
+
+
+def _stored_date_of_birth(user: User, case: Case) -> dt.date | None:
+    """Her date of birth as registered, to start the screening's age with it — only for a role that reads
+    her identity in clear (a case worker; a supervisor sees it masked and reveals it with a reason), and
+    only that field is decrypted. Decrypting it is a read of her identity: audited as `person.view`
+    (naming the field), beside the page's `case.view`. None when none is stored or it cannot be read."""
+    person = case.person
+    if not user.capabilities.identity_in_clear or person.is_erased or person.date_of_birth is None:
+        return None
+    try:
+        text = unseal(person, "date_of_birth", person.data_key)
+    except DecryptionError:
+        return None
+    audit_record(actor=user, action="person.view", target=person,
+                 details={"fields": ["date_of_birth"], "screen": "screening_form"})
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 @login_required
@@ -79,7 +102,14 @@ def screening_new(request: HttpRequest, case_id: str) -> HttpResponse:
                 return _see_other("identification:screening_detail", screening_id=screening.pk)
         status = 400
     else:
-        form = ScreeningForm(initial={"rulesets": services.default_rulesets(country)})
+        initial: dict[str, Any] = {"rulesets": services.default_rulesets(country)}
+        born = _stored_date_of_birth(user, case)
+        if born is not None:
+            initial["date_of_birth"] = born  # shown as day/month/year (DateField), and editable
+        form = ScreeningForm(initial=initial)
+        if born is not None:
+            form.fields["date_of_birth"].help_text = _("%(hint)s. From her registration: correct it here if "
+                                                       "needed.") % {"hint": form.fields["date_of_birth"].help_text}
         status = 200
     return render(request, "identification/screening_form.html", {
         "case": case,
