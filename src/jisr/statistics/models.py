@@ -130,7 +130,12 @@ class ReleaseStatus(models.TextChoices):
 
 class Release(BaseModel):
     """A table of shared statistics pooled from several organisations (GBVIMS practice: aggregates only,
-    no survivor or agency identifiers, released only when every contributing organisation approved)."""
+    no survivor or agency identifiers, released only when every contributing organisation approved).
+
+    Of a calendar year that is over only, and a snapshot: the table is computed once, when the last
+    contributor approves (`content`, `frozen_at`, `content_sha256`), and every download gives exactly
+    those bytes — a table recomputed at each download, or a second release of the same year, would let
+    anyone who downloads both single out the cases entered (or corrected) in between."""
 
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -138,6 +143,9 @@ class Release(BaseModel):
     table = models.CharField(max_length=40)
     year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.PENDING)
+    content = models.BinaryField(null=True, editable=False)  # the CSV as approved; None until then
+    content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    frozen_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jisr.accounts.models import Organisation, User
@@ -47,6 +48,7 @@ from jisr.statistics.selectors import (
     breakdowns,
     counted_dimensions,
     fixed_categories,
+    local_today,
     ordered,
     require_offered_period,
     shown_rows,
@@ -549,15 +551,74 @@ def export_microdata(
 # --- Multi-organisation releases (GBVIMS) ------------------------------------------------------------
 
 
+class ReleaseYearNotOverError(StateError):
+    """A shared release of a calendar year that is not over: refused, nothing stored. A table of a year
+    still running changes as cases are entered, and two copies of it single out the new cases."""
+
+    def __init__(self, year: int, last: int):
+        self.year, self.last = year, last
+        super().__init__(f"{year} is not over; the last year that can be released is {last}")
+
+
+class DuplicateReleaseError(StateError):
+    """A release of the same table, year and contributors exists (pending or approved): refused, nothing
+    stored. The first one is the one everyone gets, so that no two snapshots of a year can be differenced."""
+
+    def __init__(self, existing: Release):
+        self.existing = existing
+        super().__init__("a release of this table, year and contributors exists")
+
+
+def last_completed_year(contributors: Sequence[Organisation] = ()) -> int:
+    """The last calendar year that is over in the instance's time zone and in the calendar of every
+    contributor (a year is not over for an organisation whose 31 December is still running)."""
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    return min([today.year, *(local_today(org).year for org in contributors)]) - 1
+
+
+def _require_completed_year(year: int, contributors: Sequence[Organisation]) -> None:
+    last = last_completed_year(contributors)
+    if year > last:
+        raise ReleaseYearNotOverError(year, last)
+
+
+def _existing_release(table: str, year: int, contributors: Sequence[Organisation]) -> Release | None:
+    """The release in force (pending or approved) of `table` and `year` whose contributors are exactly
+    `contributors`, if any. (Releases are never refused or withdrawn today; a status for that would not be
+    one of these, and would free the table, year and contributors for a new request.)"""
+    wanted = {org.pk for org in contributors}
+    candidates = Release.objects.filter(
+        table=table, year=year, status__in=(ReleaseStatus.PENDING, ReleaseStatus.APPROVED)
+    ).prefetch_related("contributors")
+    for release in candidates:
+        if {org.pk for org in release.contributors.all()} == wanted:
+            return release
+    return None
+
+
 @transaction.atomic
 def release_request(*, actor: User, table: str, year: int, contributors: Sequence[Organisation]) -> Release:
     """Ask every contributing organisation to approve a pooled table. The requester's organisation must be
-    one of them."""
+    one of them (ValueError otherwise, or for an unknown table or a year before 1).
+
+    Of a calendar year that is over only (ReleaseYearNotOverError), and once: DuplicateReleaseError while a
+    release of the same table, year and contributors exists. Requests that share a contributor are
+    serialised (the contributors' rows, locked in order), so two at once cannot both pass that check."""
     org = actor.organisation
     if org is None or org not in contributors:
         raise ValueError("the requesting organisation must contribute")
     if table not in TABLES:
         raise ValueError("unknown table")
+    if year < 1:
+        raise ValueError("no such year")
+    _require_completed_year(year, contributors)
+    pks = {o.pk for o in contributors}
+    # Locked in the order of their keys, so two requests cannot wait for each other. FOR NO KEY UPDATE:
+    # serialises these requests without holding up the inserts that refer to an organisation (FOR KEY SHARE).
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk").values_list("pk"))
+    existing = _existing_release(table, year, contributors)
+    if existing is not None:
+        raise DuplicateReleaseError(existing)
     release = Release.objects.create(requested_by=actor, organisation=org, table=table, year=year)
     release.contributors.set(contributors)
     audit_record(
@@ -570,35 +631,55 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
     return release
 
 
+def _freeze(release: Release) -> dict[str, str]:
+    """Compute the release's table once and store it with the release (the caller holds its row locked);
+    the details the audit records: when, and the SHA-256 of the bytes every download will give.
+    ReleaseYearNotOverError if its year is not over (a release requested before this rule)."""
+    contributors = list(release.contributors.all())
+    _require_completed_year(release.year, contributors)
+    data = _pooled_table(release.table, release.year, contributors)
+    release.content = data
+    release.content_sha256 = hashlib.sha256(data).hexdigest()
+    release.frozen_at = timezone.now()
+    release.save(update_fields=["content", "content_sha256", "frozen_at", "updated_at"])
+    return {"frozen_at": release.frozen_at.isoformat(), "sha256": release.content_sha256}
+
+
 @transaction.atomic
 def release_approve(*, actor: User, release: Release) -> Release:
     """Record the approval of the actor's organisation (coordinators only); the release is approved when
-    every contributor has approved."""
+    every contributor has approved, and its table is then computed and stored, once (`_freeze`): later
+    entries and corrections do not change it. The audit event of that last approval records when the
+    table was frozen and its SHA-256. ReleaseYearNotOverError (nothing recorded) if that last approval
+    comes before the year is over (a release requested before years had to be over)."""
     org = actor.organisation
     if org is None or actor.role != "coordinator" or not release.contributors.filter(pk=org.pk).exists():
         raise ValueError("only a coordinator of a contributing organisation may approve")
+    release = Release.objects.select_for_update().get(pk=release.pk)  # one last approval freezes it, once
     ReleaseApproval.objects.get_or_create(release=release, organisation=org, defaults={"approved_by": actor})
+    details: dict[str, Any] = {}
     if release.approvals.count() == release.contributors.count():
-        release.status = ReleaseStatus.APPROVED
-        release.save(update_fields=["status", "updated_at"])
+        if release.content is None:
+            details = _freeze(release)
+        if release.status != ReleaseStatus.APPROVED:
+            release.status = ReleaseStatus.APPROVED
+            release.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
         action="statistics.release_approve",
         organisation=org,
         target=release,
-        details={"status": release.status},
+        details={"status": release.status, **details},
     )
     return release
 
 
-def release_file(*, actor: User, release: Release) -> bytes:
-    """The pooled, suppressed table of an approved release (CSV). StateError while approvals are missing."""
-    if release.status != ReleaseStatus.APPROVED:
-        raise StateError("every contributing organisation must approve first")
-    start, end = dt.date(release.year, 1, 1), dt.date(release.year + 1, 1, 1)
-    rows_dim, cols_dim = TABLES[release.table]
+def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -> bytes:
+    """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year` (CSV)."""
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    rows_dim, cols_dim = TABLES[table]
     threshold = suppression_threshold()
-    queries = [CaseloadQuery(org.pk, start, end) for org in release.contributors.all()]
+    queries = [CaseloadQuery(org.pk, start, end) for org in contributors]
     # The pooled breakdowns are suppressed as one caseload, so that every pooled table of the same year
     # and contributors withholds its margins in the same places.
     pooled: dict[str, dict[str, int]] = {}
@@ -614,14 +695,31 @@ def release_file(*, actor: User, release: Release) -> bytes:
         _r, _c, own = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
         cells = [[a + b for a, b in zip(x, y, strict=True)] for x, y in zip(cells, own, strict=True)]
     header, body = _withheld_table(rows_dim, rows, columns, cells, threshold)
-    data = to_csv(header, body)  # the table alone, as the aggregate exports
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="statistics.release_download",
-            target=release,
-            details={"sha256": hashlib.sha256(data).hexdigest()},
-        )
+    return to_csv(header, body)  # the table alone, as the aggregate exports
+
+
+@transaction.atomic
+def release_file(*, actor: User, release: Release) -> bytes:
+    """The table of an approved release (CSV): exactly the bytes stored when it was approved, whatever was
+    entered or corrected since. StateError while approvals are missing. A release approved before tables
+    were stored is frozen at its first download if its year is over (ReleaseYearNotOverError otherwise)."""
+    if release.status != ReleaseStatus.APPROVED:
+        raise StateError("every contributing organisation must approve first")
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    details: dict[str, Any] = {}
+    if release.content is None:
+        details = {**_freeze(release), "frozen_now": True}
+    data = bytes(release.content)
+    audit_record(
+        actor=actor,
+        action="statistics.release_download",
+        target=release,
+        details={
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "frozen_at": release.frozen_at.isoformat() if release.frozen_at else None,
+            **details,
+        },
+    )
     return data
 
 

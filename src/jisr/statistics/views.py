@@ -508,19 +508,43 @@ def _budget_message(exc: BudgetExceededError) -> str:
 @login_required
 @require_POST
 def release_request(request: HttpRequest) -> HttpResponse:
+    """Request a shared release: of a calendar year that is over (400 otherwise), and not a second one of
+    the same table, year and organisations (409): nothing stored on a refusal."""
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     others = list(Organisation.objects.filter(pk__in=request.POST.getlist("contributors")).exclude(pk=org.pk))
+    contributors = [org, *others]
     try:
+        year = normalise_digits(request.POST.get("year", str(services.last_completed_year(contributors)))).strip()
         services.release_request(
             actor=request.user,
             table=request.POST.get("table", "sex_by_stage"),  # type: ignore[arg-type]
-            year=int(request.POST.get("year", dt.date.today().year)),
-            contributors=[org, *others],
+            year=int(year),
+            contributors=contributors,
         )
+    except services.ReleaseYearNotOverError as exc:
+        return _error(request, _year_not_over_message(exc), 400)
+    except services.DuplicateReleaseError as exc:
+        return _error(request, _duplicate_release_message(exc), 409)
     except ValueError:
         return _error(request, _("Choose a table and a year."), 400)
     messages.success(request, _("Release requested: every contributing organisation must approve it."))
     return _exports_page(request)  # 200 with the updated list (a redirect would read as a refusal in the matrix)
+
+
+def _year_not_over_message(exc: services.ReleaseYearNotOverError) -> str:
+    return _(
+        "A shared release covers a calendar year that is over: %(year)s is not over yet, and the last year"
+        " that can be released is %(last)s. The table of a year still running changes as cases are entered,"
+        " and two copies of it would single out the new cases."
+    ) % {"year": exc.year, "last": exc.last}
+
+
+def _duplicate_release_message(exc: services.DuplicateReleaseError) -> str:
+    return _(
+        "A release of this table for %(year)s with the same organisations already exists: it is the one"
+        " everyone gets. A second one would be a second snapshot of the same year, and comparing the two would"
+        " single out the cases entered or corrected in between."
+    ) % {"year": exc.existing.year}
 
 
 def _release_for(request: HttpRequest, pk: Any) -> Release:
@@ -531,10 +555,15 @@ def _release_for(request: HttpRequest, pk: Any) -> Release:
 @login_required
 @require_POST
 def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Approve; the last approval takes the snapshot every download gives (409 if its year is not over, a
+    release requested before that was required: nothing recorded)."""
     release = _release_for(request, pk)
     if request.user.role != "coordinator":
         raise Http404
-    services.release_approve(actor=request.user, release=release)  # type: ignore[arg-type]
+    try:
+        services.release_approve(actor=request.user, release=release)  # type: ignore[arg-type]
+    except services.ReleaseYearNotOverError as exc:
+        return _error(request, _year_not_over_message(exc), 409)
     messages.success(request, _("Approval recorded."))
     return _exports_page(request)
 
@@ -543,11 +572,14 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 @second_factor_recently
 def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The snapshot taken at approval: the same bytes at every download."""
     release = _release_for(request, pk)
     from jisr.common.errors import StateError
 
     try:
         data = services.release_file(actor=request.user, release=release)  # type: ignore[arg-type]
+    except services.ReleaseYearNotOverError as exc:
+        return _error(request, _year_not_over_message(exc), 409)
     except StateError:
         message = _("Every contributing organisation must approve this release before it is downloaded.")
         return _error(request, message, 409)
