@@ -218,7 +218,19 @@ class PersonRegisterForm(forms.Form):
         try:
             return normalise_phone(text, self.country)
         except ValueError as exc:
-            raise forms.ValidationError(_("This does not look like a phone number.")) from exc
+            # A number typed without its country prefix is read as one of the organisation's country:
+            # say so, and how to type another country's number (a Moroccan number typed in Spain).
+            if self.country:
+                raise forms.ValidationError(
+                    _(
+                        "This does not look like a phone number. Without a prefix, it is read as a local number "
+                        "(%(country)s); for another country, start with its prefix, for example +34 or +212."
+                    ),
+                    params={"country": countries.name(self.country) or self.country},
+                ) from exc
+            raise forms.ValidationError(
+                _("This does not look like a phone number. Start with the country prefix, for example +34 or +212.")
+            ) from exc
 
     def clean_document_number(self) -> str:
         return normalise_digits(self.cleaned_data["document_number"]).strip()

@@ -28,6 +28,10 @@
       // Label width in characters: about a third of the chart's width (14 on a 390 px phone).
       var chars = Math.max(14, Math.min(40, Math.floor((box ? box.clientWidth : window.innerWidth) / 22)));
       var horizontal = !!spec.horizontal;
+      // A vertical chart fills its box (CSS gives it its height); on a narrow screen its legend goes
+      // below the plot with small boxes, so that it does not eat the plot's height.
+      var fill = !horizontal && !!box && box.classList.contains("chart-box-vertical");
+      var narrow = (box ? box.clientWidth : window.innerWidth) < 576;
       var labels = spec.labels;
       if (horizontal) {
         labels = spec.labels.map(function (label) { return wrap(label, chars); });
@@ -48,11 +52,16 @@
         options: {
           animation: false,
           indexAxis: horizontal ? "y" : "x",
-          maintainAspectRatio: !horizontal,
+          maintainAspectRatio: !horizontal && !fill,
           responsive: true,
           locale: document.documentElement.lang,
           plugins: {
-            legend: { rtl: rtl, display: spec.datasets.length > 1 },
+            legend: {
+              rtl: rtl,
+              display: spec.datasets.length > 1,
+              position: narrow && !horizontal ? "bottom" : "top",
+              labels: narrow ? { boxWidth: 12, boxHeight: 12, padding: 6, font: { size: 11 } } : {}
+            },
             tooltip: {
               rtl: rtl,
               callbacks: { title: function (items) { return items.length ? spec.labels[items[0].dataIndex] : ""; } }
