@@ -7,6 +7,7 @@ from typing import Any
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils import dateformat
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -86,3 +87,37 @@ def arrow() -> str:
     from django.utils import translation
 
     return "←" if translation.get_language_bidi() else "→"
+
+
+_RISK_BADGE = {
+    "critical": "text-bg-danger",
+    "high": "text-bg-warning",
+    "medium": "text-bg-info",
+    "low": "text-bg-success",
+}
+
+
+@register.simple_tag
+def risk_badge(risk: str, label: Any) -> str:
+    """``{% risk_badge case.risk_level case.get_risk_level_display %}``: the level as a coloured badge (a tag,
+    not an include: a list page draws one per row)."""
+    return format_html('<span class="badge {}">{}</span>', _RISK_BADGE.get(risk, "text-bg-secondary"), label)
+
+
+@register.simple_tag
+def identity_name(identity: Any) -> str:
+    """``{% identity_name identity %}``: a person's name as `survivors.selectors.DisplayIdentity` gives it —
+    in clear or masked (said to screen readers), "identity erased", or "cannot be read" for None — each
+    name isolated (<bdi>) so an Arabic name beside a Latin one keeps its order."""
+    if identity is None:
+        return format_html('<span class="text-danger">{}</span>', _("Cannot be read"))
+    if identity.erased:
+        return format_html('<span class="text-body-secondary">{}</span>', _("Identity erased"))
+    latin = (
+        format_html(' <span class="text-body-secondary">· <bdi>{}</bdi></span>', identity.latin_name)
+        if identity.latin_name
+        else ""
+    )
+    hint = format_html(' <span class="visually-hidden">({})</span>', _("masked")) if identity.masked else ""
+    css = "masked" if identity.masked else ""
+    return format_html('<span class="{}"><bdi>{}</bdi>{}</span>{}', css, identity.name or "—", latin, hint)
