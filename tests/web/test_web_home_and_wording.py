@@ -103,3 +103,6 @@ def test_documents_are_listed_with_the_arabic_comma(cast, fatima_case, login_as)
     assert shown.count("،") == 1 and "," not in shown
     with translation.override("fr"):
         assert document_kinds("national_id AB1, passport X9").count(", ") == 1
+    # Each number isolated left to right: "123-45" after an Arabic label keeps its order.
+    with translation.override("ar"):
+        assert "\u2066123-45\u2069" in document_kinds("national_id 123-45")

@@ -42,14 +42,15 @@ def bs(field: BoundField) -> Any:
 
 @register.filter
 def document_kinds(text: str) -> str:
-    """`"national_id AB123, passport X9"` → the same with translated document kinds."""
+    """`"national_id AB123, passport X9"` → the same with translated document kinds, each number isolated
+    left to right (U+2066 … U+2069): after an Arabic label, "123-45" would otherwise read "45-123"."""
     if not text:
         return text
     out = []
     for item in text.split(", "):
         kind, _, number = item.partition(" ")
         label = DOCUMENT_KIND_LABELS.get(kind)
-        out.append(f"{label} {number}" if label is not None and number else item)
+        out.append(f"{label} \u2066{number}\u2069" if label is not None and number else item)
     return list_separator().join(out)
 
 
