@@ -67,4 +67,5 @@ def test_reveal_documents_translates_kind(cast, fatima_case, login_as):
     response = login_as(cast.ma_supervisor, "fr").post(
         _reveal_url(fatima_case), {"field": "documents", "reason": "vérification du dossier"})
     html = response.content.decode()
-    assert "Carte nationale d&#x27;identité AB123456" in html or "Carte nationale d'identité AB123456" in html
+    # The number isolated left to right after its kind (U+2066 … U+2069).
+    assert "Carte nationale d&#x27;identité \u2066AB123456\u2069" in html
