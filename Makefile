@@ -20,7 +20,7 @@ install: $(BIN)/jisr
 
 run: install
 	$(BIN)/jisr migrate --noinput
-	$(BIN)/jisr seed_demo
+	$(BIN)/jisr seed_demo --history 200
 	@echo ""
 	@echo "Jisr is starting on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	$(BIN)/jisr runserver 127.0.0.1:$(PORT)

@@ -210,6 +210,12 @@ class Command(BaseCommand):
         return org
 
 
+EXPLOITATION_MIX = [
+    "SexualExploitation", "SexualExploitation", "SexualExploitation", "ForcedLabour", "ForcedLabour",
+    "Servitude", "ForcedBegging", "ForcedMarriage", "Other",
+]
+
+
 def _seed_history(org: Organisation, count: int) -> None:
     """`count` generated past cases of `org`, through the same services as the others (register, open,
     set the stage, close), then dated back: opened on a day of one of the last eight completed calendar
@@ -217,7 +223,7 @@ def _seed_history(org: Organisation, count: int) -> None:
     if count <= 0:
         return
     from jisr.cases.models import Case, ClosureReason
-    from jisr.cases.services import case_close
+    from jisr.cases.services import case_close, case_set_exploitation
 
     members = {m.role: m.user for m in Membership.objects.filter(organisation=org).select_related("user")}
     worker, supervisor = members[Role.CASE_WORKER], members[Role.SUPERVISOR]
@@ -244,6 +250,10 @@ def _seed_history(org: Organisation, count: int) -> None:
         )
         case = case_open(actor=worker, person=person)
         case = case_set_stage(actor=worker, case=case, trm_stage=rng.choice(stages))
+        # Forms of exploitation roughly as the field reports them (sexual exploitation and forced labour
+        # most often, sometimes both), so that the statistics' table by form has something to show.
+        forms = rng.choices(EXPLOITATION_MIX, k=rng.choice([1, 1, 1, 2]))
+        case = case_set_exploitation(actor=worker, case=case, types=forms)
         case = case_close(actor=supervisor, case=case, reason=rng.choice(ClosureReason.values))
         opened = earliest + dt.timedelta(days=rng.randrange(span - 45))
         Case.objects.filter(pk=case.pk).update(
