@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 NORMALISER_VERSION = 2  # 2: glued articles give keys with and without the article
 
@@ -211,8 +212,13 @@ def person_name_keys(given: str, family: str) -> set[str]:
     `person_name_keys("Fatima", "Benali") & person_name_keys("بن علي", "فاطمة")` is not empty.
     Empty set if both parts are empty.
     """
-    givens = transliteration_keys(given) or {""}
-    families = transliteration_keys(family) or {""}
+    return combine_name_keys(transliteration_keys(given), transliteration_keys(family))
+
+
+def combine_name_keys(given_keys: Iterable[str], family_keys: Iterable[str]) -> set[str]:
+    """`person_name_keys` from the parts' `transliteration_keys`, for a caller that already has them."""
+    givens = set(given_keys) or {""}
+    families = set(family_keys) or {""}
     return {" ".join(sorted(p for p in (g, f) if p)) for g in givens for f in families} - {""}
 
 

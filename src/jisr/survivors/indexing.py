@@ -7,7 +7,13 @@ import functools
 from django.conf import settings
 
 from jisr.crypto import blind_index as bi
-from jisr.crypto.normalise import normalise_document, normalise_name, person_name_keys, transliteration_keys
+from jisr.crypto.normalise import (
+    combine_name_keys,
+    normalise_document,
+    normalise_name,
+    person_name_keys,
+    transliteration_keys,
+)
 from jisr.crypto.services import blind_index_root
 from jisr.survivors.identity import Identity
 from jisr.survivors.models import IndexKind
@@ -27,22 +33,42 @@ def index_bits(kind: str, population: int) -> int:
 
 
 def _full_name(given: str, family: str) -> str:
+    return _joined(normalise_name(given), normalise_name(family))
+
+
+def _joined(given: str, family: str) -> str:
     # Order-free: "given family" and "family given" give the same exact-name index.
-    return " ".join(sorted(p for p in (normalise_name(given), normalise_name(family)) if p))
+    return " ".join(sorted(p for p in (given, family) if p))
 
 
-def identity_index_terms(identity: Identity) -> set[tuple[str, str]]:
-    """The normalised (kind, term) pairs an identity is indexed under. Pure but for nothing."""
+NamePartMemo = dict[str, tuple[str, frozenset[str]]]
+
+
+def identity_index_terms(identity: Identity, memo: NamePartMemo | None = None) -> set[tuple[str, str]]:
+    """The normalised (kind, term) pairs an identity is indexed under. Pure.
+
+    `memo`: a dict the caller keeps for one batch of identities (a search confirming its candidates), so
+    that a name part met again (a family name shared by many candidates) is normalised and transliterated
+    once; it holds name parts in clear, so it lives no longer than the batch (never module-level)."""
+    memo = {} if memo is None else memo
+
+    def part(text: str) -> tuple[str, frozenset[str]]:
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = (normalise_name(text), frozenset(transliteration_keys(text)))
+        return found
+
     terms: set[tuple[str, str]] = set()
     pairs = list(identity.name_variants()) + [(alias, "") for alias in identity.aliases if alias]
     for given, family in pairs:
-        if full := _full_name(given, family):
+        (given_norm, given_keys), (family_norm, family_keys) = part(given), part(family)
+        if full := _joined(given_norm, family_norm):
             terms.add((IndexKind.NAME, full))
-        terms.update((IndexKind.NAME_KEY, key) for key in person_name_keys(given, family))
-        for part in (given, family):
-            if normalised := normalise_name(part):
+        terms.update((IndexKind.NAME_KEY, key) for key in combine_name_keys(given_keys, family_keys))
+        for normalised, keys in ((given_norm, given_keys), (family_norm, family_keys)):
+            if normalised:
                 terms.add((IndexKind.NAME_PART, normalised))
-            terms.update((IndexKind.NAME_PART_KEY, key) for key in transliteration_keys(part))
+            terms.update((IndexKind.NAME_PART_KEY, key) for key in keys)
     if identity.phone:
         terms.add((IndexKind.PHONE, identity.phone))
     for doc in identity.documents:

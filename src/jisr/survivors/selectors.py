@@ -23,7 +23,14 @@ from jisr.common.errors import RateLimitedError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import normalise_document
 from jisr.survivors.identity import Identity, mask
-from jisr.survivors.indexing import duplicate_terms, hash_terms, identity_index_terms, name_matches, search_terms
+from jisr.survivors.indexing import (
+    NamePartMemo,
+    duplicate_terms,
+    hash_terms,
+    identity_index_terms,
+    name_matches,
+    search_terms,
+)
 from jisr.survivors.models import IndexKind, Person, PersonIndex
 from jisr.survivors.services import person_identity
 
@@ -241,12 +248,13 @@ def person_search(user: User, text: str, limit: int = 25) -> list[SearchHit]:
     if len(candidates) > _CANDIDATE_LIST_MAX:
         candidates = PersonIndex.objects.filter(q).values("person_id")
     hits = []
+    memo: NamePartMemo = {}  # this search's candidates share name parts: each worked out once
     for person in persons_visible_to(user).filter(pk__in=candidates, erased_at__isnull=True)[:500]:
         try:
             identity = person_identity(person)
         except DecryptionError:
             continue
-        found = identity_index_terms(identity) & terms
+        found = identity_index_terms(identity, memo) & terms
         if found:
             hits.append(SearchHit(person, exact=any(kind in _EXACT_KINDS for kind, _ in found), identity=identity))
     hits.sort(key=lambda h: (not h.exact, h.person.code))
