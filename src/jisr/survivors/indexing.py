@@ -120,9 +120,11 @@ def index_values(identity: Identity) -> set[tuple[str, int]]:
     return hash_terms(identity_index_terms(identity))
 
 
-def name_matches(a: Identity, b: Identity) -> tuple[bool, bool]:
-    """(exact normalised name shared, transliteration key shared) between two identities."""
-    ta, tb = identity_index_terms(a), identity_index_terms(b)
+def name_matches(a: Identity, b: Identity, memo: NamePartMemo | None = None) -> tuple[bool, bool]:
+    """(exact normalised name shared, transliteration key shared) between two identities. `memo`: as for
+    `identity_index_terms`, kept by a caller comparing one identity with many."""
+    memo = {} if memo is None else memo
+    ta, tb = identity_index_terms(a, memo), identity_index_terms(b, memo)
     exact = any(k == IndexKind.NAME and (k, t) in tb for k, t in ta)
     key = any(k == IndexKind.NAME_KEY and (k, t) in tb for k, t in ta)
     return exact, key

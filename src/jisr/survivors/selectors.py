@@ -178,12 +178,13 @@ def duplicate_suggestions(
     report = DuplicateReport()
     hidden: list[str] = []
     today = timezone.localdate()
+    memo: NamePartMemo = {}  # the new identity's name parts, and the candidates' shared ones, worked out once
     for person in Person.objects.filter(pk__in=candidate_ids, erased_at__isnull=True).select_related("data_key"):
         try:
             other = person_identity(person)
         except DecryptionError:
             continue
-        reasons = _match_reasons(identity, estimated_age, other, person, today)
+        reasons = _match_reasons(identity, estimated_age, other, person, today, memo)
         if not reasons:
             continue  # an index collision, not a match
         if person.pk in visible:
@@ -274,14 +275,16 @@ def _rate_limit(user: User, action: str = "person.duplicate_check") -> None:
         raise RateLimitedError("too many searches in a short time; wait a few minutes")
 
 
-def _match_reasons(new: Identity, new_age: int | None, other: Identity, person: Person, today: dt.date) -> list[str]:
+def _match_reasons(
+    new: Identity, new_age: int | None, other: Identity, person: Person, today: dt.date, memo: NamePartMemo
+) -> list[str]:
     reasons = []
     new_docs = {normalise_document(d.number) for d in new.documents}
     if new_docs & {normalise_document(d.number) for d in other.documents}:
         reasons.append("same_document")
     if new.phone and new.phone == other.phone:
         reasons.append("same_phone")
-    exact, key = name_matches(new, other)
+    exact, key = name_matches(new, other, memo)
     if exact:
         reasons.append("same_name")
     elif key:
