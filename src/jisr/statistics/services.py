@@ -52,7 +52,6 @@ from jisr.statistics.selectors import (
     ordered,
     require_offered_period,
     shown_rows,
-    suppress_counted,
     suppressed_breakdowns,
 )
 
@@ -224,12 +223,17 @@ def _cross(
 
 
 def _withheld_table(
-    rows_dim: str, rows: Released, columns: Released, cells: list[list[int]], threshold: int
+    rows_dim: str,
+    rows: Released,
+    columns: Released,
+    cells: list[list[int]],
+    threshold: int,
+    own: Sequence[disclosure.OwnTable] = (),
 ) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of a cross-table whose margins are the breakdowns as released everywhere else
     (withheld in the same places: `disclosure.suppress_within`), cells withheld by the same rule, a
-    withheld count written as the translated marker."""
-    result = disclosure.suppress_within(cells, rows.series, columns.series, threshold)
+    withheld count written as the translated marker. `own`: each contributor's part of a pooled table."""
+    result = disclosure.suppress_within(cells, rows.series, columns.series, threshold, own=own)
     mark = labels.withheld()
 
     def show(v: int | None) -> Any:
@@ -569,6 +573,20 @@ class DuplicateReleaseError(StateError):
         super().__init__("a release of this table, year and contributors exists")
 
 
+class ContributorTakenError(StateError):
+    """An organisation named in a request already contributes to a release of the same year (pending or
+    approved) with other organisations: refused, nothing stored. Two releases of a year sharing some
+    contributors and not others can be subtracted: {MA, ES} minus {MA} is ES's table, and since every
+    table of a year has the number of cases (and the tables share their margins: sex, stage), the same
+    holds between tables. So an organisation takes part in one release per table and year, and in the
+    releases of a year always with the same organisations. `existing` is the release in the way,
+    `organisation` the contributor it shares with the request."""
+
+    def __init__(self, existing: Release, organisation: Organisation):
+        self.existing, self.organisation = existing, organisation
+        super().__init__("an organisation already contributes to a release of this year with others")
+
+
 def last_completed_year(contributors: Sequence[Organisation] = ()) -> int:
     """The last calendar year that is over in the instance's time zone and in the calendar of every
     contributor (a year is not over for an organisation whose 31 December is still running)."""
@@ -596,14 +614,39 @@ def _existing_release(table: str, year: int, contributors: Sequence[Organisation
     return None
 
 
+def _taken_contributor(table: str, year: int, contributors: Sequence[Organisation]) -> ContributorTakenError | None:
+    """The refusal of a request when one of `contributors` already contributes to a release in force of
+    `year` that is of the same table, or whose contributors are not exactly `contributors` (the caller
+    has refused an exact duplicate already): releases of one year are then never of overlapping, different
+    groups of organisations, and never two of one table for an organisation."""
+    wanted = {org.pk for org in contributors}
+    candidates = (
+        Release.objects.filter(
+            year=year, status__in=(ReleaseStatus.PENDING, ReleaseStatus.APPROVED), contributors__in=wanted
+        )
+        .distinct()
+        .order_by("created_at", "pk")
+        .prefetch_related("contributors")
+    )
+    for release in candidates:
+        theirs = {org.pk: org for org in release.contributors.all()}
+        if release.table == table or set(theirs) != wanted:
+            shared = min(pk for pk in theirs if pk in wanted)
+            return ContributorTakenError(release, theirs[shared])
+    return None
+
+
 @transaction.atomic
 def release_request(*, actor: User, table: str, year: int, contributors: Sequence[Organisation]) -> Release:
     """Ask every contributing organisation to approve a pooled table. The requester's organisation must be
     one of them (ValueError otherwise, or for an unknown table or a year before 1).
 
     Of a calendar year that is over only (ReleaseYearNotOverError), and once: DuplicateReleaseError while a
-    release of the same table, year and contributors exists. Requests that share a contributor are
-    serialised (the contributors' rows, locked in order), so two at once cannot both pass that check."""
+    release of the same table, year and contributors exists. ContributorTakenError when a contributor
+    already takes part in another release of the year that is of the same table or of other organisations
+    (`_taken_contributor`: such releases could be subtracted from each other). Requests that share a
+    contributor are serialised (the contributors' rows, locked in order), so two at once cannot both pass
+    these checks."""
     org = actor.organisation
     if org is None or org not in contributors:
         raise ValueError("the requesting organisation must contribute")
@@ -619,6 +662,9 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
     existing = _existing_release(table, year, contributors)
     if existing is not None:
         raise DuplicateReleaseError(existing)
+    taken = _taken_contributor(table, year, contributors)
+    if taken is not None:
+        raise taken
     release = Release.objects.create(requested_by=actor, organisation=org, table=table, year=year)
     release.contributors.set(contributors)
     audit_record(
@@ -674,27 +720,57 @@ def release_approve(*, actor: User, release: Release) -> Release:
     return release
 
 
+def _suppress_pooled(
+    counted: Sequence[dict[str, dict[str, int]]], wanted: Sequence[str], threshold: int
+) -> dict[str, Released]:
+    """`suppress_counted` over the sum of the contributors' breakdowns (`counted`, one per contributor),
+    each contributor's own counts given to the suppression: a pooled count is withheld too where what
+    the others add up to is small, since every contributor knows its own (core.disclosure's notes)."""
+    from jisr.statistics.selectors import _age_links
+
+    dims = counted_dimensions(wanted)
+    pooled: dict[str, dict[str, int]] = {}
+    for counts in counted:
+        for dim in dims:
+            for code, n in counts.get(dim, {}).items():
+                pooled.setdefault(dim, {})[code] = pooled.get(dim, {}).get(code, 0) + n
+    keys = {d: [(code, label) for code, label, _n in ordered(d, pooled.get(d, {}))] for d in dims}
+    values = [[pooled.get(d, {}).get(code, 0) for code, _l in keys[d]] for d in dims]
+    own = [
+        ([[c.get(d, {}).get(code, 0) for code, _l in keys[d]] for d in dims], sum(c.get("trm_stage", {}).values()))
+        for c in counted
+    ]
+    total = sum(pooled.get("trm_stage", {}).values())
+    series = disclosure.suppress_breakdowns(values, total, threshold, links=_age_links(dims, keys), own=own)
+    return {d: Released(d, keys[d], s) for d, s in zip(dims, series, strict=True) if d in wanted}
+
+
 def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -> bytes:
-    """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year` (CSV)."""
+    """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year` (CSV).
+
+    Every contributor knows its own counts: a pooled count (cell or margin) is withheld too where, for
+    some contributor, it minus that contributor's own is small — a pooled 15 of which MA has 12 would
+    tell MA that the others have 3 — and the complements protect what each contributor works out of
+    the others as they protect the counts (core.disclosure's notes: contributor subtraction, the idea of
+    the (n, k)-dominance and p% rules)."""
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     rows_dim, cols_dim = TABLES[table]
     threshold = suppression_threshold()
     queries = [CaseloadQuery(org.pk, start, end) for org in contributors]
     # The pooled breakdowns are suppressed as one caseload, so that every pooled table of the same year
     # and contributors withholds its margins in the same places.
-    pooled: dict[str, dict[str, int]] = {}
-    for query in queries:
-        for dim, counts in breakdowns(query, counted_dimensions((rows_dim, cols_dim))).items():
-            for code, n in counts.items():
-                pooled.setdefault(dim, {}).setdefault(code, 0)
-                pooled[dim][code] += n
-    released = suppress_counted(pooled, (rows_dim, cols_dim), threshold)
+    counted = [breakdowns(query, counted_dimensions((rows_dim, cols_dim))) for query in queries]
+    released = _suppress_pooled(counted, (rows_dim, cols_dim), threshold)
     rows, columns = released[rows_dim], released[cols_dim]
     cells = [[0] * len(columns.keys) for _ in rows.keys]
-    for query in queries:
+    parts: list[disclosure.OwnTable] = []
+    for query, counts in zip(queries, counted, strict=True):
         _r, _c, own = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
         cells = [[a + b for a, b in zip(x, y, strict=True)] for x, y in zip(cells, own, strict=True)]
-    header, body = _withheld_table(rows_dim, rows, columns, cells, threshold)
+        own_rows = [counts.get(rows_dim, {}).get(code, 0) for code, _l in rows.keys]
+        own_columns = [counts.get(cols_dim, {}).get(code, 0) for code, _l in columns.keys]
+        parts.append((own, own_rows, own_columns, sum(counts.get("trm_stage", {}).values())))
+    header, body = _withheld_table(rows_dim, rows, columns, cells, threshold, own=parts)
     return to_csv(header, body)  # the table alone, as the aggregate exports
 
 

@@ -508,8 +508,9 @@ def _budget_message(exc: BudgetExceededError) -> str:
 @login_required
 @require_POST
 def release_request(request: HttpRequest) -> HttpResponse:
-    """Request a shared release: of a calendar year that is over (400 otherwise), and not a second one of
-    the same table, year and organisations (409): nothing stored on a refusal."""
+    """Request a shared release: of a calendar year that is over (400 otherwise), not a second one of the
+    same table, year and organisations, and none naming an organisation that already takes part in a
+    release of the year with others or of the table (409): nothing stored on a refusal."""
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     others = list(Organisation.objects.filter(pk__in=request.POST.getlist("contributors")).exclude(pk=org.pk))
     contributors = [org, *others]
@@ -525,6 +526,8 @@ def release_request(request: HttpRequest) -> HttpResponse:
         return _error(request, _year_not_over_message(exc), 400)
     except services.DuplicateReleaseError as exc:
         return _error(request, _duplicate_release_message(exc), 409)
+    except services.ContributorTakenError as exc:
+        return _error(request, _contributor_taken_message(exc), 409)
     except ValueError:
         return _error(request, _("Choose a table and a year."), 400)
     messages.success(request, _("Release requested: every contributing organisation must approve it."))
@@ -545,6 +548,19 @@ def _duplicate_release_message(exc: services.DuplicateReleaseError) -> str:
         " everyone gets. A second one would be a second snapshot of the same year, and comparing the two would"
         " single out the cases entered or corrected in between."
     ) % {"year": exc.existing.year}
+
+
+def _contributor_taken_message(exc: services.ContributorTakenError) -> str:
+    return _(
+        "%(organisation)s already takes part in the shared release of the table “%(table)s” for %(year)s. An"
+        " organisation takes part in one shared release per table and year, and in the releases of a year"
+        " always with the same organisations: releases of groups that share some organisations and not others"
+        " could be subtracted from each other to single out the cases of the others."
+    ) % {
+        "organisation": exc.organisation.name,
+        "table": labels.label(labels.TABLES, exc.existing.table),
+        "year": exc.existing.year,
+    }
 
 
 def _release_for(request: HttpRequest, pk: Any) -> Release:

@@ -42,6 +42,23 @@ an exported cross-table, the number of cases under every breakdown) must be with
 in none: otherwise one product fills the gap of the other. `fixed` pins such figures to the status they
 have elsewhere; they are never chosen as complements (`suppress_within`, `suppress_breakdowns`).
 
+Pooled tables (several organisations' caseloads added up): every contributor knows its own counts
+exactly, and subtracting them from a pooled count gives what the others add up to — a pooled 15 of
+which an organisation has 12 tells it that the others have 3. So with `own` (each contributor's counts
+at every position) a count is also withheld when, for some contributor, the count minus its own is
+small (0 < count − own < `threshold`), and each contributor's view (the counts minus its own, which it
+can compute for everything published) is audited like the counts themselves: no count small in that
+view is worked out exactly, no withheld members of a line have a small known sum in it, and no line
+whose total is withheld is pinned to a single category in it. This is the contributor-subtraction
+attack that the sensitivity rules for tables of magnitudes guard against — the (n, k)-dominance rule and
+the p% rule, where the second-largest contributor subtracts its own value from a cell to estimate the
+largest one's (Hundepool et al., "Statistical Disclosure Control", Wiley 2012, chapter on magnitude
+tabular data; the same idea as "holdings" in τ-ARGUS). Here a contributor is an organisation and its
+"value" its own count of cases, and since counts are exact the threshold rule applies to the
+remainder itself. (Not covered by /work/shared/reference, which records CTDC's k = 11 only.) Only one
+contributor at a time is assumed to subtract: two contributors pooling what they know against a third
+are not modelled.
+
 A breakdown in which one case can count in several categories (forms of exploitation) does not sum to
 the number of cases, only to at least it. It is suppressed as if it did (the worst case: every case has
 one form, and then the equation holds): its complements then also protect against anyone who knows or
@@ -112,20 +129,26 @@ def suppress_system(
     *,
     margins: frozenset[int] = frozenset(),
     fixed: Mapping[int, bool] | None = None,
+    own: Sequence[Sequence[int]] = (),
 ) -> SuppressedSystem:
     """Withhold small counts among `values` and, as complements, enough others that no equation has a
     single withheld member or withheld members of known sum below the threshold, and no equation with a
     withheld member on each side publishes a zero. `margins`: positions that are totals (chosen as
     complements last). `fixed`: position → withheld (True) or published (False) as decided by another
-    release; a published one is never chosen as a complement. Raises ValueError for a negative count or
-    a threshold below 1, and SuppressionError when a fixed published count is small or an equation can
-    only be fixed by withholding a count pinned as published."""
+    release; a published one is never chosen as a complement. `own`: for a pooled table, each
+    contributor's own counts at every position (see the module's notes): a count whose remainder after
+    one contributor's own is small is withheld too, and every contributor's view is protected as the
+    counts are. Raises ValueError for a negative count, a threshold below 1 or an `own` that does not
+    fit the counts, and SuppressionError when a fixed published count is small (for anyone) or an
+    equation can only be fixed by withholding a count pinned as published."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     if any(v < 0 for v in values):
         raise ValueError("counts cannot be negative")
+    views = _views(values, own)
     fixed = fixed or {}
     primary = {p for p, v in enumerate(values) if is_small(v, threshold)}
+    primary |= {p for view in views for p, v in enumerate(view) if is_small(v, threshold)}
     locked = {p for p, withheld in fixed.items() if not withheld}
     if primary & locked:
         raise SuppressionError("a small count is pinned as published")
@@ -138,6 +161,7 @@ def suppress_system(
         locked=frozenset(locked),
         sensitive=frozenset(hidden),  # small counts, and counts another release withholds
         structural=_structural_zeros(values, equations, locked),
+        views=views,
     )
     dead: set[int] = set()
     # Each round either learns which withheld zeros are worked out anyway (a function of what is
@@ -152,7 +176,7 @@ def suppress_system(
         if found != dead:
             dead = found
             continue
-        exposed = problem.exposed(hidden, lo, hi)
+        exposed = problem.exposed(hidden, lo, hi) + problem.exposed_in_views(hidden)
         if not exposed:
             break
         problem.widen(hidden, dead, len(exposed))
@@ -163,6 +187,16 @@ def suppress_system(
         primary=frozenset(primary),
         secondary=frozenset(hidden - primary),
     )
+
+
+def _views(values: Sequence[int], own: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    """What each contributor learns the others add up to at every position: the counts minus its own."""
+    views = []
+    for counts in own:
+        if len(counts) != len(values) or any(not 0 <= c <= v for c, v in zip(counts, values, strict=True)):
+            raise ValueError("a contributor's own counts must fit the pooled counts")
+        views.append(tuple(v - c for v, c in zip(values, counts, strict=True)))
+    return tuple(views)
 
 
 def _shown(values: Sequence[int], hidden: set[int]) -> list[int | None]:
@@ -179,7 +213,9 @@ def _structural_zeros(values: Sequence[int], equations: Sequence[Equation], lock
 class _Problem:
     """One suppression: the counts and their equations, and what `suppress_system` derived from its
     arguments — `locked` (published elsewhere: never withheld), `sensitive` (small, or withheld
-    elsewhere: must never be worked out), `structural` (zeros whatever is withheld)."""
+    elsewhere: must never be worked out), `structural` (zeros whatever is withheld), `views` (for a
+    pooled table, the counts minus each contributor's own: what that contributor works out the others
+    have)."""
 
     values: Sequence[int]
     equations: Sequence[Equation]
@@ -188,6 +224,19 @@ class _Problem:
     locked: frozenset[int]
     sensitive: frozenset[int]
     structural: frozenset[int]
+    views: tuple[tuple[int, ...], ...] = ()
+
+    def _small_view_sum(
+        self, withheld: list[int], left: tuple[int, ...], right: tuple[int, ...]
+    ) -> tuple[int, ...] | None:
+        """The first contributor's view in which the withheld members of a line, all on one side, have a
+        small (non-zero) known sum: "the others have 3 cases among these"."""
+        if not (all(p in left for p in withheld) or all(p in right for p in withheld)):
+            return None
+        for view in self.views:
+            if is_small(sum(view[p] for p in withheld), self.threshold):
+                return view
+        return None
 
     def complete(self, hidden: set[int], dead: set[int]) -> None:
         """Add to `hidden` until every equation holds the rules of `suppress_system`. Members in `dead`
@@ -222,6 +271,10 @@ class _Problem:
                     pool = nonzero or [p for p in free if p in margins and values[p] > 0]
                     if not pool and sum(values[p] for p in withheld) == 0:
                         continue  # the line is all zeros as published: nothing to protect, nothing to add
+                elif (view := self._small_view_sum(withheld, left, right)) is not None:
+                    # small for a contributor who subtracts its own: a member the others have cases in
+                    pool = sorted((p for p in inner if view[p] > 0), key=lambda p: values[p])
+                    pool = pool or [p for p in free if p in margins and view[p] > 0]
                 else:
                     continue
                 if not pool:
@@ -231,19 +284,45 @@ class _Problem:
                 hidden.add(pool[0])
                 changed = True
 
-    def exposed(self, hidden: set[int], lo: list[float], hi: list[float]) -> list[tuple[int, ...]]:
+    def exposed(
+        self,
+        hidden: set[int],
+        lo: list[float],
+        hi: list[float],
+        sensitive: frozenset[int] | None = None,
+        view: Sequence[int] | None = None,
+        structural: frozenset[int] | None = None,
+    ) -> list[tuple[int, ...]]:
         """What an attacker propagating bounds (`bounds_system`: `lo`, `hi`) still learns: a sensitive
-        count worked out exactly, or a line whose total is withheld pinned to a single category (every
-        other member bounded to 0) although more than one is possible (not a structural zero)."""
-        found: list[tuple[int, ...]] = [(p,) for p in sorted(self.sensitive) if p in hidden and lo[p] == hi[p]]
+        count (`sensitive`, default the problem's) worked out exactly, or a line whose total is withheld
+        pinned to a single category (every other member bounded to 0) although more than one is possible
+        (not a structural zero). In a contributor's `view` (with its own `structural` zeros: what the
+        counts published elsewhere show the others not to have), a line whose total there is 0 pins
+        nobody: the others have no case in it."""
+        sensitive = self.sensitive if sensitive is None else sensitive
+        structural = self.structural if structural is None else structural
+        found: list[tuple[int, ...]] = [(p,) for p in sorted(sensitive) if p in hidden and lo[p] == hi[p]]
         for left, right in self.equations:
             for members, total in ((left, right), (right, left)):
                 if len(members) < 2 or not any(q in hidden for q in total):
                     continue
-                if sum(1 for q in members if q not in self.structural) < 2:
+                if view is not None and sum(view[q] for q in total) == 0:
+                    continue
+                if sum(1 for q in members if q not in structural) < 2:
                     continue
                 if sum(1 for q in members if hi[q] > 0) < 2:
                     found.append(members)
+        return found
+
+    def exposed_in_views(self, hidden: set[int]) -> list[tuple[int, ...]]:
+        """`exposed` in every contributor's view: what it learns of the others by propagating bounds
+        from the published counts minus its own (a count small in that view is the sensitive one)."""
+        found: list[tuple[int, ...]] = []
+        for view in self.views:
+            lo, hi = bounds_system(_shown(view, hidden), self.equations)
+            small = frozenset(p for p, v in enumerate(view) if is_small(v, self.threshold))
+            zeros = _structural_zeros(view, self.equations, set(self.locked))
+            found += self.exposed(hidden, lo, hi, small, view, zeros)
         return found
 
     def widen(self, hidden: set[int], dead: set[int], exposed: int) -> None:
@@ -267,7 +346,7 @@ class _Problem:
             except SuppressionError:
                 continue
             lo, hi = bounds_system(_shown(values, trial), self.equations)
-            if len(self.exposed(trial, lo, hi)) < exposed:
+            if len(self.exposed(trial, lo, hi)) + len(self.exposed_in_views(trial)) < exposed:
                 hidden.update(trial)
                 return
             if first is None:
@@ -371,13 +450,21 @@ def _check_cells(cells: Sequence[Sequence[int]]) -> tuple[int, int]:
 
 
 def _table(
-    grid: list[list[int]], fixed: Mapping[int, bool] | None, threshold: int, n_rows: int, n_cols: int
+    grid: list[list[int]],
+    fixed: Mapping[int, bool] | None,
+    threshold: int,
+    n_rows: int,
+    n_cols: int,
+    own: Sequence[list[list[int]]] = (),
 ) -> SuppressedTable:
     flat = [v for row in grid for v in row]
     margins = frozenset(i * (n_cols + 1) + j for i in range(n_rows + 1) for j in range(n_cols + 1)) - frozenset(
         i * (n_cols + 1) + j for i in range(n_rows) for j in range(n_cols)
     )
-    result = suppress_system(flat, grid_equations(n_rows, n_cols), threshold, margins=margins, fixed=fixed)
+    own_flat = [[v for row in g for v in row] for g in own]
+    result = suppress_system(
+        flat, grid_equations(n_rows, n_cols), threshold, margins=margins, fixed=fixed, own=own_flat
+    )
     shown = [result.values[i * (n_cols + 1) : (i + 1) * (n_cols + 1)] for i in range(n_rows + 1)]
 
     def pos(p: int) -> tuple[int, int]:
@@ -405,19 +492,27 @@ def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> Supp
     return _table(grid, None, threshold, n_rows, n_cols)
 
 
+OwnTable = tuple[Sequence[Sequence[int]], Sequence[int], Sequence[int], int]
+"""One contributor's own part of a pooled cross-table: (cells, row margins, column margins, total)."""
+
+
 def suppress_within(
     cells: list[list[int]],
     rows: SuppressedSeries,
     columns: SuppressedSeries,
     threshold: int = DEFAULT_THRESHOLD,
+    *,
+    own: Sequence[OwnTable] = (),
 ) -> SuppressedTable:
     """A cross-table of two breakdowns that are released on their own too (`rows`, `columns`, as
     `suppress_breakdowns` released them): its margins are those breakdowns, withheld exactly where they
     are withheld there, so that neither product fills a gap of the other; cells are withheld by the
     primary rule and as complements. A margin need not be the sum of its cells (forms of exploitation
     by sex: a column counts women, its cells count women per form): every line is still treated as an
-    equation. Raises SuppressionError if the released margins cannot be kept (not for margins released
-    by `suppress_breakdowns` over the same cases), ValueError for shapes that do not match."""
+    equation. A pooled table gives each contributor's part (`own`, see the module's notes), its margins
+    released by `suppress_breakdowns` with the same parts. Raises SuppressionError if the released
+    margins cannot be kept (not for margins released by `suppress_breakdowns` over the same cases and
+    parts), ValueError for shapes that do not match."""
     n_rows, n_cols = _check_cells(cells)
     if len(rows.counts) != n_rows or len(columns.counts) != n_cols:
         raise ValueError("the margins must match the table's rows and columns")
@@ -428,7 +523,12 @@ def suppress_within(
     fixed = {i * (n_cols + 1) + n_cols: v is None for i, v in enumerate(rows.values)}
     fixed |= {n_rows * (n_cols + 1) + j: v is None for j, v in enumerate(columns.values)}
     fixed[n_rows * (n_cols + 1) + n_cols] = rows.shown_total is None
-    return _table(grid, fixed, threshold, n_rows, n_cols)
+    own_grids = []
+    for own_cells, own_rows, own_columns, own_total in own:
+        if _check_cells(own_cells) != (n_rows, n_cols) or len(own_rows) != n_rows or len(own_columns) != n_cols:
+            raise ValueError("a contributor's part must have the table's shape")
+        own_grids.append([*([*r, t] for r, t in zip(own_cells, own_rows, strict=True)), [*own_columns, own_total]])
+    return _table(grid, fixed, threshold, n_rows, n_cols, own_grids)
 
 
 def recoverable(table: SuppressedTable) -> set[tuple[int, int]]:
@@ -473,22 +573,32 @@ def suppress_breakdowns(
     threshold: int = DEFAULT_THRESHOLD,
     *,
     links: Sequence[Link] = (),
+    own: Sequence[tuple[Sequence[Sequence[int]], int]] = (),
 ) -> list[SuppressedSeries]:
     """Breakdowns of the same `total` cases released together. Each is read as summing to `total`
     (exactly so for a partition; for a breakdown in which a case can count in several categories the
     worst case, see the module's notes), `links` as further equations between them. The total is
-    withheld if and only if it is small, as under every other breakdown of the same cases."""
+    withheld if and only if it is small, as under every other breakdown of the same cases — small for
+    anyone: for pooled breakdowns `own` gives each contributor's (breakdowns, total), and the total is
+    withheld too when what the others add up to is small (see the module's notes)."""
     if total < 0:
         raise ValueError("counts cannot be negative")
     sizes = [len(b) for b in breakdowns]
     equations, total_at = breakdown_equations(sizes, links)
     values = [v for b in breakdowns for v in b] + [total]
+    own_values = []
+    for own_breakdowns, own_total in own:
+        if [len(b) for b in own_breakdowns] != sizes:
+            raise ValueError("a contributor's breakdowns must have the same cells")
+        own_values.append([v for b in own_breakdowns for v in b] + [own_total])
+    small_total = is_small(total, threshold) or any(is_small(total - t, threshold) for _b, t in own)
     result = suppress_system(
         values,
         equations,
         threshold,
         margins=frozenset({total_at}),
-        fixed={total_at: is_small(total, threshold)},
+        fixed={total_at: small_total},
+        own=own_values,
     )
     out = []
     start = 0
