@@ -501,15 +501,26 @@ def counted_dimensions(dimensions: Sequence[str]) -> list[str]:
     return dims
 
 
-def suppress_counted(counted: dict[str, dict[str, int]], wanted: Sequence[str], threshold: int) -> dict[str, Released]:
+def suppress_counted(
+    counted: dict[str, dict[str, int]],
+    wanted: Sequence[str],
+    threshold: int,
+    own: Sequence[dict[str, dict[str, int]]] = (),
+) -> dict[str, Released]:
     """`suppressed_breakdowns` over counts already made (`breakdowns(query, counted_dimensions(wanted))`,
-    or their sum over the organisations of a shared release)."""
+    or their sum over the organisations of a shared release). `own`: for a shared release, each
+    contributor's own counts (`counted` is their sum): a count is withheld too where, for some
+    contributor, it minus that contributor's own is small, since each knows its own (core.disclosure)."""
     dims = counted_dimensions(wanted)
     rows = {d: ordered(d, counted.get(d, {})) for d in dims}
     keys = {d: [(code, label) for code, label, _n in rows[d]] for d in dims}
     total = sum(n for _c, _l, n in rows["trm_stage"])
+    contributors = [
+        ([[c.get(d, {}).get(code, 0) for code, _l in keys[d]] for d in dims], sum(c.get("trm_stage", {}).values()))
+        for c in own
+    ]
     series = disclosure.suppress_breakdowns(
-        [[n for _c, _l, n in rows[d]] for d in dims], total, threshold, links=_age_links(dims, keys)
+        [[n for _c, _l, n in rows[d]] for d in dims], total, threshold, links=_age_links(dims, keys), own=contributors
     )
     return {d: Released(d, keys[d], s) for d, s in zip(dims, series, strict=True) if d in wanted}
 

@@ -52,6 +52,7 @@ from jisr.statistics.selectors import (
     ordered,
     require_offered_period,
     shown_rows,
+    suppress_counted,
     suppressed_breakdowns,
 )
 
@@ -720,31 +721,6 @@ def release_approve(*, actor: User, release: Release) -> Release:
     return release
 
 
-def _suppress_pooled(
-    counted: Sequence[dict[str, dict[str, int]]], wanted: Sequence[str], threshold: int
-) -> dict[str, Released]:
-    """`suppress_counted` over the sum of the contributors' breakdowns (`counted`, one per contributor),
-    each contributor's own counts given to the suppression: a pooled count is withheld too where what
-    the others add up to is small, since every contributor knows its own (core.disclosure's notes)."""
-    from jisr.statistics.selectors import _age_links
-
-    dims = counted_dimensions(wanted)
-    pooled: dict[str, dict[str, int]] = {}
-    for counts in counted:
-        for dim in dims:
-            for code, n in counts.get(dim, {}).items():
-                pooled.setdefault(dim, {})[code] = pooled.get(dim, {}).get(code, 0) + n
-    keys = {d: [(code, label) for code, label, _n in ordered(d, pooled.get(d, {}))] for d in dims}
-    values = [[pooled.get(d, {}).get(code, 0) for code, _l in keys[d]] for d in dims]
-    own = [
-        ([[c.get(d, {}).get(code, 0) for code, _l in keys[d]] for d in dims], sum(c.get("trm_stage", {}).values()))
-        for c in counted
-    ]
-    total = sum(pooled.get("trm_stage", {}).values())
-    series = disclosure.suppress_breakdowns(values, total, threshold, links=_age_links(dims, keys), own=own)
-    return {d: Released(d, keys[d], s) for d, s in zip(dims, series, strict=True) if d in wanted}
-
-
 def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -> bytes:
     """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year` (CSV).
 
@@ -760,7 +736,12 @@ def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -
     # The pooled breakdowns are suppressed as one caseload, so that every pooled table of the same year
     # and contributors withholds its margins in the same places.
     counted = [breakdowns(query, counted_dimensions((rows_dim, cols_dim))) for query in queries]
-    released = _suppress_pooled(counted, (rows_dim, cols_dim), threshold)
+    pooled: dict[str, dict[str, int]] = {}
+    for counts in counted:
+        for dim, by_code in counts.items():
+            for code, n in by_code.items():
+                pooled.setdefault(dim, {})[code] = pooled.get(dim, {}).get(code, 0) + n
+    released = suppress_counted(pooled, (rows_dim, cols_dim), threshold, own=counted)
     rows, columns = released[rows_dim], released[cols_dim]
     cells = [[0] * len(columns.keys) for _ in rows.keys]
     parts: list[disclosure.OwnTable] = []
