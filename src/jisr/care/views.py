@@ -7,6 +7,7 @@ and changes nothing. URLs carry UUIDs only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -139,37 +140,38 @@ FOLLOWUPS_PER_PAGE = 20
 def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     user: User = request.user  # type: ignore[assignment]
     trainings = sel.trainings_visible_to(user)
-    forms: dict[str, Any] = {
-        "consent_form": f.ConsentForm(
-            initial={"given_on": f._today_text()}, recipients=_consent_recipients(case.organisation)
+    today_text = f._today_text()
+    jurisdiction = case.organisation.country.code if case.organisation.country.code in ("MA", "ES") else "MA"
+    # name -> how to build it. Only the forms of the shown tab are built (each costs a deep copy of its
+    # fields; the consent form also three queries for its recipients): each is made on first use.
+    # A tab shows several forms with the same field names (comment, domain, notes…): each form's ids get
+    # their own prefix, or a label would point at another form's box.
+    makers: dict[str, Callable[..., Any]] = {
+        "consent_form": lambda **kw: f.ConsentForm(
+            initial={"given_on": today_text}, recipients=_consent_recipients(case.organisation), **kw
         ),
-        "withdraw_form": f.WithdrawForm(),
-        "risk_form": f.RiskForm(initial={"assessed_on": f._today_text()}),
-        "reflection_form": f.ReflectionForm(
-            initial={
-                "jurisdiction": case.organisation.country.code
-                if case.organisation.country.code in ("MA", "ES")
-                else "MA",
-                "starts_on": f._today_text(),
-            }
+        "withdraw_form": f.WithdrawForm,
+        "risk_form": lambda **kw: f.RiskForm(initial={"assessed_on": today_text}, **kw),
+        "reflection_form": lambda **kw: f.ReflectionForm(
+            initial={"jurisdiction": jurisdiction, "starts_on": today_text}, **kw
         ),
-        "proceeding_form": f.ProceedingForm(),
-        "need_form": f.NeedForm(initial={"assessed_on": f._today_text()}),
-        "goal_form": f.GoalForm(trainings=trainings),
-        "service_form": f.ServiceForm(initial={"starts_on": f._today_text()}),
-        "followup_form": f.FollowUpForm(),
-        "done_form": f.FollowUpDoneForm(initial={"done_on": f._today_text()}),
-        "plan_form": f.ApprovalRequestForm(),
-        "closure_form": f.ClosureRequestForm(),
-        "decision_form": f.DecisionForm(),
-        "attendance_form": f.AttendanceForm(trainings=trainings),
-        "goal_status_form": f.GoalStatusForm(),
-        "service_status_form": f.ServiceStatusForm(),
+        "proceeding_form": f.ProceedingForm,
+        "need_form": lambda **kw: f.NeedForm(initial={"assessed_on": today_text}, **kw),
+        "goal_form": lambda **kw: f.GoalForm(trainings=trainings, **kw),
+        "service_form": lambda **kw: f.ServiceForm(initial={"starts_on": today_text}, **kw),
+        "followup_form": f.FollowUpForm,
+        "done_form": lambda **kw: f.FollowUpDoneForm(initial={"done_on": today_text}, **kw),
+        "plan_form": f.ApprovalRequestForm,
+        "closure_form": f.ClosureRequestForm,
+        "decision_form": f.DecisionForm,
+        "attendance_form": lambda **kw: f.AttendanceForm(trainings=trainings, **kw),
+        "goal_status_form": f.GoalStatusForm,
+        "service_status_form": f.ServiceStatusForm,
     }
-    # A tab shows several forms with the same field names (comment, domain, notes…): give each form's
-    # ids its own prefix, or a label points at another form's box and the control has no name.
-    for name, form in forms.items():
-        form.auto_id = f"{name.removesuffix('_form')}_%s"
+    forms: dict[str, Any] = {
+        name: SimpleLazyObject(functools.partial(make, auto_id=f"{name.removesuffix('_form')}_%s"))
+        for name, make in makers.items()
+    }
     forms.update(bound or {})
     today = timezone.localdate()
     # The page shows one tab: what the other tabs list is loaded (and decrypted) only if the template asks
@@ -182,7 +184,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
             fu["done_form"] = (
                 forms["done_form"]
                 if forms["done_form"].is_bound
-                else f.FollowUpDoneForm(initial={"done_on": f._today_text()}, auto_id=f"done_{fu['obj'].pk}_%s")
+                else f.FollowUpDoneForm(initial={"done_on": today_text}, auto_id=f"done_{fu['obj'].pk}_%s")
             )
         return rows
 
