@@ -45,7 +45,7 @@ from jisr.referrals.models import (
     ReferralState,
 )
 from jisr.referrals.package import CATEGORY_FIELDS
-from jisr.referrals.templatetags.jisr_referrals import list_separator
+from jisr.referrals.templatetags.jisr_referrals import labelled_package, list_separator
 from jisr.web.templatetags.jisr_web import arrow
 
 MESSAGES = {
@@ -278,7 +278,7 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "referral": referral,
         "is_recipient": recipient,
         "is_sender": sender,
-        "package": package_rows(package),
+        "package": package_rows(labelled_package(package)),  # codes named in the reader's language
         "message": svc.referral_message(referral) if recipient else "",
         "transitions": [{"t": t,
                          "from": states.get(t.from_state, t.from_state), "to": states.get(t.to_state, t.to_state),

@@ -1,6 +1,6 @@
 """`{% case_referrals case %}`: the compact "referrals of this case" panel on the case page; `|join_list`:
-a list joined with the reader's language's comma; `{% shared_package_rows referral as package %}`: the
-data shared with the recipient, every code (needs, goals, services, risk reasons…) named in her language.
+a list joined with the reader's language's comma; `labelled_package`: the data shared with the recipient,
+every code (needs, goals, services, risk reasons…) named in her language (the detail view shows it).
 
 Shown to the case team only (those who may write on the case: its case workers and supervisor);
 coordinators, focal points and analysts see nothing here. `case` must come from `case_get_for_user`.
@@ -113,13 +113,3 @@ def labelled_package(package: dict[str, dict[str, Any]]) -> dict[str, dict[str, 
         category: {field: naming[field](value) if field in naming else value for field, value in values.items()}
         for category, values in package.items()
     }
-
-
-@register.simple_tag
-def shared_package_rows(referral: Any) -> list[dict[str, Any]]:
-    """The package shared with the recipient (nothing for anyone else) as the detail screen's rows, codes
-    named. The view's own `package` rows show the codes; this replaces them on the screen."""
-    from jisr.referrals import services as svc
-    from jisr.referrals.views import package_rows
-
-    return package_rows(labelled_package(svc.shared_package(referral)))
