@@ -9,10 +9,11 @@ from jisr.referrals import services as referral_services
 from jisr.referrals.models import Referral, ReferralState
 
 
-def test_care_page_names_the_case_as_a_file_not_a_state(cast, fatima_case, login_as) -> None:
+def test_care_page_names_the_case_as_a_case_not_a_state(cast, fatima_case, login_as) -> None:
     html = login_as(cast.ma_case_worker, "ar").get(reverse("care:case_care", args=[fatima_case.pk])).content.decode()
     breadcrumb = html.split('class="breadcrumb"', 1)[1].split("</ol>", 1)[0]
-    assert "الملف <bdi" in breadcrumb and "الحالة" not in breadcrumb
+    # "الحالة" is the case throughout (as in Arabic case management); a state or status is "الوضعية".
+    assert "الحالة <bdi" in breadcrumb and "الوضعية" not in breadcrumb and "الملف" not in breadcrumb
 
 
 def test_completed_referral_reads_as_a_state_not_as_she_completed(cast, fatima_case, login_as) -> None:

@@ -20,7 +20,7 @@ from jisr.identification.services import screening_record
 POST = {"age_at_act": "25", "acts": ["recruitment"], "means": ["deception"], "purposes": ["forced_labour"],
         "rulesets": ["palermo-2000"]}
 NOTICE = {
-    "ar": "هذا الملف مغلق: لا يمكن تسجيل أي فحص فيه.",
+    "ar": "هذه الحالة مغلقة: لا يمكن تسجيل أي فحص فيها.",
     "fr": "Ce dossier est clos : aucun repérage ne peut y être enregistré.",
     "es": "Este caso está cerrado: no se puede registrar ninguna detección en él.",
 }

@@ -18,7 +18,7 @@ from jisr.identification.services import screening_record, screening_reevaluate
 
 OBS = {"age_at_act": 25, "acts": ["recruitment"], "means": ["deception"], "purposes": ["forced_labour"]}
 MESSAGE = {
-    "ar": "الملف مغلق: لا يمكن إعادة تقييم فحوصه. أعد فتح الملف أولًا.",
+    "ar": "الحالة مغلقة: لا يمكن إعادة تقييم فحوصها. أعد فتح الحالة أولًا.",
     "fr": "Le dossier est clos : ses repérages ne peuvent plus être réévalués. Rouvrez d'abord le dossier.",
     "es": "El caso está cerrado: sus detecciones no pueden volver a evaluarse. Reabra primero el caso.",
 }
