@@ -3,7 +3,8 @@ inbox where partner instances POST sealed envelopes.
 
 The inbox takes no session or token: an envelope authenticates itself (signature by a confirmed
 partner's pinned key, sealed to this instance, not expired, not replayed). It answers 202
-`{"status": "accepted"}` or 400/409 `{"error": "<code>"}` and, when refused, stores nothing.
+`{"status": "accepted"}` or 400/409 `{"error": "<code>"}` and, when refused, stores nothing of the envelope
+(its refusal is put on record once: `services.inbox_receive`).
 """
 
 from __future__ import annotations

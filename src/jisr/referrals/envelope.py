@@ -48,9 +48,23 @@ MAX_AGE_LIMIT = dt.timedelta(days=365)
 
 
 class EnvelopeError(ValueError):
-    """The envelope is refused; `code` says why (stable, for logs and API answers)."""
+    """The envelope is refused; `code` says why (stable, for logs and API answers).
+
+    What the refusal may name, for the caller's audit event (`open_envelope` sets them; None otherwise):
+    `sender_instance_id` and `message_id` only once the signature verified with a confirmed partner's
+    pinned key, so that partner did sign them (`message_id` stays None when it is not a UUID);
+    `claimed_sender_instance_id` when the envelope opened but its sender is unknown or its signature
+    does not verify: what it says about its sender, which nobody vouches for (a canonical UUID, or None).
+    Nothing else of an envelope is ever attached: no body, no personal data."""
 
     code = "malformed"
+
+    def __init__(self, message: str = "", *, sender_instance_id: str | None = None, message_id: str | None = None,
+                 claimed_sender_instance_id: str | None = None) -> None:
+        super().__init__(message)
+        self.sender_instance_id = sender_instance_id
+        self.message_id = message_id
+        self.claimed_sender_instance_id = claimed_sender_instance_id
 
 
 class MalformedError(EnvelopeError):
@@ -92,9 +106,7 @@ class TooOldError(ExpiredError):
 
     def __init__(self, message: str, *, sender_instance_id: str, message_id: str, issued_at: dt.datetime,
                  max_age: dt.timedelta) -> None:
-        super().__init__(message)
-        self.sender_instance_id = sender_instance_id
-        self.message_id = message_id
+        super().__init__(message, sender_instance_id=sender_instance_id, message_id=message_id)
         self.issued_at = issued_at
         self.max_age = max_age
 
@@ -289,6 +301,17 @@ class Opened:
     sender_key_index: int = 0
 
 
+def _uuid_text(value: object) -> str | None:
+    """`value` as a canonical UUID string, or None when it is not one (an envelope's claims are text of
+    any length: only a UUID is ever kept from them)."""
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
 def replay_cache_until(payload: Payload) -> dt.datetime:
     """How long a replay cache must remember the id of `payload` (opened, so its times parse): its signed
     expiry, or MAX_AGE_LIMIT after its issue if that comes first — after either, `open_envelope` refuses
@@ -313,8 +336,9 @@ def open_envelope(
     during a rotation overlap); None or no key: unknown or unconfirmed. `max_age`: the oldest envelope
     accepted, from its signed `issued_at` (capped at MAX_AGE_LIMIT), whatever its `expires_at` says.
     Raises MalformedError, NotForUsError, UnknownSenderError, BadSignatureError, WrongRecipientError,
-    ExpiredError (past its expiry), TooOldError (older than `max_age`; an ExpiredError too). Replay is
-    the caller's.
+    ExpiredError (past its expiry), TooOldError (older than `max_age`; an ExpiredError too); each names
+    what a refusal may name (`EnvelopeError`: the verified sender and message id once the signature
+    verified, the claimed sender when it did not). Replay is the caller's.
     """
     if len(blob) > MAX_ENVELOPE_BYTES or len(blob) < len(MAGIC) + 1 + 48 + 64:
         raise MalformedError("not a Jisr envelope (size)")
@@ -338,10 +362,11 @@ def open_envelope(
         sender_id = str(claimed["sender"]["instance_id"])
     except (ValueError, KeyError, TypeError) as exc:
         raise MalformedError("unreadable payload") from exc
+    claimed_sender = _uuid_text(sender_id)
     verify = sender_verify_key(sender_id)
     candidates = [verify] if isinstance(verify, bytes) else list(verify or ())
     if not candidates:
-        raise UnknownSenderError("the sender is not a confirmed partner")
+        raise UnknownSenderError("the sender is not a confirmed partner", claimed_sender_instance_id=claimed_sender)
     sender_key_index = -1
     for index, candidate in enumerate(candidates):
         try:
@@ -351,38 +376,45 @@ def open_envelope(
         sender_key_index = index
         break
     if sender_key_index < 0:
-        raise BadSignatureError("the signature does not verify with the partner's key")
+        raise BadSignatureError("the signature does not verify with the partner's key",
+                                claimed_sender_instance_id=claimed_sender)
+    # From here on the sender is a confirmed partner and signed what follows: a refusal names it.
+    signed_id = _uuid_text(claimed.get("message_id")) if isinstance(claimed, dict) else None
+
+    def refused(error: type[EnvelopeError], text: str) -> EnvelopeError:
+        return error(text, sender_instance_id=claimed_sender or sender_id, message_id=signed_id)
+
     payload: Payload = claimed
     try:
         if payload["schema"] != SCHEMA:
-            raise MalformedError("unknown envelope schema")
+            raise refused(MalformedError, "unknown envelope schema")
         own_fp = key_fingerprint(opened_by.public.encryption_public)
         if (
             payload["recipient"]["instance_id"] != opened_by.instance_id
             or payload["recipient"]["key_fingerprint"] != own_fp
         ):
-            raise WrongRecipientError("this envelope names another recipient")
+            raise refused(WrongRecipientError, "this envelope names another recipient")
         issued = dt.datetime.fromisoformat(payload["issued_at"])
         expires = dt.datetime.fromisoformat(payload["expires_at"])
         uuid.UUID(payload["message_id"])
         uuid.UUID(payload["referral_id"])
         if payload["kind"] not in ("referral", "status") or not isinstance(payload["body"], dict):
-            raise MalformedError("unknown message kind")
+            raise refused(MalformedError, "unknown message kind")
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, EnvelopeError):
             raise
-        raise MalformedError("incomplete payload") from exc
+        raise refused(MalformedError, "incomplete payload") from exc
     if issued.tzinfo is None or expires.tzinfo is None:
-        raise MalformedError("times must carry a time zone")
+        raise refused(MalformedError, "times must carry a time zone")
     if now >= expires:
-        raise ExpiredError("this envelope has expired")
+        raise refused(ExpiredError, "this envelope has expired")
     if issued > now + CLOCK_SKEW:
-        raise MalformedError("issued in the future")
+        raise refused(MalformedError, "issued in the future")
     max_age = min(max_age, MAX_AGE_LIMIT)
     if now >= issued + max_age:
         raise TooOldError(
             f"this envelope was issued more than {max_age.days} days ago (the most this instance accepts)",
-            sender_instance_id=str(payload["sender"]["instance_id"]), message_id=str(payload["message_id"]),
+            sender_instance_id=claimed_sender or sender_id, message_id=str(uuid.UUID(payload["message_id"])),
             issued_at=issued, max_age=max_age,
         )
     return Opened(payload=payload, key_fingerprint=own_fp, sender_key_index=sender_key_index)

@@ -259,9 +259,35 @@ class OutboundMessage(BaseModel):
 
 
 class SeenMessage(models.Model):
-    """Replay cache: ids of envelopes already accepted, kept at least until they expire."""
+    """Replay cache: ids of envelopes already accepted, kept at least until they expire. Only accepted
+    envelopes: a refused one is remembered in `RefusedEnvelope`, which decides nothing."""
 
     message_id = models.UUIDField(primary_key=True)
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
     received_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+
+class RefusedEnvelope(BaseModel):
+    """An inbound envelope already refused and put on record (`services.inbox_receive`): one row per
+    envelope and refusal code, so that the same envelope refused again (anyone holding a copy may post it
+    again and again) adds no second audit event. Kept until `forget_after` (`services.REFUSAL_MEMORY`
+    after the refusal), then pruned (`services.envelope_refusals_prune`).
+
+    `key` names the envelope: ``message:<sender instance id>:<message id>`` when its signature verified
+    (a confirmed partner signed that id), otherwise ``sha256:<hex digest of its bytes>`` — an envelope
+    nobody vouches for is never named by the message id it claims. This table is never asked whether to
+    accept an envelope (that is the replay cache's, `SeenMessage`): so no refused envelope, signed or
+    not, can make a partner's genuine envelope look like a replay, and an envelope refused today (say,
+    a status that arrived before its referral) is still accepted when it comes again and fits."""
+
+    key = models.CharField(max_length=100)
+    code = models.CharField(max_length=24)
+    forget_after = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["key", "code"], name="refused_envelope_once")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.key}"

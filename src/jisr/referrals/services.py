@@ -3,12 +3,14 @@ transaction; delivery to a partner happens after commit (`transaction.on_commit`
 (`OutboundMessage`), or by `.jisr` file.
 
 Errors: PermissionDeniedError (role / side), StateError (the state machine refuses; nothing changes),
-ValueError (bad input), envelope.EnvelopeError (an inbound envelope is refused; nothing is stored).
+ValueError (bad input), envelope.EnvelopeError (an inbound envelope is refused; nothing of it is stored,
+only the audit event of its refusal: `inbox_receive`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
@@ -42,6 +44,7 @@ from jisr.referrals.models import (
     Referral,
     ReferralReason,
     ReferralTransition,
+    RefusedEnvelope,
     SeenMessage,
 )
 from jisr.referrals.package import build_package, filter_package
@@ -58,6 +61,12 @@ PARTNER_KEY_OVERLAP = ENVELOPE_TTL
 # The replay cache keeps an envelope id this long after the envelope expired: an expired envelope is
 # refused anyway, the margin only covers our own clock being set back after a prune.
 REPLAY_CACHE_MARGIN = dt.timedelta(days=1)
+# A refused envelope is put on record once (`RefusedEnvelope`): the same envelope refused again for the same
+# reason adds no audit event until this long after its first refusal. Longer than ENVELOPE_TTL: a Jisr
+# partner retries an envelope only until it expires, so all its retries of one envelope are one event.
+REFUSAL_MEMORY = dt.timedelta(days=30)
+# The refusal code of an envelope the state machine refuses (a StateError): what the inbox answers (409).
+INVALID_TRANSITION = "invalid_transition"
 BACKOFF = (60, 300, 1800, 7200, 21600, 86400)  # seconds between delivery attempts
 MAX_NOTE = 4000
 
@@ -667,8 +676,8 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
 
 def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
     """Periodic work (`jisr referral deliver`): expire referrals not answered in time, cancel those whose
-    consent is no longer in force (lapsed `valid_until`), retry due deliveries, and prune the replay
-    cache (`replay_cache_prune`)."""
+    consent is no longer in force (lapsed `valid_until`), retry due deliveries, prune the replay cache
+    (`replay_cache_prune`) and forget refusals put on record long enough ago (`envelope_refusals_prune`)."""
     now = now or _now()
     expired = cancelled = 0
     for referral in Referral.objects.filter(direction__in=[Direction.INTERNAL, Direction.OUTGOING],
@@ -694,7 +703,9 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
     # An envelope past its expiry is never sent again: the copy kept for re-sealing goes.
     OutboundMessage.objects.filter(expires_at__lte=now, payload__isnull=False).update(payload=None)
     pruned = replay_cache_prune(now)
-    return {"expired": expired, "cancelled": cancelled, "delivered": delivered, "pruned": pruned}
+    refusals_pruned = envelope_refusals_prune(now)
+    return {"expired": expired, "cancelled": cancelled, "delivered": delivered, "pruned": pruned,
+            "refusals_pruned": refusals_pruned}
 
 
 @transaction.atomic
@@ -712,6 +723,19 @@ def replay_cache_prune(now: dt.datetime | None = None) -> int:
         audit_record(actor=None, action="referrals.replay_cache_prune", actor_label="deliver",
                      details={"pruned": pruned, "expired_before": cutoff.isoformat(timespec="seconds")})
     return pruned
+
+
+@transaction.atomic
+def envelope_refusals_prune(now: dt.datetime | None = None) -> int:
+    """Forget refused envelopes whose `forget_after` has passed (REFUSAL_MEMORY after they were refused);
+    returns how many. The audit events of their refusals stay; the same envelope refused again from now
+    on is put on record again (once more). Audited (instance chain) when something was forgotten."""
+    now = now or _now()
+    forgotten, _ = RefusedEnvelope.objects.filter(forget_after__lt=now).delete()
+    if forgotten:
+        audit_record(actor=None, action="referrals.refusals_prune", actor_label="deliver",
+                     details={"forgotten": forgotten, "before": now.isoformat(timespec="seconds")})
+    return forgotten
 
 
 # --- Reading the package (selectors call this after authorising) ---------------------------------------------
@@ -841,49 +865,103 @@ def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
     """Verify and apply one envelope from a partner (HTTP inbox or `.jisr` file: same path).
 
     Refuses — raising env.EnvelopeError (or StateError for a transition the state machine refuses) and
-    storing nothing — an envelope that is malformed, sealed to another instance, from an unknown or
+    storing nothing of it — an envelope that is malformed, sealed to another instance, from an unknown or
     unconfirmed partner, badly signed (tampered / wrong signer), addressed to another recipient,
     expired, older than `envelope_max_age()` (env.TooOldError, code ``expired``, whatever expiry the
     sender wrote), or replayed. A new referral is acknowledged at once by a signed `receive` envelope.
 
-    A refusal for age is the one refusal put on record: `referrals.envelope_too_old` in the partner's
-    organisation's chain (its signature was verified, so the sender is known), written after the
-    refused envelope's transaction rolled back — the event is all that remains of it."""
+    Every refusal is put on record, once per envelope and code (`_record_refusal`), written after the
+    refused envelope's own transaction rolled back: the event is all that remains of it. It names the
+    code, how it came (`via`) and identifiers only, never anything the envelope carries."""
+    opened: env.Opened | None = None
     try:
-        return _inbox_receive(blob, via=via)
-    except env.TooOldError as exc:
-        _record_too_old(exc, via=via)
+        opened = _inbox_open(blob)
+        return _inbox_apply(opened, via=via)
+    except (env.EnvelopeError, StateError) as exc:
+        _record_refusal(blob, exc, opened, via=via)
         raise
 
 
-def _record_too_old(exc: env.TooOldError, *, via: str) -> None:
-    partner = Partner.objects.filter(instance_id=exc.sender_instance_id).first()
-    if partner is None:  # cannot happen: the signature verified with this partner's pinned key
-        return
-    log.warning("referral envelope refused: older than %s days", exc.max_age.days)
-    with transaction.atomic():
-        # Once per envelope: its id goes into the replay cache (until no setting could accept it), so the
-        # same copy posted again is refused without adding to the audit trail.
-        _seen, first = SeenMessage.objects.get_or_create(
-            message_id=uuid.UUID(exc.message_id),
-            defaults={"partner": partner, "expires_at": exc.issued_at + env.MAX_AGE_LIMIT},
-        )
-        if not first:
-            return
-        audit_record(actor=None, action="referrals.envelope_too_old", target=partner,
-                     organisation=partner.organisation, actor_label=partner.name[:150],
-                     details={"partner": str(partner.pk), "message": exc.message_id, "via": via,
-                              "issued_at": exc.issued_at.isoformat(timespec="seconds"),
-                              "max_age_days": exc.max_age.days})
-
-
-@transaction.atomic
-def _inbox_receive(blob: bytes, *, via: str) -> Referral:
+def _inbox_open(blob: bytes) -> env.Opened:
     keys = own_private_keys()
     if not keys:
         raise env.NotForUsError("this instance has no keys")
-    opened = env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_keys, now=_now(),
-                               max_age=envelope_max_age())
+    return env.open_envelope(blob, own_keys=keys, sender_verify_key=_pinned_keys, now=_now(),
+                             max_age=envelope_max_age())
+
+
+def _partner_by_instance(instance_id: str | None) -> Partner | None:
+    try:
+        return Partner.objects.filter(instance_id=instance_id).first() if instance_id else None
+    except (ValueError, ValidationError):
+        return None
+
+
+def _record_refusal(blob: bytes, exc: env.EnvelopeError | StateError, opened: env.Opened | None, *,
+                    via: str) -> None:
+    """Put the refusal of an inbound envelope on record, once per envelope and code (`RefusedEnvelope`).
+
+    Whom the event names depends on what was verified:
+
+    - the signature verified (the envelope opened, or `exc` names its verified sender): the partner and
+      the message id it signed — `referrals.envelope_refused` {code, via, partner, message} in the
+      partner's organisation's chain, target the partner (`referrals.envelope_too_old` for one older
+      than we accept, as before). The envelope is known by its sender and message id, so a copy sealed
+      again (other bytes, same message) is the same envelope.
+    - otherwise (size, header, not sealed to us, unreadable, unknown sender, bad signature) nobody
+      vouches for anything it says: `referrals.envelope_refused` {code, via, sha256} in the instance's
+      chain, never an organisation's (anyone may post anything), and the envelope is known by the
+      SHA-256 of its bytes. When it claims to come from a partner we know, `claimed_partner` names it.
+
+    Why not the replay cache, as the age refusal once did: an id put there is answered ``replay``
+    whenever it comes again, and a partner takes ``replay`` for "delivered". A refused envelope in the
+    replay cache could therefore never be accepted later (a status that arrived before its referral; an
+    old envelope after the maximum age was raised) and its sender would stop retrying it; and an
+    unsigned envelope could put the id of a partner's genuine envelope there, so that the genuine one is
+    refused. `RefusedEnvelope` only decides whether the refusal is already on record, and an unsigned
+    envelope is never named in it by the id it claims. Posting other bytes each time still adds an event
+    each time: rate limits belong in front of the inbox."""
+    code = exc.code if isinstance(exc, env.EnvelopeError) else INVALID_TRANSITION
+    if opened is not None:
+        sender, message_id = opened.payload["sender"]["instance_id"], str(uuid.UUID(opened.payload["message_id"]))
+    elif isinstance(exc, env.EnvelopeError):
+        sender, message_id = exc.sender_instance_id, exc.message_id
+    else:
+        sender = message_id = None
+    partner = _partner_by_instance(sender)
+    digest = hashlib.sha256(blob).hexdigest()
+    if partner is not None and message_id:
+        key = f"message:{partner.instance_id}:{uuid.UUID(message_id)}"
+    else:
+        key = f"sha256:{digest}"
+    if isinstance(exc, env.TooOldError):
+        log.warning("referral envelope refused: older than %s days", exc.max_age.days)
+    now = _now()
+    with transaction.atomic():
+        _row, first = RefusedEnvelope.objects.get_or_create(key=key, code=code,
+                                                            defaults={"forget_after": now + REFUSAL_MEMORY})
+        if not first:
+            return
+        if partner is None:
+            claimed = (_partner_by_instance(exc.claimed_sender_instance_id)
+                       if isinstance(exc, env.EnvelopeError) else None)
+            audit_record(actor=None, action="referrals.envelope_refused", actor_label="inbox",
+                         details={"code": code, "via": via, "sha256": digest,
+                                  **({"claimed_partner": str(claimed.pk)} if claimed is not None else {})})
+            return
+        where = {"target": partner, "organisation": partner.organisation, "actor_label": partner.name[:150]}
+        if isinstance(exc, env.TooOldError):
+            audit_record(actor=None, action="referrals.envelope_too_old", **where,
+                         details={"partner": str(partner.pk), "message": str(message_id), "via": via,
+                                  "issued_at": exc.issued_at.isoformat(timespec="seconds"),
+                                  "max_age_days": exc.max_age.days})
+            return
+        audit_record(actor=None, action="referrals.envelope_refused", **where,
+                     details={"code": code, "via": via, "partner": str(partner.pk), "message": message_id or ""})
+
+
+@transaction.atomic
+def _inbox_apply(opened: env.Opened, *, via: str) -> Referral:
     p = opened.payload
     partner = Partner.objects.get(instance_id=p["sender"]["instance_id"])
     message_id = uuid.UUID(p["message_id"])
