@@ -622,18 +622,32 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
       (`WITHDRAWN_ON_ERASURE`) is withdrawn (`referral.withdraw`: the recipient's access ends at once); a
       partner is told by a signed ``withdraw`` envelope without a note, and then withdraws its copy
       and destroys its key. A partner that never got the referral refuses that notice; nothing is lost.
+    - The receiving side: a referral she came through (her case here was opened from it,
+      `referral_open_case`) holds what its sender shared about her, sealed under the referral's own key
+      (from a partner) or her sender-side record's key (inside this instance), which erasing her here
+      does not destroy. Our replies about it still queued for the partner are treated as above (sealed
+      again without their note); then the package and the sender's note are wiped and, for a referral
+      from a partner, the notes of its history are cleared and its key destroyed (crypto-shredding any
+      copy left, queued payload copies included) — `referrals.package_erased` {why, direction,
+      notes_cleared}. Its state is left as it is: the service may go on, and the partner still hears
+      how it ends, without notes.
 
     Every event carries `reason`, which must name no one (the caller passes a fixed text). Returns the
-    counts {"withdrawn", "dropped", "notes_removed"}. Raises StateError if a notice cannot be queued
-    (no instance keys, partner unconfirmed): the caller's transaction then changes nothing."""
+    counts {"withdrawn", "dropped", "notes_removed", "packages_erased"}. Raises StateError if a notice
+    cannot be queued (no instance keys, partner unconfirmed): the caller's transaction then changes
+    nothing."""
     referrals = list(Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
                      .filter(case__person=person, direction__in=[Direction.INTERNAL, Direction.OUTGOING])
                      .order_by("created_at"))
+    came_through = list(Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
+                        .filter(recipient_case__person=person, direction__in=[Direction.INTERNAL,
+                                                                             Direction.INCOMING])
+                        .order_by("created_at"))
     now = _now()
     own = current_instance_key()
     dropped = notes_removed = 0
     queued = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("referral__data_key", "partner")
-              .filter(referral__in=referrals, delivered_at__isnull=True).order_by("created_at"))
+              .filter(referral__in=[*referrals, *came_through], delivered_at__isnull=True).order_by("created_at"))
     for msg in queued:
         assert msg.referral is not None
         where = {"target": msg.referral, "organisation": msg.referral.organisation, "reason": reason}
@@ -671,7 +685,28 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
         if before != sm.State.DRAFT:  # a draft never left: nobody to tell
             _tell_partner(referral, sm.Event.WITHDRAW)
         withdrawn += 1
-    return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed}
+    for referral in came_through:
+        _erase_package(referral, actor=actor, reason=reason)
+    return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed,
+            "packages_erased": len(came_through)}
+
+
+def _erase_package(referral: Referral, *, actor: User, reason: str) -> None:
+    """The receiving side's copy of what `referral` shared about a person now erased here: its package and
+    the sender's note go (`_end_access`, as when the recipient's access ends); for a referral from a
+    partner, the notes of its history are cleared too and its own key is destroyed. Inside the erasure's
+    transaction, `referral` locked."""
+    notes = 0
+    if referral.direction == Direction.INCOMING:
+        # A referral from a partner is ours alone, its history included. Inside this instance the history
+        # is shared with the sender, sealed under the sender's record of her: that is the sender's to erase.
+        notes = ReferralTransition.objects.filter(referral=referral, note__isnull=False).update(note=None)
+    _end_access(referral)
+    referral.save(update_fields=["package", "message", "updated_at"])
+    # In the receiving organisation's chain (hers), also for a referral inside this instance.
+    audit_record(actor=actor, action="referrals.package_erased", target=referral,
+                 organisation=referral.recipient_organisation, reason=reason,
+                 details={"why": "person_erased", "direction": referral.direction, "notes_cleared": notes})
 
 
 def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:

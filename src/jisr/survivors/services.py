@@ -252,8 +252,9 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
     of fewer than 5 characters, IdentityInReasonError for a reason that names her (the reason stays in
     the append-only audit trail after her identity is gone). Requests still waiting for a supervisor on
     her cases (closure, care plan) are withdrawn in the same transaction (`_withdraw_pending_requests`), and
-    so are her referrals not yet accepted and the envelopes still queued with her data
-    (`jisr.referrals.services.on_person_erased`)."""
+    so are her referrals not yet accepted and the envelopes still queued with her data; when she came
+    through a referral, what it shared about her is wiped here too, and our replies still queued for its
+    partner lose their notes (`jisr.referrals.services.on_person_erased`)."""
     if not may_erase(actor, person):
         raise PermissionDeniedError("this role may not erase a person")
     locked = Person.objects.select_for_update().only("erased_at").get(pk=person.pk)
@@ -265,7 +266,8 @@ def person_erase(*, actor: User, person: Person, reason: str) -> Person:
         raise IdentityInReasonError(IDENTITY_IN_REASON)
     _withdraw_pending_requests(actor, person)
     # Nothing of hers leaves once she is erased: her queued envelopes go, her referrals not yet accepted
-    # are withdrawn (a partner is told, without a note). Before her key goes: the notices are sealed with it.
+    # are withdrawn (a partner is told, without a note), and the package of a referral she came through is
+    # wiped. Before her key goes: the notices are sealed with it.
     from jisr.referrals.services import on_person_erased
 
     on_person_erased(actor=actor, person=person, reason=WITHDRAWN_BY_ERASURE)
