@@ -105,16 +105,21 @@ def test_the_rotation_and_the_resealing_are_one_transaction(cast, fatima_case, r
     assert bytes(OutboundMessage.objects.get(pk=msg.pk).blob) == blob
 
 
-def test_what_cannot_be_sealed_again_is_kept_and_the_partners_overlap_covers_it(cast, fatima_case, remote) -> None:
-    """Her identity erased while the referral was queued: the referral is dropped and a withdrawal notice
-    queued (`on_person_erased`), whose payload copy is shredded with her key, so the notice stays sealed to
-    the partner's previous key. The partner's instance keeps a retired key opening envelopes for
-    KEY_OVERLAP, longer than any envelope of ours lives (ENVELOPE_TTL), so it is still read there until it
-    expires."""
+def test_what_cannot_be_sealed_again_is_kept_and_the_partners_overlap_covers_it(
+    cast, fatima_case, remote, monkeypatch
+) -> None:
+    """Her identity erased while the referral was queued, after an attempt that got no answer (it may have
+    arrived): the referral is dropped and a withdrawal notice queued (`on_person_erased`), whose payload
+    copy is shredded with her key, so the notice stays sealed to the partner's previous key. The partner's
+    instance keeps a retired key opening envelopes for KEY_OVERLAP, longer than any envelope of ours lives
+    (ENVELOPE_TTL), so it is still read there until it expires."""
     from jisr.survivors.services import person_erase
 
     old, partner = remote
-    referral = _refer(cast, fatima_case, partner).referral
+    queued = _refer(cast, fatima_case, partner)
+    referral = queued.referral
+    monkeypatch.setattr("jisr.referrals.transport.post_envelope", lambda url, blob: (False, "no_answer"))
+    assert not svc.outbound_deliver(queued.pk)
     person_erase(actor=cast.ma_supervisor, person=fatima_case.person, reason="she asked to be forgotten")
     msg = OutboundMessage.objects.get(referral=referral)
     assert msg.event == "withdraw"

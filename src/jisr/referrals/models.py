@@ -253,6 +253,9 @@ class OutboundMessage(BaseModel):
     delivered_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=64, blank=True)
+    maybe_delivered = models.BooleanField(
+        default=False, help_text="an attempt failed in a way that may still have left it with the partner "
+        "(transport.may_have_arrived): the partner may hold it though it is not marked delivered")
 
     class Meta:
         ordering = ["created_at"]

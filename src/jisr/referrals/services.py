@@ -508,7 +508,9 @@ def referral_transition(*, actor: User, referral: Referral, event: str, code: st
     """Apply `event` by `actor` on her side of `referral` (fetched through referral_get_for_user).
     Sender side: withdraw. Recipient side: receive, accept, decline (code = DeclineReason), start_service,
     complete (code = Outcome), reopen (note required). On a cross-border referral the other instance
-    is told by a signed envelope. Raises PermissionDeniedError, StateError, ValueError."""
+    is told by a signed envelope — except a withdrawal of a referral it cannot have received: then its
+    queued envelope is dropped and nothing is sent (`_end_sent`). Raises PermissionDeniedError,
+    StateError, ValueError."""
     try:
         ev = sm.Event(event)
     except ValueError as exc:
@@ -523,11 +525,66 @@ def referral_transition(*, actor: User, referral: Referral, event: str, code: st
         raise PermissionDeniedError("you are not on this side of the referral")
     referral = _locked(referral.pk)
     try:
-        _apply(referral, ev, actor=actor, code=code, note=note)
+        if ev in ENDED_BY_SENDER:
+            _end_sent(referral, ev, actor=actor, note=note)
+        else:
+            _apply(referral, ev, actor=actor, code=code, note=note)
+            _tell_partner(referral, ev, code=code, note=note)
     except sm.InvalidTransitionError as exc:
         raise StateError("this is not possible in the referral's current state") from exc
-    _tell_partner(referral, ev, code=code, note=note)
     return referral
+
+
+#: The sender's events that end a referral: withdrawn by the sender, cancelled (consent gone), expired.
+ENDED_BY_SENDER: frozenset[sm.Event] = frozenset({sm.Event.WITHDRAW, sm.Event.CANCEL, sm.Event.EXPIRE})
+
+
+def _end_sent(referral: Referral, ev: sm.Event, *, actor: User | None, actor_label: str = "", note: str = "",
+              reason: str = "", why: str = "") -> int:
+    """End `referral` on the sender's side (`ev` in ENDED_BY_SENDER) — the one path for a withdrawal, a
+    cancellation and an expiry — and tell a partner only if it may hold the referral.
+
+    Its own envelope (kind ``referral``, her package) still queued goes first: it is dropped
+    (`referrals.envelope_drop` {message, kind, event, why}; `why` defaults to the event), so an ended
+    referral's package never leaves afterwards (an ended referral shares nothing: statemachine.ENDS_ACCESS;
+    withdrawn consent stops every share). Then the transition is applied and, for a partner that
+    may have the referral, the signed notice of `ev` (with `note`) is queued. A partner cannot have it
+    when it never acknowledged it (the referral was still ``sent``, or a draft) and each envelope of
+    it was neither delivered, nor exported as a `.jisr` file, nor tried in a way that may have reached
+    the partner all the same (`OutboundMessage.maybe_delivered`, transport.may_have_arrived): then no
+    notice is queued, since the partner would refuse it (it knows no such referral) and we would retry
+    it until it expired. With no envelope of it on record we cannot tell, and the notice goes.
+
+    The referral's row is the caller's, locked; the envelopes' rows are locked here, after any delivery
+    of them that is under way (`outbound_deliver` holds their lock while it sends). Raises
+    sm.InvalidTransitionError before any write; StateError if the notice cannot be queued. Returns how
+    many envelopes were dropped."""
+    before = referral.state
+    sm.next_state(before, ev)  # refused here, before anything is dropped
+    envelopes = list(OutboundMessage.objects.select_for_update(of=("self",)).filter(referral=referral,
+                                                                                     kind="referral"))
+    unacknowledged = before in (sm.State.DRAFT, sm.State.SENT)
+    never_reached = before == sm.State.DRAFT or (unacknowledged and bool(envelopes) and not any(
+        m.delivered_at or m.exported_at or m.maybe_delivered for m in envelopes))
+    dropped = 0
+    for msg in envelopes:
+        if msg.delivered_at is None:
+            _drop_queued(msg, referral, actor=actor, actor_label=actor_label, reason=reason, why=why or ev.value)
+            dropped += 1
+    _apply(referral, ev, actor=actor, actor_label=actor_label, note=note, reason=reason)
+    if not never_reached:
+        _tell_partner(referral, ev, note=note)
+    return dropped
+
+
+def _drop_queued(msg: OutboundMessage, referral: Referral, *, actor: User | None, actor_label: str = "",
+                 reason: str = "", why: str) -> None:
+    """Delete the queued envelope `msg` of `referral` (locked by the caller) before it is delivered:
+    `referrals.envelope_drop` {message, kind, event, why} on the referral."""
+    msg.delete()
+    audit_record(actor=actor, action="referrals.envelope_drop", target=referral, organisation=referral.organisation,
+                 actor_label=actor_label, reason=reason,
+                 details={"message": str(msg.message_id), "kind": msg.kind, "event": msg.event, "why": why})
 
 
 def _tell_partner(referral: Referral, ev: sm.Event, *, code: str = "", note: str = "") -> None:
@@ -592,13 +649,13 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
 @transaction.atomic
 def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referral]:
     """Hook: call right after `care.services.consent_withdraw` (same transaction). Every open referral
-    based on `consent` is cancelled (recipient access ends at once; a partner instance is told by a
-    signed envelope). Returns the cancelled referrals."""
+    based on `consent` is cancelled (recipient access ends at once; its package still queued for a partner
+    is dropped, and a partner that may have it is told by a signed envelope: `_end_sent`). Returns the
+    cancelled referrals."""
     done = []
     for referral in Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").filter(
             consent=consent, state__in=[s.value for s in sm.OPEN_STATES]):
-        _apply(referral, sm.Event.CANCEL, actor=actor, actor_label="" if actor else "consent")
-        _tell_partner(referral, sm.Event.CANCEL)
+        _end_sent(referral, sm.Event.CANCEL, actor=actor, actor_label="" if actor else "consent")
         done.append(referral)
     return done
 
@@ -612,16 +669,17 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
     """Hook: `survivors.services.person_erase` calls this inside its transaction, before her data key is
     destroyed, so that nothing of hers leaves after she is erased.
 
-    - Every envelope still queued (not delivered) that carries her shared package (kind ``referral``) is
-      dropped: `referrals.envelope_drop` on its referral.
+    - Each of her referrals sent from here (internal or to a partner) not yet accepted
+      (`WITHDRAWN_ON_ERASURE`) is withdrawn (`referral.withdraw`: the recipient's access ends at once),
+      as a sender withdraws it (`_end_sent`): its package still queued is dropped, and a partner that may
+      have it is told by a signed ``withdraw`` envelope without a note, and then withdraws its copy and
+      destroys its key; a partner that cannot have it is told nothing (it would refuse the notice).
+    - Every other envelope still queued (not delivered) that carries her shared package (kind
+      ``referral``) is dropped: `referrals.envelope_drop` on its referral.
     - A queued status envelope of her referrals (a withdrawal, a cancellation, an expiry: the partner must
       still learn that its access ended) goes on, but without the free-text note the sender may have
       written: it is signed and sealed again without it, as the same message
       (`referrals.envelope_note_removed`). Event and reason code are no personal data.
-    - Each of her referrals sent from here (internal or to a partner) not yet accepted
-      (`WITHDRAWN_ON_ERASURE`) is withdrawn (`referral.withdraw`: the recipient's access ends at once); a
-      partner is told by a signed ``withdraw`` envelope without a note, and then withdraws its copy
-      and destroys its key. A partner that never got the referral refuses that notice; nothing is lost.
     - The receiving side: a referral she came through (her case here was opened from it,
       `referral_open_case`) holds what its sender shared about her, sealed under the referral's own key
       (from a partner) or her sender-side record's key (inside this instance), which erasing her here
@@ -645,7 +703,11 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
                         .order_by("created_at"))
     now = _now()
     own = current_instance_key()
-    dropped = notes_removed = 0
+    dropped = notes_removed = withdrawn = 0
+    for referral in referrals:
+        if referral.state in WITHDRAWN_ON_ERASURE:
+            dropped += _end_sent(referral, sm.Event.WITHDRAW, actor=actor, reason=reason, why="person_erased")
+            withdrawn += 1
     queued = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("referral__data_key", "partner")
               .filter(referral__in=[*referrals, *came_through], delivered_at__isnull=True).order_by("created_at"))
     for msg in queued:
@@ -653,8 +715,7 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
         where = {"target": msg.referral, "organisation": msg.referral.organisation, "reason": reason}
         details = {"message": str(msg.message_id), "kind": msg.kind, "event": msg.event, "why": "person_erased"}
         if msg.kind != "status":
-            msg.delete()
-            audit_record(actor=actor, action="referrals.envelope_drop", details=details, **where)
+            _drop_queued(msg, msg.referral, actor=actor, reason=reason, why="person_erased")
             dropped += 1
             continue
         if msg.expires_at <= now:
@@ -663,8 +724,7 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
         if payload is None:
             # No readable copy to take the note out of (queued before copies were kept): it goes, and the
             # same notice is queued again without a note, so the partner still learns what happened.
-            msg.delete()
-            audit_record(actor=actor, action="referrals.envelope_drop", details=details, **where)
+            _drop_queued(msg, msg.referral, actor=actor, reason=reason, why="person_erased")
             dropped += 1
             _tell_partner(msg.referral, sm.Event(msg.event))
             continue
@@ -676,15 +736,6 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
         _reseal(msg, payload, sender=_private(own), recipient_key=partner_key, now=now)
         audit_record(actor=actor, action="referrals.envelope_note_removed", details=details, **where)
         notes_removed += 1
-    withdrawn = 0
-    for referral in referrals:
-        if referral.state not in WITHDRAWN_ON_ERASURE:
-            continue
-        before = referral.state
-        _apply(referral, sm.Event.WITHDRAW, actor=actor, reason=reason)
-        if before != sm.State.DRAFT:  # a draft never left: nobody to tell
-            _tell_partner(referral, sm.Event.WITHDRAW)
-        withdrawn += 1
     for referral in came_through:
         _erase_package(referral, actor=actor, reason=reason)
     return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed,
@@ -721,8 +772,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             r = _locked(referral.pk)
             if r.state in (sm.State.SENT, sm.State.RECEIVED):
-                _apply(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
-                _tell_partner(r, sm.Event.EXPIRE)
+                _end_sent(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
                 expired += 1
     today = timezone.localdate()
     for referral in Referral.objects.filter(consent__isnull=False, state__in=[s.value for s in sm.OPEN_STATES]
@@ -731,8 +781,7 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
             with transaction.atomic():
                 r = _locked(referral.pk)
                 if r.state in sm.OPEN_STATES:
-                    _apply(r, sm.Event.CANCEL, actor=None, actor_label="consent")
-                    _tell_partner(r, sm.Event.CANCEL)
+                    _end_sent(r, sm.Event.CANCEL, actor=None, actor_label="consent")
                     cancelled += 1
     delivered = outbound_deliver_due(now)
     # An envelope past its expiry is never sent again: the copy kept for re-sealing goes.
@@ -836,7 +885,7 @@ def outbound_deliver(message_pk: Any) -> bool:
     returns False; the next attempt sees what they left. An erasure that starts during a send waits for
     the send to end, then finds it delivered and tells the partner to withdraw. So a package dropped by
     an erasure is never sent, and no envelope is sent twice at once."""
-    from jisr.referrals.transport import post_envelope
+    from jisr.referrals.transport import may_have_arrived, post_envelope
 
     with transaction.atomic():
         msg = (
@@ -854,8 +903,10 @@ def outbound_deliver(message_pk: Any) -> bool:
                                                              last_error="", payload=None)
             return True
         delay = BACKOFF[min(msg.attempts, len(BACKOFF) - 1)]
+        # Once an attempt may have left it with the partner, it stays so (`_end_sent` reads it).
         OutboundMessage.objects.filter(pk=msg.pk).update(attempts=msg.attempts + 1, last_error=error[:64],
-                                                         next_attempt_at=now + dt.timedelta(seconds=delay))
+                                                         next_attempt_at=now + dt.timedelta(seconds=delay),
+                                                         maybe_delivered=msg.maybe_delivered or may_have_arrived(error))
     log.warning("referral envelope %s not delivered (%s); retry in %ss", msg.message_id, error, delay)
     return False
 
