@@ -73,3 +73,25 @@ def test_marking_done_or_scheduling_from_page_two_comes_back_to_page_two(login_a
     assert response.status_code == 303 and response["Location"].endswith("?tab=followups&page=2")
     response = client.post(add + "?page=2%3Cscript%3E", {"kind": "call", "due_on": "01/01/2030"})
     assert response.status_code == 303 and response["Location"].endswith("?tab=followups")  # not a number: dropped
+
+
+def test_a_refused_mark_as_done_shows_its_form_open_with_the_error(login_as, cast, fatima_case) -> None:
+    """The 'mark as done' form sits folded in a <details>; after a refusal (a date in the future) it is drawn
+    open, so the error next to the field is seen, with the value typed kept; the others stay folded."""
+    first, second = _schedule(cast, fatima_case, [1, 2])
+    client = login_as(cast.ma_case_worker, "ar")
+    tomorrow = (TODAY + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    response = client.post(reverse("care:followup_done", args=[fatima_case.pk, second.pk]), {"done_on": tomorrow})
+    assert response.status_code == 400
+    html = response.content.decode()
+    folded = re.findall(r"<details( open)?><summary>", html)
+    action = f'action="{reverse("care:followup_done", args=[fatima_case.pk, second.pk])}'
+    refused = html.split(action, 1)[1].split("</form>", 1)[0]
+    # The refused follow-up's form is the second one on the page (soonest due first): open; the other folded.
+    assert folded == ["", " open"]
+    # The service's refusal is drawn inside that form, with the date as typed; no other form shows it.
+    assert 'class="alert alert-danger"' in refused and f'value="{tomorrow}"' in refused
+    assert html.count(f'value="{tomorrow}"') == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.done_on is None and first.done_on is None

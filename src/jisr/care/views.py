@@ -178,12 +178,16 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     # for it. Each entry is computed once, on first use.
     lazy = SimpleLazyObject
 
+    # A refused "mark as done" comes back bound: it belongs to the follow-up its URL names, the others
+    # get blank forms.
+    refused_followup = str((request.resolver_match.kwargs if request.resolver_match else {}).get("followup_id", ""))
+
     def follow_ups() -> list[dict[str, Any]]:
         rows = _unsealed(user, followups_page.object_list, "notes", case)
         for fu in rows:  # one "mark as done" form per follow-up, each with its own ids
             fu["done_form"] = (
                 forms["done_form"]
-                if forms["done_form"].is_bound
+                if forms["done_form"].is_bound and str(fu["obj"].pk) == refused_followup
                 else f.FollowUpDoneForm(initial={"done_on": today_text}, auto_id=f"done_{fu['obj'].pk}_%s")
             )
         return rows
