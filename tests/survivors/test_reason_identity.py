@@ -41,6 +41,9 @@ IDENTITY = Identity(
         "passport ab123456 seen",
         "born 07/03/2001 per the file",
         "born 2001-03-07",
+        "Fatma Ben Ali called to verify her papers",  # another spelling: same skeleton as the duplicate check
+        "Faatimah asked",
+        "بنعلي طلبت",  # the family name glued
     ],
 )
 def test_reasons_that_name_her_are_recognised(reason: str) -> None:
@@ -55,10 +58,25 @@ def test_reasons_that_name_her_are_recognised(reason: str) -> None:
         "Duplicate record of another case",
         "Fat chance",  # a prefix of a name is not the name
         "ticket 123",
+        "Asked on the phone after the hearing; our lawyer agrees",
+        "طلبت المستفيدة ذلك عبر الهاتف بعد الجلسة",
+        "Court order of the juvenile judge, see the signed form",
     ],
 )
 def test_ordinary_reasons_pass(reason: str) -> None:
     assert not mentions_identity(reason, IDENTITY)
+
+
+@pytest.mark.parametrize(
+    ("identity", "reason"),
+    [
+        (Identity(given_name_latin="Meryem", family_name_latin="Benaissa"), "Mariam Ben Aissa called to verify"),
+        (Identity(given_name_latin="Hanane", family_name_latin="Tazi"), "Hanan Tazy asked for it on the phone"),
+        (Identity(given_name="حنان", family_name="التازي"), "Hanane Tazi asked"),  # across scripts, the pair
+    ],
+)
+def test_another_spelling_of_her_name_is_recognised(identity: Identity, reason: str) -> None:
+    assert mentions_identity(reason, identity)
 
 
 def test_erase_and_reveal_refuse_a_reason_naming_her_and_change_nothing(cast, fatima_case) -> None:  # type: ignore[no-untyped-def]

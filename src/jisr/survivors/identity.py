@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from jisr.crypto.normalise import normalise_digits, normalise_document, normalise_name
+from jisr.crypto.normalise import normalise_digits, normalise_document, normalise_name, transliteration_keys
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,52 @@ def mask(text: str) -> str:
     return " ".join(w[0] + "•••" for w in text.split() if w)
 
 
+# A consonant skeleton shorter than this is too common to stand for a name ("Ali" -> "l", "Tazi" -> "tz").
+_MIN_SKELETON = 3
+
+
+def _skeletons_of(identity: Identity) -> set[str]:
+    """The transliteration skeletons (`crypto.normalise.transliteration_keys`) of each of her name parts
+    and aliases, and of each given + family pair in either order, of at least _MIN_SKELETON letters."""
+    keys: set[str] = set()
+    for name in [identity.given_name, identity.family_name, identity.given_name_latin, identity.family_name_latin,
+                 *identity.aliases]:
+        keys |= transliteration_keys(name)
+    givens = [identity.given_name, identity.given_name_latin]
+    families = [identity.family_name, identity.family_name_latin]
+    for given in filter(None, givens):
+        for family in filter(None, families):
+            keys |= transliteration_keys(f"{given} {family}") | transliteration_keys(f"{family} {given}")
+    return {k for k in keys if len(k) >= _MIN_SKELETON}
+
+
+def _text_skeletons(tokens: list[str]) -> set[str]:
+    """Skeletons of every run of one to four consecutive words of the text: "Ben Aissa" meets "Benaissa",
+    "Hanan Tazy" meets "Hanane Tazi"."""
+    out: set[str] = set()
+    for i in range(len(tokens)):
+        for j in range(i + 1, min(i + 4, len(tokens)) + 1):
+            out |= transliteration_keys(" ".join(tokens[i:j]))
+    return out
+
+
 def mentions_identity(text: str, identity: Identity) -> bool:
     """True if free `text` (a reason kept in the audit trail, …) contains any of the identity's name
-    words (3 letters or more, any script, spelling normalised as for the blind indexes), her phone
-    number (its last 6 digits or more), a document number or her date of birth (as typed day/month/year
-    or ISO). Eastern Arabic digits count as digits. Pure; never raises."""
-    words = set(re.findall(r"\w+", normalise_name(text)))
+    words (3 letters or more, any script, spelling normalised as for the blind indexes), another spelling
+    of one of her names (the same transliteration skeleton as the duplicate check uses, of at least
+    _MIN_SKELETON consonants, or her given and family name together: "Mariam Ben Aissa" for Meryem
+    Benaissa, "Hanan Tazy" for Hanane Tazi), her phone number (its last 6 digits or more), a document
+    number or her date of birth (as typed day/month/year or ISO). Eastern Arabic digits count as digits.
+    Lossy on purpose: an ordinary word with the skeleton of one of her names is refused too, and the
+    person writing the reason is asked to rephrase. Pure; never raises."""
+    tokens = re.findall(r"\w+", normalise_name(text))
+    words = set(tokens)
     names = [identity.given_name, identity.family_name, identity.given_name_latin, identity.family_name_latin]
     for name in [*names, *identity.aliases]:
         if any(len(part) >= 3 and part in words for part in re.findall(r"\w+", normalise_name(name))):
             return True
+    if _skeletons_of(identity) & _text_skeletons(tokens):
+        return True
     digits = "".join(ch for ch in normalise_digits(text) if ch.isdigit())
     phone = "".join(ch for ch in normalise_digits(identity.phone) if ch.isdigit())
     if len(phone) >= 6 and phone[-6:] in digits:
