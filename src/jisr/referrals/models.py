@@ -210,6 +210,16 @@ class Referral(BaseModel):
         """The organisation whose audit chain records this referral's events on this side."""
         return self.sender_organisation or self.recipient_organisation
 
+    @property
+    def sender_name(self) -> str:
+        """Who sent the referral, as this side names them: the partner instance for a referral from a
+        partner (its name in our partner directory), otherwise the sending organisation on this instance.
+        Never the recipient (`counterpart_label` names the recipient on the sender's side). Reads
+        `partner` or `sender_organisation`: select them with the referral."""
+        if self.direction == Direction.INCOMING:
+            return self.partner.name if self.partner is not None else self.counterpart_label
+        return self.sender_organisation.name if self.sender_organisation is not None else ""
+
 
 class ReferralTransition(BaseModel):
     """One applied transition, as both screens show it (the audit chain holds the same event)."""

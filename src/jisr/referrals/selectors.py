@@ -104,12 +104,12 @@ def case_referrals_for(user: User | None, case: Case) -> dict[str, object]:
     """For the case page panel: {"show": bool, "sent": [Referral], "received": [(Referral, visible)]}.
     Only the case team (may write on `case`, same organisation) sees it; `case` was fetched through
     `case_get_for_user`. `received` is the referral this case was opened from (its detail is linked
-    only when the user is on its recipient side)."""
+    only when the user is on its recipient side); the panel names its sender (`Referral.sender_name`)."""
     if user is None or not user.is_authenticated or not user.capabilities.write_cases \
             or user.organisation != case.organisation:
         return {"show": False, "sent": [], "received": []}
     sent = list(case.referrals_out.select_related("partner", "recipient_team", "recipient_organisation")[:20])
-    came = list(Referral.objects.filter(recipient_case=case)[:5])
+    came = list(Referral.objects.filter(recipient_case=case).select_related("partner", "sender_organisation")[:5])
     visible = set(inbox_for(user).filter(pk__in=[r.pk for r in came]).values_list("pk", flat=True))
     return {"show": True, "sent": sent, "received": [(r, r.pk in visible) for r in came]}
 
