@@ -72,13 +72,19 @@ TIMELINE_HIDDEN_ACTIONS = {"case.view", "person.view"}
 
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
-    """Everything that happened on the case and to its person, newest first (reads excluded)."""
+    """Everything that happened on the case and to its person, newest first (reads excluded).
+
+    A person registered from a referral (`referrals.services.referral_open_case`) has two events: the
+    registration `survivors` writes as an import (`person.register`, no actor, details {referral}) and
+    `referral.register_person` {referral} by the focal point who opened the case; the timeline shows
+    the second only."""
     return (
         AuditEvent.objects.filter(
             Q(target_type="cases.case", target_id=str(case.pk))
             | Q(target_type="survivors.person", target_id=str(case.person_id))
         )
         .exclude(action__in=TIMELINE_HIDDEN_ACTIONS)
+        .exclude(action="person.register", details__has_key="referral")
         .select_related("actor")
         .order_by("-at", "-seq")  # seq: a stable order between events of the same instant, page to page
     )

@@ -132,25 +132,49 @@ def case_set_stage(*, actor: User, case: Case, trm_stage: str, expected_version:
     return case
 
 
+def _source_details(source: dict[str, str] | None) -> dict[str, str]:
+    """`source` checked for the audit details: text codes and ids only, never "from" or "to"."""
+    if not source:
+        return {}
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in source.items()) or {"from", "to"} & set(source):
+        raise ValueError("a source is codes and ids")
+    return dict(source)
+
+
 @transaction.atomic
-def case_set_risk(*, actor: User, case: Case, risk_level: str, expected_version: int | None = None) -> Case:
-    """Record the case's current risk level (the dated assessment itself belongs to care plans)."""
+def case_set_risk(
+    *, actor: User, case: Case, risk_level: str, expected_version: int | None = None,
+    source: dict[str, str] | None = None,
+) -> Case:
+    """Record the case's current risk level (the dated assessment itself belongs to care plans).
+
+    `source`: where a value carried from elsewhere comes from, added to the audit details (codes and
+    ids only, e.g. {"source": "referral", "referral": "<uuid>"}); None for an entry made here. Audit
+    `case.risk` {from, to, **source}. Raises PermissionDeniedError, ConflictError, StateError (closed
+    case), ValueError (unknown level, bad source)."""
     _require_write(actor, case)
+    details = _source_details(source)
     _lock(case, expected_version)
     _require_open(case)
     if risk_level not in RiskLevel.values:
         raise ValueError("unknown risk level")
     previous, case.risk_level = case.risk_level, risk_level
     _save(case, ["risk_level"])
-    audit_record(actor=actor, action="case.risk", target=case, details={"from": previous, "to": risk_level})
+    audit_record(actor=actor, action="case.risk", target=case,
+                 details={"from": previous, "to": risk_level, **details})
     return case
 
 
 @transaction.atomic
-def case_set_exploitation(*, actor: User, case: Case, types: list[str], expected_version: int | None = None) -> Case:
+def case_set_exploitation(
+    *, actor: User, case: Case, types: list[str], expected_version: int | None = None,
+    source: dict[str, str] | None = None,
+) -> Case:
     """Record the forms of exploitation (HTCDS `vic_TypeOfExploitation` codes; a set, order kept as
-    the standard lists them). Raises ValueError for an unknown code."""
+    the standard lists them). `source` as for `case_set_risk`. Audit `case.exploitation`
+    {from, to, **source}. Raises ValueError for an unknown code or a bad source."""
     _require_write(actor, case)
+    details = _source_details(source)
     _lock(case, expected_version)
     unknown = set(types) - set(ExploitationType.values)
     if unknown:
@@ -159,7 +183,8 @@ def case_set_exploitation(*, actor: User, case: Case, types: list[str], expected
     case.exploitation_types = [t for t in ExploitationType.values if t in set(types)]
     _save(case, ["exploitation_types"])
     audit_record(
-        actor=actor, action="case.exploitation", target=case, details={"from": previous, "to": case.exploitation_types}
+        actor=actor, action="case.exploitation", target=case,
+        details={"from": previous, "to": case.exploitation_types, **details},
     )
     return case
 

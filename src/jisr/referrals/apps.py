@@ -23,3 +23,7 @@ class ReferralsConfig(AppConfig):
         ("referrals:outbox", gettext_lazy("Referrals sent"), _sends),
         ("referrals:partners", gettext_lazy("Partner instances"), _manages_partners),
     ]
+    # Case timeline labels (web.views.action_labels) of the referral events a case's timeline shows.
+    audit_action_labels = {
+        "referral.register_person": gettext_lazy("Person registered from a referral"),
+    }

@@ -26,7 +26,7 @@ from jisr.accounts.roles import Role
 from jisr.audit.services import audit_record
 from jisr.care.models import Consent, ConsentPurpose
 from jisr.care.selectors import consent_in_force
-from jisr.cases.models import Case, CaseStatus
+from jisr.cases.models import Case, CaseStatus, ExploitationType, RiskLevel
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
@@ -598,9 +598,14 @@ def _tell_partner(referral: Referral, ev: sm.Event, *, code: str = "", note: str
 def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Case:
     """The recipient focal point turns an accepted referral into a case of her organisation, assigned to
     `assignee` (a case worker or supervisor there), in one action. The person is registered from the
-    shared identity (or under a placeholder name when identity was not shared). The referral keeps
-    the link; neither side can read the other's case. Raises PermissionDeniedError, StateError, ValueError."""
-    from jisr.cases.services import case_open
+    shared identity (or under a placeholder name when identity was not shared): `referral.register_person`
+    {referral} on her record, by the focal point. The case takes over what the package holds and the
+    referral's consent covered (`carried_from_package`): the risk level and the forms of exploitation,
+    through the cases services, so each is versioned and audited as an entry made here would be
+    (`case.risk`, `case.exploitation`, with {"source": "referral", "referral": <id>}; by the assignee, as
+    the case's opening is). The referral keeps the link; neither side can read the other's case. Raises
+    PermissionDeniedError, StateError, ValueError; nothing changes then."""
+    from jisr.cases.services import case_open, case_set_exploitation, case_set_risk
     from jisr.survivors.identity import Identity, IdentityDocument
     from jisr.survivors.services import person_register
 
@@ -638,12 +643,42 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
         else None,
         audit_details={"referral": str(referral.pk)},
     )
+    # `person_register` writes `person.register` as an import (no actor); this says by whom and from what.
+    audit_record(actor=actor, action="referral.register_person", target=person, organisation=org,
+                 details={"referral": str(referral.pk)})
     case = case_open(actor=assignee, person=person, assigned_to=assignee)
+    risk_level, exploitation = carried_from_package(referral, package)
+    source = {"source": "referral", "referral": str(referral.pk)}
+    if risk_level:
+        case = case_set_risk(actor=assignee, case=case, risk_level=risk_level, source=source)
+    if exploitation:
+        case = case_set_exploitation(actor=assignee, case=case, types=exploitation, source=source)
     referral.recipient_case = case
     referral.save(update_fields=["recipient_case", "updated_at"])
     audit_record(actor=actor, action="referral.open_case", target=referral, organisation=org,
                  details={"case": str(case.pk), "assigned_to": assignee.pk})
     return case
+
+
+def carried_from_package(referral: Referral, package: dict[str, dict[str, Any]]) -> tuple[str, list[str]]:
+    """What a case opened from `referral` takes over from `package` (`shared_package(referral)`: only what
+    its state and consent still share): (risk level, forms of exploitation).
+
+    - The risk level (`jisr_RiskLevel`) only when the referral shares the risk category, and only a level
+      Jisr knows other than "not assessed"; otherwise "".
+    - The forms of exploitation (`vic_TypeOfExploitation`) only when it shares the screening category:
+      the HTCDS codes Jisr knows, in the standard's order; otherwise [].
+
+    Anything else, or of another shape (a partner's package is its own), is left out, never refused."""
+    categories = set(referral.categories)
+    risk = package.get(Category.RISK) if Category.RISK in categories else None
+    level = risk.get("jisr_RiskLevel") if isinstance(risk, dict) else None
+    if not isinstance(level, str) or level not in RiskLevel.values or level == RiskLevel.UNKNOWN:
+        level = ""
+    screening = package.get(Category.SCREENING) if Category.SCREENING in categories else None
+    codes = screening.get("vic_TypeOfExploitation") if isinstance(screening, dict) else None
+    known = {c for c in codes if isinstance(c, str)} if isinstance(codes, list) else set()
+    return level, [t for t in ExploitationType.values if t in known]
 
 
 @transaction.atomic
