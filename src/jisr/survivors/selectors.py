@@ -19,7 +19,7 @@ from jisr.audit.services import audit_record
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
 from jisr.common.dates import age_on
-from jisr.common.errors import RateLimitedError
+from jisr.common.errors import PermissionDeniedError, RateLimitedError
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import normalise_document
 from jisr.survivors.identity import Identity, mask
@@ -137,8 +137,10 @@ class Candidate:
 @dataclass
 class DuplicateReport:
     candidates: list[Candidate] = field(default_factory=list)
-    # True when a possible match exists that the user may not see (other team or organisation):
-    # reported with no detail at all — "possible match, contact the coordinator".
+    # True when a possible match exists in the user's own organisation that she may not see (another
+    # team's record, which her coordinator can see and resolve): reported with no detail at all —
+    # "possible match, contact the coordinator". Never set by another organisation's records: they are
+    # not searched (see duplicate_suggestions).
     hidden_match: bool = False
 
 
@@ -155,17 +157,35 @@ _WEIGHTS = {
 def duplicate_suggestions(
     user: User, organisation: Organisation, identity: Identity, estimated_age: int | None = None, limit: int = 10
 ) -> DuplicateReport:
-    """People who may be the one being registered, for a person to confirm — never merged.
+    """People of `organisation` (the user's own) who may be the one being registered, for a person to
+    confirm — never merged.
 
     Candidates come from blind-index equality on names (exact normalised, and the coarse
-    transliteration key), phone and document numbers across the whole instance; each candidate is
-    decrypted and compared in clear (truncated indexes collide on purpose), scored 0–100 with its
-    reasons. Candidates the user may not read are not shown: they only set `hidden_match`.
-    The search is audited (`person.duplicate_check`: which kinds of index were searched, the persons
-    shown and — for the auditor — those matched but hidden; never the query). At most
-    DUPLICATE_CHECKS_PER_WINDOW checks per user per 10 minutes (RateLimitedError): the check must not
-    become a way to probe whether someone is known anywhere on the instance.
+    transliteration key), phone and document numbers, among the persons of the user's organisation
+    only; each candidate is decrypted and compared in clear (truncated indexes collide on purpose),
+    scored 0–100 with its reasons. A candidate the user may not read (another team's) is not shown: it
+    only sets `hidden_match`, which her coordinator, who sees the whole organisation, can resolve.
+
+    Other organisations on the instance are not searched at all — their records are neither shown nor
+    hinted at, nor even decrypted. Each organisation is a separate data controller: telling a case
+    worker "a match exists in a record you cannot see" for another organisation's record let anyone
+    with a case-worker account test whether a named woman is known to another organisation, and no one
+    here could have resolved it. A person known on both sides reaches the other organisation through a
+    referral (with her consent), not through this check.
+
+    The search is audited as `person.duplicate_check` in the organisation's own chain, the one its
+    auditor reads: which kinds of index were searched, the persons shown and — for the auditor — those
+    of the organisation matched but hidden from the user; never the query. Nothing about another
+    organisation's persons is recorded, in this chain or in theirs: their ids here would tell this
+    organisation's auditor what the check must not tell its case workers, and an event in their chain
+    would tell them that someone here registered a person resembling one of theirs.
+
+    At most DUPLICATE_CHECKS_PER_WINDOW checks per user per 10 minutes (RateLimitedError): the check
+    must not become a way to probe, name after name, whom the organisation's other teams know.
+    Raises PermissionDeniedError when `organisation` is not the user's own.
     """
+    if user.organisation is None or user.organisation.pk != organisation.pk:
+        raise PermissionDeniedError("a duplicate check searches only the user's own organisation")
     values = hash_terms(duplicate_terms(identity))
     if not values:
         return DuplicateReport()
@@ -173,13 +193,18 @@ def duplicate_suggestions(
     q = Q()
     for kind, value in values:
         q |= Q(kind=kind, value=value)
-    candidate_ids = set(PersonIndex.objects.filter(q).values_list("person_id", flat=True)[:500])
+    # Scoped in the index query itself: another organisation's index entries can neither push this
+    # organisation's candidates past the 500 read, nor get its persons decrypted.
+    candidate_ids = set(
+        PersonIndex.objects.filter(q, person__organisation=organisation).values_list("person_id", flat=True)[:500]
+    )
     visible = set(persons_visible_to(user).filter(pk__in=candidate_ids).values_list("pk", flat=True))
     report = DuplicateReport()
     hidden: list[str] = []
     today = timezone.localdate()
     memo: NamePartMemo = {}  # the new identity's name parts, and the candidates' shared ones, worked out once
-    for person in Person.objects.filter(pk__in=candidate_ids, erased_at__isnull=True).select_related("data_key"):
+    candidates = Person.objects.filter(pk__in=candidate_ids, organisation=organisation, erased_at__isnull=True)
+    for person in candidates.select_related("data_key"):
         try:
             other = person_identity(person)
         except DecryptionError:
