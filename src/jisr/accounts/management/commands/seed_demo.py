@@ -57,7 +57,17 @@ FAMILY = [
     ("العلوي", "Alaoui"),
 ]
 GIVEN_ES = ["Lucía", "María", "Carmen", "Ana", "Rosa", "Grace", "Blessing", "Joy"]
+GIVEN_ES_M = ["Javier", "Carlos", "David", "Emeka", "Kwame", "Ibrahima"]
 FAMILY_ES = ["García", "Martín", "López", "Okafor", "Eze", "Sánchez", "Mensah", "Pérez"]
+
+
+def given_names(country: str, sex: str) -> list[tuple[str, str]]:
+    """The (Arabic script, Latin script) given names a generated person of `sex` is named from, so that
+    the name agrees with the sex recorded (the Spanish lists have no Arabic script: both are the Latin)."""
+    male = sex == Sex.MASCULINE
+    if country == "MA":
+        return GIVEN_M if male else GIVEN_F
+    return [(g, g) for g in (GIVEN_ES_M if male else GIVEN_ES)]
 
 ORGS = [
     {
@@ -167,8 +177,10 @@ class Command(BaseCommand):
         worker = users[Role.CASE_WORKER]
         today = dt.date.today()
         for i in range(people):
+            # Decided first, and the given name drawn from the list of that sex: a name that agrees with it.
+            sex = Sex.MASCULINE if (spec["country"] == "MA" and i and i % 5 == 0) else Sex.FEMININE
             if spec["country"] == "MA":
-                (g_ar, g_lat) = rng.choice(GIVEN_F if i % 5 else GIVEN_M) if i else GIVEN_F[0]
+                (g_ar, g_lat) = rng.choice(given_names("MA", sex)) if i else GIVEN_F[0]
                 (f_ar, f_lat) = rng.choice(FAMILY) if i else FAMILY[0]
                 identity = Identity(
                     given_name=g_ar,
@@ -180,7 +192,7 @@ class Command(BaseCommand):
                 nationality = rng.choice(["MA", "MA", "NG", "CI", "CM", "SN"])
             else:
                 identity = Identity(
-                    given_name_latin=rng.choice(GIVEN_ES),
+                    given_name_latin=rng.choice(given_names("ES", sex))[1],
                     family_name_latin=rng.choice(FAMILY_ES),
                     phone=f"+346{rng.randrange(10_000_000, 99_999_999)}",
                 )
@@ -197,7 +209,7 @@ class Command(BaseCommand):
                 actor=worker,
                 organisation=org,
                 identity=identity,
-                sex=Sex.MASCULINE if (spec["country"] == "MA" and i and i % 5 == 0) else Sex.FEMININE,
+                sex=sex,
                 nationality=nationality,
                 languages=spec["languages"][:1],
                 estimated_age=None if use_dob else rng.randint(16, 35),
@@ -234,16 +246,19 @@ def _seed_history(org: Organisation, count: int) -> None:
     span = (quarter_start - earliest).days
     nationalities = ["MA", "MA", "MA", "NG", "CI", "SN"] if org.country.code == "MA" else ["ES", "NG", "MA", "RO", "CO"]
     stages = [TrmStage.FIRST_ASSISTANCE, TrmStage.LONG_TERM_ASSISTANCE, TrmStage.RETURN_INCLUSION]
-    given = GIVEN_F if org.country.code == "MA" else [(g, g) for g in GIVEN_ES]
-    names = FAMILY if org.country.code == "MA" else [(f, f) for f in FAMILY_ES]
+    country = "MA" if org.country.code == "MA" else "ES"
+    names = FAMILY if country == "MA" else [(f, f) for f in FAMILY_ES]
     for _ in range(count):
-        g_ar, g_lat = rng.choice(given)
+        # The sex first, then a given name of that sex (a woman's name on a man's record, or the reverse,
+        # was a generated inconsistency, not a case).
+        sex = Sex.FEMININE if rng.random() < 0.85 else Sex.MASCULINE
+        g_ar, g_lat = rng.choice(given_names(country, sex))
         f_ar, f_lat = rng.choice(names)
         person = person_register(
             actor=worker,
             organisation=org,
             identity=Identity(given_name=g_ar, family_name=f_ar, given_name_latin=g_lat, family_name_latin=f_lat),
-            sex=Sex.FEMININE if rng.random() < 0.85 else Sex.MASCULINE,
+            sex=sex,
             nationality=rng.choice(nationalities),
             languages=org.languages[:1],
             estimated_age=rng.choice([15, 16, 17, 19, 22, 25, 28, 31, 35, 41]),
