@@ -74,15 +74,22 @@ TIMELINE_HIDDEN_ACTIONS = {"case.view", "person.view"}
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     """Everything that happened on the case and to its person, newest first (reads excluded).
 
+    The referrals of the case — sent from it, or the one it was opened from — are part of it: their
+    transitions (sent, received, accepted, declined, withdrawn, completed…), through the hook
+    `referrals.selectors.referral_timeline_q` (one query for the case's referral ids).
+
     A person registered from a referral (`referrals.services.referral_open_case`) has two events: the
     registration `survivors` writes as an import (`person.register`, no actor, details {referral}) and
     `referral.register_person` {referral} by the focal point who opened the case; the timeline shows
     the second only."""
+    from jisr.referrals.selectors import referral_timeline_q  # local: referrals imports this module
+
+    where = Q(target_type="cases.case", target_id=str(case.pk)) | Q(
+        target_type="survivors.person", target_id=str(case.person_id)
+    )
+    referred = referral_timeline_q(case)
     return (
-        AuditEvent.objects.filter(
-            Q(target_type="cases.case", target_id=str(case.pk))
-            | Q(target_type="survivors.person", target_id=str(case.person_id))
-        )
+        AuditEvent.objects.filter(where if referred is None else where | referred)
         .exclude(action__in=TIMELINE_HIDDEN_ACTIONS)
         .exclude(action="person.register", details__has_key="referral")
         .select_related("actor")

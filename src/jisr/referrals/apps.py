@@ -26,4 +26,14 @@ class ReferralsConfig(AppConfig):
     # Case timeline labels (web.views.action_labels) of the referral events a case's timeline shows.
     audit_action_labels = {
         "referral.register_person": gettext_lazy("Person registered from a referral"),
+        "referral.send": gettext_lazy("Referral sent"),
+        "referral.receive": gettext_lazy("Referral received"),
+        "referral.accept": gettext_lazy("Referral accepted"),
+        "referral.decline": gettext_lazy("Referral declined"),
+        "referral.start_service": gettext_lazy("Service started under the referral"),
+        "referral.complete": gettext_lazy("Referral completed"),
+        "referral.withdraw": gettext_lazy("Referral withdrawn"),
+        "referral.cancel": gettext_lazy("Referral cancelled: consent no longer in force"),
+        "referral.expire": gettext_lazy("Referral expired without an answer"),
+        "referral.reopen": gettext_lazy("Referral reopened"),
     }

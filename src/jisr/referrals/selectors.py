@@ -20,6 +20,7 @@ from jisr.accounts.roles import Role
 from jisr.audit.services import audit_record
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_scope_q
+from jisr.referrals import statemachine as sm
 from jisr.referrals.models import Direction, Partner, Referral
 from jisr.survivors.models import Person
 
@@ -98,6 +99,24 @@ def referral_case_q(user: User, prefix: str = "") -> Q | None:
     cases = Referral.objects.filter(recipient_organisation=m.organisation_id, recipient_team__isnull=True,
                                     recipient_case__isnull=False).exclude(direction=Direction.OUTGOING)
     return Q(**{f"{prefix}pk__in": cases.values("recipient_case")}) & Q(**{f"{prefix}organisation": m.organisation_id})
+
+
+#: The referral events a case's timeline shows: the transitions (`services._record`: sent, received,
+#: accepted, declined, service started, completed, withdrawn, cancelled, expired, reopened), which both
+#: sides' screens show. Never a read of a referral, nor the envelopes' bookkeeping.
+TIMELINE_ACTIONS: frozenset[str] = frozenset(f"referral.{event.value}" for event in sm.Event)
+
+
+def referral_timeline_q(case: Case) -> Q | None:
+    """Hook for `cases.selectors.case_timeline`: the audit events (by target) of the referrals of `case` —
+    those sent from it (`Referral.case`) and the one it was opened from (`recipient_case`) — that are
+    TIMELINE_ACTIONS. None when the case has no referral. One query; `case` was fetched through a scoped
+    selector. The events hold codes only ({from, to, direction, remote, code})."""
+    ids = [str(pk) for pk in Referral.objects.filter(Q(case=case) | Q(recipient_case=case))
+           .values_list("pk", flat=True)]
+    if not ids:
+        return None
+    return Q(target_type="referrals.referral", target_id__in=ids, action__in=sorted(TIMELINE_ACTIONS))
 
 
 def case_referrals_for(user: User | None, case: Case) -> dict[str, object]:
