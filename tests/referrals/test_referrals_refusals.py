@@ -116,6 +116,50 @@ def _invalid_transition(cast, keys, partner):  # type: ignore[no-untyped-def]
     return status_blob(keys, referral.exchange_id, "accept"), "invalid_transition", True  # the recipient's event
 
 
+def _with_body(keys: env.InstanceKeys, **fields: Any) -> bytes:
+    """A referral validly signed by the partner whose body has `fields` instead."""
+    payload = _referral_payload(keys)
+    payload["body"].update(fields)
+    return _sealed(payload, keys)
+
+
+def _answer_by_not_a_date(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, answer_by="next Tuesday"), "malformed", True
+
+
+def _answer_by_not_text(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, answer_by=20260601), "malformed", True
+
+
+def _answer_by_without_time_zone(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, answer_by="2026-06-01T12:00:00"), "malformed", True
+
+
+def _consent_not_an_object(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, consent=["referral", "survivor"]), "malformed", True
+
+
+def _package_not_an_object(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, package=[{"identity": {"prs_FirstName": "Nadia"}}]), "malformed", True
+
+
+def _package_text(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, package="Nadia Amrani"), "malformed", True
+
+
+def _categories_not_a_list(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, categories=7), "malformed", True
+
+
+def _message_too_long(cast, keys, partner):  # type: ignore[no-untyped-def]
+    return _with_body(keys, message="met at the port " * 300), "malformed", True
+
+
+def _status_note_too_long(cast, keys, partner):  # type: ignore[no-untyped-def]
+    referral = svc.inbox_receive(referral_blob(keys))
+    return status_blob(keys, referral.exchange_id, "withdraw", note="she left " * 500), "malformed", True
+
+
 BUILDERS: dict[str, Callable[..., tuple[bytes, str, bool]]] = {
     f.__name__.lstrip("_"): f
     for f in (
@@ -129,6 +173,15 @@ BUILDERS: dict[str, Callable[..., tuple[bytes, str, bool]]] = {
         _replayed,
         _status_of_an_unknown_referral,
         _invalid_transition,
+        _answer_by_not_a_date,
+        _answer_by_not_text,
+        _answer_by_without_time_zone,
+        _consent_not_an_object,
+        _package_not_an_object,
+        _package_text,
+        _categories_not_a_list,
+        _message_too_long,
+        _status_note_too_long,
     )
 }
 
@@ -291,3 +344,40 @@ def test_a_refusal_writes_only_after_the_refused_envelope_rolled_back(cast, remo
     assert not Referral.objects.exists() and not SeenMessage.objects.exists()
     [event] = events("referrals.envelope_refused")
     assert event.details["code"] == "invalid_transition"
+
+
+@pytest.mark.parametrize("fields", [{"answer_by": "soon"}, {"consent": "given"}, {"package": ["identity"]}])
+def test_a_file_with_a_field_of_another_shape_is_refused_and_on_record(cast, remote, fields) -> None:
+    """The `.jisr` import screen refuses it as not a valid referral file (400, not a server error), stores
+    nothing, and its refusal is on record once, with the way it came."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    keys, partner = remote
+    blob = _with_body(keys, **fields)
+    client = Client()
+    client.force_login(cast.ma_focal_point)
+    client.cookies["jisr_language"] = "en"
+    before = table_counts()
+    for _ in range(2):
+        response = client.post(reverse("referrals:import"),
+                               {"file": SimpleUploadedFile("x.jisr", blob, "application/octet-stream")})
+        assert response.status_code == 400
+        assert "This is not a valid referral file." in response.content.decode()
+    assert table_counts() == before and not Referral.objects.exists()
+    [event] = events("referrals.envelope_refused")
+    assert event.details["code"] == "malformed" and event.details["via"] == "file"
+    assert event.details["partner"] == str(partner.pk)
+    with pytest.raises(env.MalformedError):
+        svc.inbox_receive(blob, via="file")
+    assert len(events("referrals.envelope_refused")) == 1
+
+
+def test_fields_of_the_expected_shape_are_kept(cast, remote) -> None:
+    keys, _partner = remote
+    referral = svc.inbox_receive(_with_body(keys, answer_by="2026-06-01T12:00:00+02:00", categories=None,
+                                            package=None, message=None))
+    assert referral.answer_by == dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
+    assert referral.categories == [] and svc.shared_package(referral) == {}
+    assert not events("referrals.envelope_refused")

@@ -986,7 +986,9 @@ def inbox_receive(blob: bytes, *, via: str = "http") -> Referral:
     """Verify and apply one envelope from a partner (HTTP inbox or `.jisr` file: same path).
 
     Refuses — raising env.EnvelopeError (or StateError for a transition the state machine refuses) and
-    storing nothing of it — an envelope that is malformed, sealed to another instance, from an unknown or
+    storing nothing of it — an envelope that is malformed (a signed one too, when a field of its body has
+    another shape: an `answer_by` that is no date-time, a `consent` or `package` that is no object, a note
+    too long: env.MalformedError, never a server error), sealed to another instance, from an unknown or
     unconfirmed partner, badly signed (tampered / wrong signer), addressed to another recipient,
     expired, older than `envelope_max_age()` (env.TooOldError, code ``expired``, whatever expiry the
     sender wrote), or replayed. A new referral is acknowledged at once by a signed `receive` envelope.
@@ -1112,26 +1114,72 @@ def _inbox_apply(opened: env.Opened, *, via: str) -> Referral:
     return referral
 
 
+def _object(body: dict[str, Any], name: str) -> dict[str, Any]:
+    """`body[name]`, a JSON object ({} when absent or null). Raises env.MalformedError otherwise."""
+    value = body.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise env.MalformedError(f"a referral's {name} must be an object")
+    return value
+
+
+def _remote_note(value: Any, name: str) -> str:
+    """A free-text note from a partner (`body[name]`): text ("" when absent or null) of at most MAX_NOTE
+    characters once stripped. Raises env.MalformedError otherwise (never ValueError: the inbox refuses)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise env.MalformedError(f"the {name} must be text")
+    try:
+        return _clean_note(value)
+    except ValueError as exc:
+        raise env.MalformedError(f"the {name} is too long") from exc
+
+
+def _answer_by(value: Any) -> dt.datetime | None:
+    """The answer date a partner asks for: an ISO 8601 date-time with its time zone, or None when absent
+    or empty. Raises env.MalformedError otherwise."""
+    if value is None or value == "":
+        return None
+    try:
+        at = dt.datetime.fromisoformat(value) if isinstance(value, str) and len(value) <= 64 else None
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise env.MalformedError("answer_by must be a date-time with its time zone")
+    return at
+
+
 def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, Any], *, via: str) -> Referral:
+    """Store a referral from `partner` (its signature verified). Every field of the body is checked before
+    anything is used: the reason (HTCDS), `categories` (a list; unknown names are left out), `package` and
+    `consent` (JSON objects; the package is filtered to the categories' fields), `answer_by` (ISO date-time
+    with time zone, or empty), `message` (text, MAX_NOTE at most). Raises env.MalformedError for any other
+    shape: the caller's transaction then stores nothing and the refusal is put on record."""
     if body.get("event") != sm.Event.SEND.value or body.get("reason") not in ReferralReason.values:
         raise env.MalformedError("a referral must be sent with an HTCDS reason")
-    categories = sorted(c for c in body.get("categories", []) if c in Category.values)
-    package = filter_package(body.get("package") or {}, categories)
-    consent = body.get("consent") or {}
-    answer_by = body.get("answer_by") or ""
+    chosen = body.get("categories")
+    if chosen is not None and not isinstance(chosen, list):
+        raise env.MalformedError("a referral's categories must be a list")
+    categories = sorted({c for c in chosen or [] if isinstance(c, str) and c in Category.values})
+    package = filter_package(_object(body, "package"), categories)
+    consent = _object(body, "consent")
+    answer_by = _answer_by(body.get("answer_by"))
+    message = _remote_note(body.get("message"), "message")
     referral = Referral(
         direction=Direction.INCOMING, exchange_id=exchange_id, state=sm.State.SENT.value,
         recipient_organisation=partner.organisation, partner=partner, counterpart_label=partner.name,
         categories=categories, reason=body["reason"], data_key=data_key_create(purpose="referral"),
         consent_proof={k: str(consent.get(k, ""))[:40] for k in ("reference", "purpose", "given_on", "language",
                                                                  "given_by", "valid_until")},
-        answer_by=dt.datetime.fromisoformat(answer_by) if answer_by else None, sent_at=_now(),
+        answer_by=answer_by, sent_at=_now(),
     )
     if referral.consent_proof.get("purpose") != ConsentPurpose.REFERRAL:
         raise env.MalformedError("a referral must carry its consent proof")
     material = data_key_material(referral.data_key)
     seal(referral, "package", json.dumps(package, ensure_ascii=False), referral.data_key, material)
-    seal(referral, "message", _clean_note(str(body.get("message", ""))), referral.data_key, material)
+    seal(referral, "message", message, referral.data_key, material)
     referral.save(force_insert=True)
     audit_record(actor=None, action="referral.arrive", target=referral, organisation=partner.organisation,
                  actor_label=partner.name[:150], details={"partner": str(partner.pk), "via": via,
@@ -1150,7 +1198,7 @@ def _receive_status(partner: Partner, exchange_id: uuid.UUID, ev: sm.Event, body
     expected = sm.Side.RECIPIENT if referral.direction == Direction.OUTGOING else sm.Side.SENDER
     if sm.EVENT_SIDE[ev] != expected or ev == sm.Event.SEND:
         raise StateError("this event does not come from that side")
-    code, note = str(body.get("code", ""))[:24], _clean_note(str(body.get("note", "")))
+    code, note = str(body.get("code", ""))[:24], _remote_note(body.get("note"), "note")
     try:
         _check_event_input(ev, code, note)
     except ValueError as exc:
