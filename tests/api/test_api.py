@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -105,7 +108,7 @@ def test_case_writes_and_notes(cast, fatima_case) -> None:
     base = f"/api/v1/cases/{fatima_case.pk}"
     assert client.post(f"{base}/stage/", {"trm_stage": "first_assistance"}).json()["trm_stage"] == "first_assistance"
     assert client.post(f"{base}/notes/", {"body": "مكالمة"}).status_code == 201
-    assert [n["body"] for n in client.get(f"{base}/notes/").json()] == ["مكالمة"]
+    assert [n["body"] for n in client.get(f"{base}/notes/").json()["results"]] == ["مكالمة"]
     assert client.post(f"{base}/assign/", {"assignee": "ma-cw2"}).status_code == 403
     assert client_for(cast.ma_supervisor).post(f"{base}/assign/", {"assignee": "es-cw"}).status_code == 400
     assert client.post(f"{base}/close/", {"reason": "lost_contact"}).status_code == 403  # needs the supervisor
@@ -115,6 +118,91 @@ def test_case_writes_and_notes(cast, fatima_case) -> None:
     assert client.post(f"{base}/reopen/", {"body": "she called again"}).json()["status"] == "open"
     assert client_for(cast.es_case_worker).post(f"{base}/notes/", {"body": "x"}).status_code == 404
     assert client_for(cast.ma_coordinator).post(f"{base}/notes/", {"body": "x"}).status_code == 403
+
+
+def _notes(case, author, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """`n` notes on `case`, a minute apart (note 1 the oldest); their texts, oldest first."""
+    from jisr.cases.models import CaseNote
+    from jisr.cases.services import case_note_add
+
+    start = timezone.now() - timedelta(days=1)
+    texts = [f"note {i}" for i in range(1, n + 1)]
+    for i, text in enumerate(texts):
+        note = case_note_add(actor=author, case=case, body=text)
+        CaseNote.objects.filter(pk=note.pk).update(created_at=start + timedelta(minutes=i))
+    return texts
+
+
+def test_case_notes_are_paged_newest_first(cast, fatima_case) -> None:
+    """The notes endpoint pages like the other lists ({count, next, previous, results}, limit/offset),
+    newest first, and follows `next` to the end without repeating or skipping a note."""
+    texts = _notes(fatima_case, cast.ma_case_worker, 7)
+    client = client_for(cast.ma_case_worker)
+    url = f"/api/v1/cases/{fatima_case.pk}/notes/"
+
+    everything = client.get(url).json()
+    assert everything["count"] == 7 and everything["next"] is None and everything["previous"] is None
+    assert [n["body"] for n in everything["results"]] == texts[::-1]
+
+    first = client.get(url, {"limit": 3}).json()
+    assert first["count"] == 7 and first["previous"] is None
+    assert [n["body"] for n in first["results"]] == ["note 7", "note 6", "note 5"]
+    seen, page = [], first
+    while True:
+        seen += [n["body"] for n in page["results"]]
+        if page["next"] is None:
+            break
+        page = client.get(page["next"]).json()
+    assert seen == texts[::-1]
+    assert [n["body"] for n in page["results"]] == ["note 1"] and page["previous"] is not None
+
+
+def test_case_notes_page_size_is_bounded(cast, fatima_case, monkeypatch) -> None:
+    """However large `limit` is, a page holds at most the API's maximum (jisr.api.parsers.Pagination,
+    lowered here so that the test needs a handful of notes), and only that page is decrypted."""
+    from jisr.api.parsers import Pagination
+    from jisr.cases import services as case_services
+
+    _notes(fatima_case, cast.ma_case_worker, 5)
+    monkeypatch.setattr(Pagination, "max_limit", 2)
+    monkeypatch.setattr(Pagination, "default_limit", 2)
+    decrypted = []
+    real = case_services.case_note_text
+    monkeypatch.setattr(case_services, "case_note_text", lambda *a: decrypted.append(1) or real(*a))
+    client = client_for(cast.ma_case_worker)
+    url = f"/api/v1/cases/{fatima_case.pk}/notes/"
+    for query in ({}, {"limit": 99999999999999999999}, {"limit": 0}, {"limit": -1}):
+        decrypted.clear()
+        response = client.get(url, query)
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 5 and [n["body"] for n in body["results"]] == ["note 5", "note 4"]
+        assert len(decrypted) == 2
+
+
+def test_case_notes_read_is_one_audited_case_view(cast, fatima_case) -> None:
+    """Each GET of the notes, whatever the page, is one `case.view` event on the case (no note text in
+    it); a role that may not read note texts gets the page with null bodies; a stranger gets 404 and
+    leaves no event."""
+    _notes(fatima_case, cast.ma_case_worker, 4)
+    url = f"/api/v1/cases/{fatima_case.pk}/notes/"
+    reads = AuditEvent.objects.filter(action="case.view")
+    before = reads.count()
+    client = client_for(cast.ma_case_worker)
+    assert client.get(url, {"limit": 2}).status_code == 200
+    assert client.get(url, {"limit": 2, "offset": 2}).status_code == 200
+    assert reads.count() == before + 2
+    for event in reads.order_by("-seq")[:2]:
+        assert event.actor == cast.ma_case_worker
+        assert (event.target_type, event.target_id) == ("cases.case", str(fatima_case.pk))
+        assert "note" not in str(event.details)
+
+    masked = client_for(cast.ma_coordinator).get(url, {"limit": 2}).json()
+    assert masked["count"] == 4 and [n["body"] for n in masked["results"]] == [None, None]
+    assert reads.count() == before + 3
+
+    assert client_for(cast.es_case_worker).get(url).status_code == 404
+    assert reads.count() == before + 3
 
 
 def test_open_case_via_api(cast) -> None:

@@ -191,3 +191,4 @@ def paginated(item: type[serializers.Serializer], name: str) -> type[serializers
 
 PaginatedPersons = paginated(PersonOutSerializer, "PaginatedPersons")
 PaginatedCases = paginated(CaseOutSerializer, "PaginatedCases")
+PaginatedNotes = paginated(NoteOutSerializer, "PaginatedNotes")

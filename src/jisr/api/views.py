@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from jisr.accounts.models import User
 from jisr.cases import services as case_services
 from jisr.cases.models import Case
-from jisr.cases.selectors import case_get_for_user, case_notes_for_user, cases_visible_to
+from jisr.cases.selectors import case_get_for_user, case_notes, case_notes_for_user, cases_visible_to
 from jisr.survivors.identity import Identity, IdentityDocument
 from jisr.survivors.models import Person
 from jisr.survivors.selectors import (
@@ -248,11 +248,16 @@ class CaseViewSet(viewsets.ViewSet):
             lambda case, d: case_services.case_reopen(actor=request.user, case=case, note=d["body"]),
         )
 
-    @extend_schema(methods=["GET"], responses=s.NoteOutSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=s.PaginatedNotes, parameters=PAGE_PARAMETERS)
     @extend_schema(methods=["POST"], request=s.NoteInSerializer, responses={201: s.NoteOutSerializer})
     @action(detail=True, methods=["get", "post"])
     def notes(self, request: Request, pk: str) -> Response:
-        """The case's notes (decrypted), or add one."""
+        """GET: the case's notes, newest first, a page at a time like every list of the API
+        (`?limit=&offset=`, 50 by default, at most 200: a case followed for years has hundreds of notes):
+        `{count, next, previous, results: [{id, author, created_at, body}]}`, `body` decrypted for the
+        roles that work the case, null otherwise (cases.selectors.case_notes_for_user). POST `{body}`:
+        add a note, 201 with it. 404 when the case is not visible to the user; each request is one
+        `case.view` audit event (cases.selectors.case_get_for_user), whatever the page."""
         case = case_get_for_user(request.user, pk)
         if request.method == "POST":
             ser = s.NoteInSerializer(data=request.data)
@@ -265,8 +270,11 @@ class CaseViewSet(viewsets.ViewSet):
                 "body": case_services.case_note_text(note),
             }
             return Response(s.NoteOutSerializer(out).data, status=status.HTTP_201_CREATED)
+        paginator = Pagination()
+        # Only the page's notes are fetched and decrypted (one unwrap of the person's key for all of them).
+        page = paginator.paginate_queryset(case_notes(case), request) or []
         notes = [
             {"id": v.note.pk, "author": v.note.author.username, "created_at": v.note.created_at, "body": v.text}
-            for v in case_notes_for_user(request.user, case)
+            for v in case_notes_for_user(request.user, case, page)
         ]
-        return Response(s.NoteOutSerializer(notes, many=True).data)
+        return paginator.get_paginated_response(s.NoteOutSerializer(notes, many=True).data)
