@@ -588,6 +588,20 @@ class ContributorTakenError(StateError):
         super().__init__("an organisation already contributes to a release of this year with others")
 
 
+class ReleaseNotDisclosableError(StateError):
+    """The pooled table of a release cannot be published safely: suppression found no way to withhold its
+    small counts (and the counts a contributor would learn of the others) without one of them being worked
+    out from the counts the table must publish — its margins, which are the year's breakdowns as released
+    (core.disclosure.SuppressionError, security-and-privacy §6: nothing is released rather than a
+    recoverable count). Refused, nothing stored: the approval that would have frozen the table is not
+    recorded and the release stays pending. `release` is the release refused (its table and year, no
+    count: the message of the refusal must not say which count was at stake)."""
+
+    def __init__(self, release: Release):
+        self.release = release
+        super().__init__("the pooled table cannot be released without exposing a withheld count")
+
+
 def last_completed_year(contributors: Sequence[Organisation] = ()) -> int:
     """The last calendar year that is over in the instance's time zone and in the calendar of every
     contributor (a year is not over for an organisation whose 31 December is still running)."""
@@ -681,10 +695,15 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
 def _freeze(release: Release) -> dict[str, str]:
     """Compute the release's table once and store it with the release (the caller holds its row locked);
     the details the audit records: when, and the SHA-256 of the bytes every download will give.
-    ReleaseYearNotOverError if its year is not over (a release requested before this rule)."""
+    ReleaseYearNotOverError if its year is not over (a release requested before this rule),
+    ReleaseNotDisclosableError if its table cannot be suppressed safely (nothing stored: the caller's
+    transaction is rolled back by the exception)."""
     contributors = list(release.contributors.all())
     _require_completed_year(release.year, contributors)
-    data = _pooled_table(release.table, release.year, contributors)
+    try:
+        data = _pooled_table(release.table, release.year, contributors)
+    except disclosure.SuppressionError as exc:
+        raise ReleaseNotDisclosableError(release) from exc
     release.content = data
     release.content_sha256 = hashlib.sha256(data).hexdigest()
     release.frozen_at = timezone.now()
@@ -698,7 +717,10 @@ def release_approve(*, actor: User, release: Release) -> Release:
     every contributor has approved, and its table is then computed and stored, once (`_freeze`): later
     entries and corrections do not change it. The audit event of that last approval records when the
     table was frozen and its SHA-256. ReleaseYearNotOverError (nothing recorded) if that last approval
-    comes before the year is over (a release requested before years had to be over)."""
+    comes before the year is over (a release requested before years had to be over);
+    ReleaseNotDisclosableError (nothing recorded, the release stays pending, no audit event: a refusal
+    writes nothing, as every refusal of this module) if the table cannot pass its suppression check.
+    ValueError for an actor who is not a coordinator of a contributing organisation."""
     org = actor.organisation
     if org is None or actor.role != "coordinator" or not release.contributors.filter(pk=org.pk).exists():
         raise ValueError("only a coordinator of a contributing organisation may approve")
@@ -759,7 +781,9 @@ def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -
 def release_file(*, actor: User, release: Release) -> bytes:
     """The table of an approved release (CSV): exactly the bytes stored when it was approved, whatever was
     entered or corrected since. StateError while approvals are missing. A release approved before tables
-    were stored is frozen at its first download if its year is over (ReleaseYearNotOverError otherwise)."""
+    were stored is frozen at its first download if its year is over (ReleaseYearNotOverError otherwise;
+    ReleaseNotDisclosableError, nothing stored nor audited, if the table cannot pass its suppression
+    check)."""
     if release.status != ReleaseStatus.APPROVED:
         raise StateError("every contributing organisation must approve first")
     release = Release.objects.select_for_update().get(pk=release.pk)

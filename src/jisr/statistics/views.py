@@ -563,6 +563,19 @@ def _contributor_taken_message(exc: services.ContributorTakenError) -> str:
     }
 
 
+def _not_disclosable_message(exc: services.ReleaseNotDisclosableError, *, approving: bool) -> str:
+    """Why the table of a release cannot be released, in the reader's language (no count named); at an
+    approval, that the approval was not recorded."""
+    message = _(
+        "The table “%(table)s” for %(year)s cannot be published in this shared release: even with its small"
+        " counts withheld, one of them could be worked out from the counts the table must show, so nothing is"
+        " published rather than a count that singles out a few people."
+    ) % {"table": labels.label(labels.TABLES, exc.release.table), "year": exc.release.year}
+    if approving:
+        message += " " + _("Your approval was not recorded and the release stays pending.")
+    return message
+
+
 def _release_for(request: HttpRequest, pk: Any) -> Release:
     org = sel.require_statistics(request.user)  # type: ignore[arg-type]
     return get_object_or_404(Release.objects.filter(contributors=org), pk=pk)
@@ -572,7 +585,8 @@ def _release_for(request: HttpRequest, pk: Any) -> Release:
 @require_POST
 def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
     """Approve; the last approval takes the snapshot every download gives (409 if its year is not over, a
-    release requested before that was required: nothing recorded)."""
+    release requested before that was required, or if the table cannot pass its suppression check:
+    nothing recorded)."""
     release = _release_for(request, pk)
     if request.user.role != "coordinator":
         raise Http404
@@ -580,6 +594,8 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
         services.release_approve(actor=request.user, release=release)  # type: ignore[arg-type]
     except services.ReleaseYearNotOverError as exc:
         return _error(request, _year_not_over_message(exc), 409)
+    except services.ReleaseNotDisclosableError as exc:
+        return _error(request, _not_disclosable_message(exc, approving=True), 409)
     messages.success(request, _("Approval recorded."))
     return _exports_page(request)
 
@@ -588,7 +604,8 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 @second_factor_recently
 def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
-    """The snapshot taken at approval: the same bytes at every download."""
+    """The snapshot taken at approval: the same bytes at every download (409 while approvals are missing,
+    or for a release approved before snapshots whose table cannot be frozen now: nothing stored)."""
     release = _release_for(request, pk)
     from jisr.common.errors import StateError
 
@@ -596,6 +613,8 @@ def release_download(request: HttpRequest, pk: Any) -> HttpResponse:
         data = services.release_file(actor=request.user, release=release)  # type: ignore[arg-type]
     except services.ReleaseYearNotOverError as exc:
         return _error(request, _year_not_over_message(exc), 409)
+    except services.ReleaseNotDisclosableError as exc:
+        return _error(request, _not_disclosable_message(exc, approving=False), 409)
     except StateError:
         message = _("Every contributing organisation must approve this release before it is downloaded.")
         return _error(request, message, 409)
