@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,6 +29,7 @@ from jisr.survivors.services import person_register, person_reveal
 
 from . import serializers as s
 from .parsers import Pagination
+from .permissions import RecentSecondFactor
 
 PAGE_PARAMETERS = [
     OpenApiParameter("limit", int, description="page size (default 50)"),
@@ -128,9 +130,10 @@ class PersonViewSet(viewsets.ViewSet):
         return Response(s.DuplicateReportSerializer(report).data)
 
     @extend_schema(request=s.RevealInSerializer, responses=s.RevealOutSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, RecentSecondFactor])
     def reveal(self, request: Request, pk: str) -> Response:
-        """Reveal one masked field with a reason (supervisors); audited."""
+        """Reveal one masked field with a reason (supervisors); audited. Where the role needs MFA, a second
+        factor passed less than 10 minutes ago in this session (403 otherwise, nothing read)."""
         person = person_get_for_user(request.user, pk, log_read=False)
         ser = s.RevealInSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
