@@ -45,10 +45,12 @@ def seed_care_demo(org: Organisation) -> None:
                                    starts_on=today - dt.timedelta(days=20))
     for n, case in enumerate(cases[:3]):
         actor = case.assigned_to or worker
-        svc.consent_record(actor=actor, case=case, purpose="assistance", given_by="survivor", method="written",
-                           language=t["language"], given_on=today - dt.timedelta(days=40))
-        svc.consent_record(actor=actor, case=case, purpose="statistics", given_by="survivor", method="written",
-                           language=t["language"], given_on=today - dt.timedelta(days=40))
+        given_on = today - dt.timedelta(days=40)
+        # A child's consent is her parent's or legal guardian's (care.services.consent_giver_error).
+        given_by = "guardian" if svc.is_child(svc.person_age_on(case.person, given_on)) else "survivor"
+        for purpose in ("assistance", "statistics"):
+            svc.consent_record(actor=actor, case=case, purpose=purpose, given_by=given_by, method="written",
+                               language=t["language"], given_on=given_on)
         svc.risk_assessment_record(actor=actor, case=case, level="medium", reasons=["debt", "no_safe_shelter"],
                                    assessed_on=today - dt.timedelta(days=39),
                                    review_on=today + dt.timedelta(days=20), safety_plan=t["plan"])

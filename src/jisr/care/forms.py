@@ -3,12 +3,15 @@ accepted, parsed by `jisr.common.forms.DateField` / `normalise_digits`); forms n
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jisr.care import services as svc
 from jisr.care.models import (
     ConsentGiver,
     ConsentLanguage,
@@ -33,6 +36,12 @@ from jisr.crypto.normalise import normalise_digits
 #: "none", a required one asks to choose. The referral forms use the same two.
 NONE_CHOICE = _("— none —")
 CHOOSE_CHOICE = _("— choose —")
+
+#: care.services.CHILD_CONSENT_BY_GUARDIAN, in words (the form's error and the view's message).
+CHILD_CONSENT_MESSAGE = _(
+    "She was a child (under 18) on the day of the consent: it is given by a parent or legal guardian, "
+    "not by her alone."
+)
 
 
 class TypedIntField(forms.Field):
@@ -102,12 +111,22 @@ class ConsentForm(forms.Form):
     # The datalist's id; the care page renders <datalist id=RECIPIENTS_LIST> with `recipients`.
     RECIPIENTS_LIST = "consent_recipient_choices"
 
-    def __init__(self, *args: Any, recipients: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, recipients: Any = (), age_on: Callable[[dt.date], int | None] | None = None, **kwargs: Any
+    ) -> None:
         """`recipients`: the names a referral looks a consent up by (teams, organisations on this
         instance, confirmed partners — referrals.selectors.consent_recipient_names). They are offered
         in a datalist, and a typed name that differs from one only by case or spacing is saved with
-        the known spelling, so that the referral finds its consent."""
+        the known spelling, so that the referral finds its consent.
+
+        `age_on`: the person's age on a day (care.services.age_reader). For a child today the form
+        offers a parent or legal guardian as the giver; a consent given by a child alone is refused
+        (care.services.consent_giver_error, which consent_record applies too)."""
         super().__init__(*args, **kwargs)
+        self.age_on = age_on
+        self.child = age_on is not None and svc.is_child(age_on(timezone.localdate()))
+        if self.child:
+            self.fields["given_by"].initial = ConsentGiver.GUARDIAN
         self.recipients = list(recipients)
         if self.recipients:
             self.fields["recipient"].widget.attrs["list"] = self.RECIPIENTS_LIST
@@ -122,6 +141,14 @@ class ConsentForm(forms.Form):
             if " ".join(name.split()).casefold() == text.casefold():
                 return str(name)
         return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        given_on, given_by = data.get("given_on"), data.get("given_by")
+        if self.age_on is not None and given_on and given_by:
+            if svc.consent_giver_error(age=self.age_on(given_on), given_by=given_by):
+                self.add_error("given_by", CHILD_CONSENT_MESSAGE)
+        return data
 
 
 class WithdrawForm(forms.Form):

@@ -9,6 +9,7 @@ the values (`ValueError`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -50,7 +51,10 @@ from jisr.care.models import (
 from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel
 from jisr.cases.services import case_close, case_set_risk
 from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
+from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.services import seal
+from jisr.survivors.models import Person
+from jisr.survivors.services import person_identity
 
 MAX_TEXT = 20_000
 
@@ -84,6 +88,63 @@ def _today(case: Case) -> dt.date:
     return timezone.localdate()
 
 
+# --- Children ----------------------------------------------------------------------------------------
+
+#: A child is any person under eighteen years of age: Palermo Protocol art. 3(d); Moroccan law 27-14
+#: (Penal Code arts. 448-1 ff.) and Spanish CP art. 177 bis use the same age (identification.md §1.2,
+#: §3.1, §3.2). The identification engine's child rule uses the same figure (rule sets' `child_age`).
+CHILD_AGE = 18
+
+#: Why a consent cannot be recorded (ValueError text; translated by care.views.MESSAGES).
+CHILD_CONSENT_BY_GUARDIAN = "a child's consent is given by a parent or legal guardian"
+
+
+def is_child(age: int | None) -> bool:
+    """True for an age under CHILD_AGE. An unknown age is not taken for a child here: the presumption
+    of minority needs reasons to believe she is one (EU Directive 2011/36 art. 13(2); the screening
+    records it), which the age alone does not give."""
+    return age is not None and age < CHILD_AGE
+
+
+def age_reader(person: Person) -> Callable[[dt.date], int | None]:
+    """Her age in completed years on a given day (`Person.age_on`), her date of birth decrypted once:
+    from the date of birth when one is recorded (never stored in clear), else from the estimated age
+    advanced from the day it was estimated; None when neither is known. A date of birth that cannot
+    be read (erased, tampered) falls back to the estimate."""
+    dob = None
+    if person.date_of_birth is not None:
+        try:
+            dob = person_identity(person).date_of_birth
+        except DecryptionError:
+            dob = None
+    return lambda on: person.age_on(on, dob)
+
+
+def person_age_on(person: Person, on: dt.date) -> int | None:
+    """`age_reader(person)(on)`."""
+    return age_reader(person)(on)
+
+
+def consent_giver_error(*, age: int | None, given_by: str) -> str | None:
+    """Why a consent given by `given_by` for a person aged `age` on the day it was given cannot be
+    recorded, or None. Pure rule, the same for every purpose:
+
+    a child (under 18 on that day: Palermo Protocol art. 3(d)) does not consent alone — her consent
+    is given by a parent or legal guardian (ConsentGiver.GUARDIAN; for a child without one, or whose
+    parents may be involved in her exploitation, the guardian or representative appointed for her).
+    She is still told, in her language, what each purpose means, and her views are heard: her best
+    interests are a primary consideration (EU Directive 2011/36 art. 13(1); OSCE/ODIHR NRM handbook,
+    2nd ed. 2022, child best interests mainstreamed — case-management-anchors.md §2.3). The project's
+    reference notes give no rule by which a child's own consent, even witnessed or with a
+    best-interests note, stands in for a guardian's for any purpose, so none is made here; a
+    jurisdiction's exception (e.g. an age from which a minor consents to the processing of her data)
+    needs its legal source checked before it is encoded.
+    """
+    if is_child(age) and given_by != ConsentGiver.GUARDIAN:
+        return CHILD_CONSENT_BY_GUARDIAN
+    return None
+
+
 # --- Consent -----------------------------------------------------------------------------------------
 
 
@@ -103,7 +164,9 @@ def consent_record(
     witness_name: str = "",
 ) -> Consent:
     """Record a consent for one purpose. Referral and sharing need a named recipient; oral consent
-    needs a witness (sealed). Raises PermissionDeniedError, StateError, ValueError."""
+    needs a witness (sealed); a child's consent (under 18 on `given_on`) is given by a parent or legal
+    guardian, never by the child alone (`consent_giver_error`: Palermo Protocol art. 3(d)).
+    Raises PermissionDeniedError, StateError, ValueError."""
     _require_write(actor, case)
     _require_open(case)
     _choice(purpose, ConsentPurpose, "unknown consent purpose")
@@ -124,6 +187,9 @@ def consent_record(
         raise ValueError("the consent date cannot be in the future")
     if valid_until is not None and valid_until < given_on:
         raise ValueError("the end of validity is before the consent date")
+    refused = consent_giver_error(age=person_age_on(case.person, given_on), given_by=given_by)
+    if refused:
+        raise ValueError(refused)
     consent = Consent(
         case=case,
         person=case.person,

@@ -68,6 +68,7 @@ MESSAGES = {
     "a recipient is only for referral or sharing": gettext_lazy("A recipient is only for a referral or for sharing."),
     "the recipient's country is a two-letter code": gettext_lazy("Give the recipient's country as two letters."),
     "oral consent needs a witness": gettext_lazy("Oral consent needs a witness."),
+    svc.CHILD_CONSENT_BY_GUARDIAN: f.CHILD_CONSENT_MESSAGE,
     "the consent date cannot be in the future": gettext_lazy("The consent date cannot be in the future."),
     "the end of validity is before the consent date": gettext_lazy("The end of validity is before the consent date."),
     "this consent was already withdrawn": gettext_lazy("This consent was already withdrawn."),
@@ -142,13 +143,14 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     trainings = sel.trainings_visible_to(user)
     today_text = f._today_text()
     jurisdiction = case.organisation.country.code if case.organisation.country.code in ("MA", "ES") else "MA"
+    age_on = svc.age_reader(case.person)  # her date of birth decrypted once for the page
     # name -> how to build it. Only the forms of the shown tab are built (each costs a deep copy of its
     # fields; the consent form also three queries for its recipients): each is made on first use.
     # A tab shows several forms with the same field names (comment, domain, notes…): each form's ids get
     # their own prefix, or a label would point at another form's box.
     makers: dict[str, Callable[..., Any]] = {
         "consent_form": lambda **kw: f.ConsentForm(
-            initial={"given_on": today_text}, recipients=_consent_recipients(case.organisation), **kw
+            initial={"given_on": today_text}, recipients=_consent_recipients(case.organisation), age_on=age_on, **kw
         ),
         "withdraw_form": f.WithdrawForm,
         "risk_form": lambda **kw: f.RiskForm(initial={"assessed_on": today_text}, **kw),
@@ -220,6 +222,9 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "is_open": is_open,
         "can_write": can_write,
         "erased": erased,
+        # Under 18 today (Palermo Protocol art. 3(d)): the header says so, and the consent tab asks for a
+        # parent's or legal guardian's consent.
+        "child": svc.is_child(age_on(today)),
         # The write forms (nothing new is recorded on a closed case, or about a person whose identity was
         # erased: the services refuse both; the page says why instead of offering forms).
         "can_record": can_write and is_open and not erased,
@@ -331,7 +336,10 @@ def consent_add(request: HttpRequest, case_id: str) -> HttpResponse:
             witness_name=d["witness_name"],
         )
 
-    form = f.ConsentForm(request.POST, recipients=_consent_recipients(request.user.organisation))  # type: ignore[union-attr]
+    case = case_get_for_user(request.user, case_id, log_read=False)  # type: ignore[arg-type]
+    form = f.ConsentForm(
+        request.POST, recipients=_consent_recipients(case.organisation), age_on=svc.age_reader(case.person)
+    )
     return _handle(request, case_id, "consent", "consent_form", form, act, gettext_lazy("Consent recorded."))
 
 

@@ -199,10 +199,15 @@ class Command(BaseCommand):
                 nationality = rng.choice(["ES", "NG", "MA", "RO", "CO", "PY"])
             use_dob = i % 2 == 0
             if use_dob:
+                years = rng.randint(17, 40)
+                if i == 0:
+                    # The first person gives the demo's referral consents herself (referrals.demo): an
+                    # adult, or the consent would be refused as a child's (care.services.consent_giver_error).
+                    years = max(years, 20)
                 identity = Identity(
                     **{
                         **identity.__dict__,
-                        "date_of_birth": today.replace(year=today.year - rng.randint(17, 40), day=1),
+                        "date_of_birth": today.replace(year=today.year - years, day=1),
                     }
                 )
             person = person_register(
