@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jisr.crypto.normalise import (
+    clean_free_text,
     normalise_digits,
     normalise_document,
     normalise_name,
@@ -109,3 +110,18 @@ def test_normalise_name_is_idempotent(text: str) -> None:
 @given(st.text(max_size=40))
 def test_transliteration_key_is_ascii_consonants(text: str) -> None:
     assert set(transliteration_key(text)) <= set("bcdfghjklmnpqrstvxz")
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Z\u202eevil\u200b\u0007X", "ZevilX"),  # right-to-left override, zero-width space, BEL
+        ("line one\r\nline two\rline three", "line one\nline two\nline three"),
+        ("\n\n  first  \n\nsecond\t\n\n", "first\n\nsecond"),  # lines and inner blank lines kept
+        ("\u2067مرحبا\u2069 ok", "مرحبا ok"),  # bidi isolates
+        ("می\u200cخواهم", "می\u200cخواهم"),  # the zero-width non-joiner of a spelling stays
+        ("e\u0301", "é"),  # NFC
+    ],
+)
+def test_clean_free_text_keeps_lines_and_drops_hidden_characters(typed: str, kept: str) -> None:
+    assert clean_free_text(typed) == kept

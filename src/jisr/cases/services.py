@@ -15,6 +15,7 @@ from jisr.accounts.models import Team, User
 from jisr.audit.services import audit_record
 from jisr.cases.models import Case, CaseNote, CaseStatus, ClosureReason, ExploitationType, RiskLevel, TrmStage
 from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
+from jisr.crypto.normalise import clean_free_text
 from jisr.crypto.services import seal, unseal
 from jisr.survivors.models import Person
 
@@ -191,9 +192,10 @@ def case_set_exploitation(
 
 @transaction.atomic
 def case_note_add(*, actor: User, case: Case, body: str) -> CaseNote:
-    """Add a note, encrypted under the person's data key. Raises ValueError for an empty note."""
+    """Add a note, encrypted under the person's data key; its text cleaned of hidden control and bidi
+    characters (`crypto.normalise.clean_free_text`), lines kept. Raises ValueError for an empty note."""
     _require_write(actor, case)
-    body = body.strip()
+    body = clean_free_text(body)
     if not body:
         raise ValueError("the note is empty")
     if len(body) > 20_000:

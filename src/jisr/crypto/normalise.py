@@ -68,6 +68,22 @@ def clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def clean_free_text(text: str) -> str:
+    """Free text (a case note, a care-plan entry, a referral's message) made safe to store and show, its
+    lines kept: NFC; line ends made "\n"; control characters and invisible format characters (bidi
+    overrides and isolates U+202A–202E / U+2066–2069, zero-width space, BOM, BEL…) removed as in
+    `clean_text`, except the zero-width (non-)joiner, tab and line feed; spaces at line ends and blank
+    lines at both ends trimmed. A right-to-left override hidden in a note would otherwise reorder what
+    the next reader sees (issue 8's bad-input catalogue)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(
+        ch
+        for ch in text
+        if ch in _KEEP_FORMAT or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"} or ch in "\t\n"
+    )
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
+
+
 def normalise_digits(text: str) -> str:
     """Replace Eastern Arabic (٠-٩) and Persian (۰-۹) digits by ASCII digits; nothing else changes."""
     return text.translate(_EASTERN_DIGITS)
