@@ -42,6 +42,16 @@ ROUTES = {
         data=lambda w: {"given_name_latin": "Fatma", "family_name_latin": "Ben Ali", "sex": "Feminine"},
     ),
     "web:person_detail": Route(get=expect(MA_CASE_TEAM), **person),
+    # Correcting her record: the roles that write cases, in her organisation, who see her (the case worker in
+    # clear, the supervisor masked); the coordinator sees her but may not change her record (the refused
+    # page, 403); everyone else gets 404. The version is the one the form was filled from.
+    "web:person_edit": Route(
+        get=expect(MA_WRITERS, ma_coordinator=403),
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
+        data=lambda w: {"given_name_latin": "Fatima", "family_name_latin": "Benali", "sex": "Feminine",
+                        "age_precision": "approximate", "version": w.person.version},
+        **person,
+    ),
     "web:person_reveal": Route(
         post=expect(("ma_supervisor",), ma_case_worker=403, ma_coordinator=403),
         data=lambda w: {"field": "phone", "reason": "safety check tonight"},

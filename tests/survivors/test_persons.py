@@ -283,7 +283,10 @@ def test_update_reseals_reindexes_and_names_fields_only(cast, fatima_case) -> No
     person = Person.objects.get(pk=person.pk)
     assert person_identity(person).given_name_latin == "Fatima Zahra" and person.estimated_age is None
     [event] = _events("person.update")
-    assert set(event.details["fields"]) == {"given_name", "given_name_latin", "date_of_birth", "phone", "documents"}
+    # The date of birth replaces her age estimate: both age fields changed too.
+    assert set(event.details["fields"]) == {
+        "given_name", "given_name_latin", "date_of_birth", "phone", "documents", "estimated_age", "age_precision"
+    }
     assert "Zahra" not in str(event.payload())
     report = duplicate_suggestions(
         cast.ma_case_worker, cast.ma, Identity(given_name_latin="Fatima Zahra", family_name_latin="Benali")

@@ -76,6 +76,10 @@ class Person(BaseModel):
     # who may see a person without a case is decided by who registered her (persons_visible_to), and
     # this flag lets that be an index lookup instead of a search of the case table per person.
     has_case = models.BooleanField(default=False, editable=False)
+    # Optimistic locking, as for cases: every correction (services.person_update) increments it, and an
+    # edit form that was filled from another version is refused — two people correcting her record at
+    # once see a conflict, never one silently overwriting the other.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

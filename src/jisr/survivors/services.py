@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict
+from enum import Enum
 
 from django.db import transaction
 from django.utils import timezone
 
 from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
-from jisr.common.errors import PermissionDeniedError, StateError
+from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.crypto.normalise import clean_text
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
 from jisr.survivors.identity import Identity, IdentityDocument, mentions_identity
 from jisr.survivors.indexing import index_values
-from jisr.survivors.models import AgePrecision, CodeSequence, Person, PersonIndex, Sex
+from jisr.survivors.models import ENCRYPTED_FIELDS, AgePrecision, CodeSequence, Person, PersonIndex, Sex
 
 REVEALABLE_FIELDS = ("name", "date_of_birth", "phone", "documents")
 
@@ -306,6 +307,25 @@ def _withdraw_pending_requests(actor: User, person: Person) -> None:
                      details={"approval": str(approval.pk), "why": "person_erased"})
 
 
+class _Keep(Enum):
+    KEEP = "keep"
+
+
+#: `person_update(estimated_age=KEEP)`: leave her age estimate as it is (the default).
+KEEP = _Keep.KEEP
+
+
+# What person_update may write (nothing else of the row: `has_case`, set by case_open, is left alone).
+_UPDATE_FIELDS = [*ENCRYPTED_FIELDS, "sex", "nationality", "languages", "estimated_age", "age_estimated_on",
+                  "age_precision", "version", "updated_at"]
+
+
+def may_edit(user: User, person: Person) -> bool:
+    """Whether `user`'s role may correct `person`'s record: one that writes cases, in her organisation.
+    (Erased or not: `person_update` refuses an erased person with its own message.)"""
+    return user.organisation == person.organisation and user.capabilities.write_cases
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -315,44 +335,87 @@ def person_update(
     sex: str | None = None,
     nationality: str | None = None,
     languages: list[str] | None = None,
+    estimated_age: int | _Keep | None = KEEP,
+    age_precision: str | None = None,
+    expected_version: int | None = None,
 ) -> Person:
-    """Correct a person's identity (fetched through persons_visible_to) and re-index her.
+    """Correct a person's record (fetched through persons_visible_to): her whole identity, re-sealed and
+    re-indexed, and — when given — sex, nationality ("" for unknown), languages and age estimate.
 
-    Only roles that write cases, in her organisation. The audit event names the fields that changed,
-    never their values. Raises PermissionDeniedError, StateError (erased), ValueError (no name left)."""
-    if actor.organisation != person.organisation or not actor.capabilities.write_cases:
+    `estimated_age`: her age *today* as estimated now, in years (0–120); None: no estimate (age unknown);
+    KEEP (default): unchanged. When it equals the age her current estimate gives today, the estimate and
+    the date it was made are kept (saving a form again does not make the estimate look newer); otherwise
+    it is a new estimate made today, with `age_precision` (YEAR or APPROXIMATE; default: the current one,
+    else APPROXIMATE). A date of birth in `identity` replaces any estimate (EXACT).
+
+    `expected_version`: the `version` the actor's form was filled from (None: no check, e.g. a script).
+    The row is locked and read again; if someone changed her record since, ConflictError and nothing
+    changes — never a silent overwrite. Every save increments `version`.
+
+    Only roles that write cases, in her organisation (`may_edit`). The audit event `person.update`
+    names the fields that changed, never their values. Raises PermissionDeniedError, StateError
+    (erased, also by someone else a moment ago), ConflictError (a StateError), ValueError (no name left,
+    a date of birth and an estimate, an age out of range, an unknown language)."""
+    if not may_edit(actor, person):
         raise PermissionDeniedError("this role may not change a person's identity")
+    # Her row locked for this transaction and read again: decisions use what is stored now.
+    person.refresh_from_db(from_queryset=Person.objects.select_for_update(of=("self",)).select_related("data_key"))
     if person.is_erased:
         raise StateError("this person's identity was erased")
+    if expected_version is not None and expected_version != person.version:
+        raise ConflictError("the person was changed by someone else; reload and try again")
     identity = clean_identity(identity)
     if languages is not None:
         languages = _check_languages(languages)
+    if identity.date_of_birth and estimated_age is not KEEP and estimated_age is not None:
+        raise ValueError("give a date of birth or an estimated age, not both")
     before = person_identity(person)
-    changed = [
-        f
-        for f in (
-            "given_name",
-            "family_name",
-            "given_name_latin",
-            "family_name_latin",
-            "aliases",
-            "date_of_birth",
-            "phone",
-            "documents",
-        )
-        if getattr(before, f) != getattr(identity, f)
-    ]
+    changed = [f for f in ENCRYPTED_FIELDS if getattr(before, f) != getattr(identity, f)]
     for field_name, value in (("sex", sex), ("nationality", nationality), ("languages", languages)):
         if value is not None and getattr(person, field_name) != value:
             setattr(person, field_name, value)
             changed.append(field_name)
-    if identity.date_of_birth:
-        person.estimated_age, person.age_estimated_on, person.age_precision = None, None, AgePrecision.EXACT
+    age_before = (person.estimated_age, person.age_estimated_on, person.age_precision)
+    _set_age(person, identity, estimated_age, age_precision)
+    changed += [
+        name
+        for name, old, new in (
+            ("estimated_age", age_before[:2], (person.estimated_age, person.age_estimated_on)),
+            ("age_precision", age_before[2], person.age_precision),
+        )
+        if old != new
+    ]
     _seal_identity(person, identity)
+    person.version += 1
     person.full_clean(
         exclude=["data_key", "registered_by", "organisation"], validate_constraints=False
     )  # the DB enforces them
-    person.save()
+    person.save(update_fields=_UPDATE_FIELDS)
     person_reindex(person, identity)
     audit_record(actor=actor, action="person.update", target=person, details={"fields": changed})
     return person
+
+
+def _set_age(person: Person, identity: Identity, estimated_age: int | _Keep | None, precision: str | None) -> None:
+    """Her age fields after a correction (see person_update)."""
+    if identity.date_of_birth:
+        person.estimated_age, person.age_estimated_on, person.age_precision = None, None, AgePrecision.EXACT
+        return
+    if isinstance(estimated_age, _Keep):
+        if person.estimated_age is None:  # a date of birth removed, and no estimate: age unknown
+            person.age_precision = AgePrecision.APPROXIMATE
+        return
+    if estimated_age is None:
+        person.estimated_age, person.age_estimated_on = None, None
+        person.age_precision = AgePrecision.APPROXIMATE
+        return
+    if not 0 <= estimated_age <= 120:
+        raise ValueError("estimated age must be between 0 and 120")
+    today = timezone.localdate()
+    current = person.age_on(today) if person.estimated_age is not None else None
+    if current != estimated_age:
+        person.estimated_age, person.age_estimated_on = estimated_age, today
+    if precision:
+        person.age_precision = precision
+    elif person.age_precision == AgePrecision.EXACT:
+        person.age_precision = AgePrecision.APPROXIMATE

@@ -8,15 +8,17 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from jisr.cases.models import ClosureReason, ExploitationType, RiskLevel, TrmStage
 from jisr.common.forms import DateField
-from jisr.crypto.normalise import clean_text, normalise_digits, normalise_name, normalise_phone
+from jisr.crypto.normalise import clean_text, normalise_digits, normalise_document, normalise_name, normalise_phone
 from jisr.survivors.identity import Identity, IdentityDocument
-from jisr.survivors.models import AgePrecision, Sex
+from jisr.survivors.models import ENCRYPTED_FIELDS, AgePrecision, Person, Sex
 from jisr.survivors.services import REVEALABLE_FIELDS
 
 # Languages offered for "languages spoken": ISO 639-1 codes common among the people our partner
@@ -107,8 +109,15 @@ def locale_sort_key(text: str) -> str:
     return normalise_name(text)
 
 
+NOT_RECORDED = _("Not recorded / unknown")
+
+
 class PersonRegisterForm(forms.Form):
     """Minimum data to register a person (DESIGN.md §3.1)."""
+
+    #: Whether a form with no name at all is refused here (PersonEditForm for a masked role: an empty
+    #: name keeps the recorded one).
+    names_required = True
 
     given_name = forms.CharField(label=_("Given name (Arabic script)"), max_length=120, required=False)
     family_name = forms.CharField(label=_("Family name (Arabic script)"), max_length=120, required=False)
@@ -187,12 +196,12 @@ class PersonRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.country = country  # the organisation's country: region of phone numbers without a prefix
         # Countries sorted by their name in the reading language (Arabic names in Arabic order), the
-        # organisation's own country first and preselected: most people it assists are from there.
+        # organisation's own country first: most people it assists are from there. Never preselected: a
+        # nationality nobody chose would be recorded as a fact and counted in the statistics; left alone,
+        # it stays "" (unknown: HTCDS prs_Citizenship empty, "Unknown" in the tables).
         names = sorted(((code, str(name)) for code, name in countries), key=lambda c: locale_sort_key(c[1]))
         own = [c for c in names if c[0] == country]
-        self.fields["nationality"].choices = [("", "—"), *own, *(c for c in names if c[0] != country)]
-        if country and not self.is_bound:
-            self.initial.setdefault("nationality", country)
+        self.fields["nationality"].choices = [("", NOT_RECORDED), *own, *(c for c in names if c[0] != country)]
         for name in self.DUPLICATE_FIELDS:
             css = self.fields[name].widget.attrs.get("class", "")
             self.fields[name].widget.attrs["class"] = f"{css} js-dup".strip()
@@ -240,7 +249,7 @@ class PersonRegisterForm(forms.Form):
         names = [
             data.get(f, "").strip() for f in ("given_name", "family_name", "given_name_latin", "family_name_latin")
         ]
-        if not any(names):
+        if self.names_required and not any(names):
             raise forms.ValidationError(_("Enter at least a given name or a family name, in either script."))
         if data.get("date_of_birth") and data.get("estimated_age") is not None:
             self.add_error("estimated_age", _("Give a date of birth or an estimated age, not both."))
@@ -289,6 +298,117 @@ class PersonRegisterForm(forms.Form):
         )
         age = d.get("estimated_age") if "estimated_age" in d else None
         return identity, age
+
+
+class PersonEditForm(PersonRegisterForm):
+    """The registration form, filled in from her record, to correct or complete it
+    (survivors.services.person_update): the same fields and the same validation, without the duplicate
+    confirmation, with the record's `version` hidden in it (optimistic locking).
+
+    `stored`: her decrypted identity; `person`: her record. With `masked=True` (a role that sees her
+    identity masked: supervisor) the identity fields start empty, each saying only whether something is
+    recorded; an identity field left empty keeps what is recorded and a typed value replaces it, so the
+    form never shows what the role may not see in clear. Sex, nationality, languages and an estimated
+    age are in clear for every role that sees her, and always filled in.
+
+    The form edits her first identity document; any others (from an import or a referral) are kept as
+    they are. A document's issuing country is kept when its kind or its number stays the same."""
+
+    confirm_different = None  # no duplicate check when correcting an existing record
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    DUPLICATE_FIELDS = ()
+
+    # The fields of her encrypted identity (the form has one document: its number stands for them).
+    IDENTITY_FORM_FIELDS = tuple("document_number" if f == "documents" else f for f in ENCRYPTED_FIELDS)
+
+    def __init__(self, *args: Any, person: Person, stored: Identity, masked: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stored, self.masked = stored, masked
+        self.names_required = not masked
+        # Values recorded by an import or a referral that the lists do not offer stay choosable, so that
+        # saving the form never drops them.
+        language_codes = {c for c, _label in self.fields["languages"].choices}
+        self.fields["languages"].choices = [
+            *self.fields["languages"].choices,
+            *((c, language_name(c)) for c in person.languages if c not in language_codes),
+        ]
+        first = stored.documents[0] if stored.documents else None
+        if first is not None and not masked and first.kind not in DOCUMENT_KIND_LABELS:
+            self.fields["document_kind"].choices = [*self.fields["document_kind"].choices, (first.kind, first.kind)]
+        today = timezone.localdate()
+        initial: dict[str, Any] = {
+            "version": person.version,
+            "sex": person.sex,
+            "nationality": person.nationality.code or "",
+            "languages": list(person.languages),
+            "age_precision": AgePrecision.APPROXIMATE.value,
+        }
+        if person.estimated_age is not None:  # her age today from the estimate, as her page shows it
+            initial["estimated_age"] = str(person.age_on(today))
+            initial["age_precision"] = person.age_precision
+        if masked:
+            for name in self.IDENTITY_FORM_FIELDS:
+                field = self.fields[name]
+                hint = RECORDED_MASKED if self._stored_value(name) else NOTHING_RECORDED
+                field.help_text = format_lazy("{} {}", hint, field.help_text) if field.help_text else hint
+        else:
+            initial.update(
+                given_name=stored.given_name,
+                family_name=stored.family_name,
+                given_name_latin=stored.given_name_latin,
+                family_name_latin=stored.family_name_latin,
+                aliases=", ".join(stored.aliases),
+                date_of_birth=stored.date_of_birth,
+                phone=stored.phone,
+                document_kind=first.kind if first else "",
+                document_number=first.number if first else "",
+            )
+        self.initial = {**initial, **self.initial}
+
+    def _stored_value(self, name: str) -> Any:
+        if name == "document_number":
+            return self.stored.documents
+        return getattr(self.stored, name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        keeps_birth_date = self.masked and self.stored.date_of_birth and not data.get("date_of_birth")
+        if keeps_birth_date and data.get("estimated_age") is not None:
+            self.add_error(
+                "estimated_age", _("A date of birth is recorded: to correct the age, type the date of birth instead.")
+            )
+        return data
+
+    def edited_identity(self) -> Identity:
+        """Her identity as corrected (call after is_valid()): what was typed, and — for a masked role —
+        what is recorded wherever nothing was typed; her other documents kept."""
+        typed, stored = self.identity(), self.stored
+        kept = stored if self.masked else Identity()  # what an empty field leaves as it is
+        texts = {
+            f: getattr(typed, f) or getattr(kept, f)
+            for f in ("given_name", "family_name", "given_name_latin", "family_name_latin", "aliases", "phone",
+                      "date_of_birth")
+        }
+        first, others = (stored.documents[0], stored.documents[1:]) if stored.documents else (None, ())
+        documents: tuple[IdentityDocument, ...]
+        if not typed.documents:
+            documents = stored.documents if self.masked else others
+        else:
+            new = typed.documents[0]
+            if first is not None and first.kind == new.kind and _same_number(first.number, new.number):
+                new = first  # unchanged: as recorded, with its country
+            elif first is not None and (first.kind == new.kind or _same_number(first.number, new.number)):
+                new = IdentityDocument(new.kind, new.number, first.country)  # the same document, corrected
+            documents = (new, *others)
+        return Identity(**texts, documents=documents)
+
+
+def _same_number(a: str, b: str) -> bool:
+    return normalise_document(a) == normalise_document(b)
+
+
+RECORDED_MASKED = _("Recorded (masked).")
+NOTHING_RECORDED = _("Nothing recorded.")
 
 
 class RevealForm(forms.Form):

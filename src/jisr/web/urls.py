@@ -11,6 +11,7 @@ urlpatterns = [
     path("persons/new/", views.person_register_view, name="person_register"),
     path("persons/new/duplicates/", views.person_duplicates, name="person_duplicates"),
     path("persons/<uuid:person_id>/", views.person_detail, name="person_detail"),
+    path("persons/<uuid:person_id>/edit/", views.person_edit_view, name="person_edit"),
     path("persons/<uuid:person_id>/reveal/", views.person_reveal_view, name="person_reveal"),
     path("persons/<uuid:person_id>/open-case/", views.case_open_view, name="case_open"),
     path("cases/<uuid:case_id>/", views.case_detail, name="case_detail"),

@@ -43,7 +43,7 @@ from jisr.cases.selectors import (
     case_timeline,
     cases_visible_to,
 )
-from jisr.common.errors import DomainError, PermissionDeniedError, RateLimitedError, StateError
+from jisr.common.errors import ConflictError, DomainError, PermissionDeniedError, RateLimitedError, StateError
 from jisr.common.paging import page_of_keys
 from jisr.crypto.envelope import DecryptionError
 from jisr.crypto.normalise import clean_text
@@ -58,7 +58,14 @@ from jisr.survivors.selectors import (
     person_search,
     persons_visible_to,
 )
-from jisr.survivors.services import IDENTITY_IN_REASON, person_register, person_reveal
+from jisr.survivors.services import (
+    IDENTITY_IN_REASON,
+    may_edit,
+    person_identity,
+    person_register,
+    person_reveal,
+    person_update,
+)
 from jisr.web import forms as web_forms
 from jisr.web.forms import REVEAL_FIELD_LABELS, language_name
 from jisr.web.templatetags.jisr_web import list_separator
@@ -116,6 +123,13 @@ DOMAIN_MESSAGES = {
     ),
     "this account may not register people in this organisation": gettext_lazy(
         "Your role does not allow you to register people."
+    ),
+    "this role may not change a person's identity": gettext_lazy(
+        "Your role does not allow you to change a person's record."
+    ),
+    "the person was changed by someone else; reload and try again": gettext_lazy(
+        "Someone else changed this person's record while you were working on it. Nothing was saved: "
+        "open the form again to see the record as it is now, and repeat your change if it is still needed."
     ),
     "the case is closed; reopen it first": gettext_lazy("The case is closed. Reopen it first."),
     "the case is not closed": gettext_lazy("The case is not closed."),
@@ -430,6 +444,82 @@ def person_register_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def person_edit_view(request: HttpRequest, person_id: str) -> HttpResponse:
+    """Correct or complete a person's record (survivors.services.person_update). GET: the registration
+    form filled in from her record; POST: save, then her page (303).
+
+    404 for a person the user may not see; the refused page for a role that may not change her record
+    (403) or an erased person (409), with no read logged. Her identity is shown as on her page — in clear
+    for a role that works with it, masked otherwise (PersonEditForm: an empty field keeps what is
+    recorded) — and every page that shows it is a read, audited as her page's (`person.view`). Refused
+    input comes back with the fields marked and nothing saved (400); a form filled from an older version
+    of her record is refused as a conflict (409), never saved over someone else's change."""
+    user: User = request.user  # type: ignore[assignment]
+    person = person_get_for_user(user, person_id, log_read=False)
+    if not may_edit(user, person):
+        return _refused(request, PermissionDeniedError("this role may not change a person's identity"))
+    if person.is_erased:
+        return _refused_edit(request, _("This person's identity was erased."))
+    try:
+        stored = person_identity(person)
+    except DecryptionError:
+        return _refused_edit(request, _("This identity cannot be read. Contact your coordinator."))
+    org = person.organisation
+    masked = not user.capabilities.identity_in_clear
+    kwargs: dict[str, Any] = {"country": org.country.code, "person": person, "stored": stored, "masked": masked}
+    status, conflict = 200, False
+    if request.method == "POST":
+        form = web_forms.PersonEditForm(request.POST, **kwargs)
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            estimated = d["estimated_age"]
+            try:
+                person_update(
+                    actor=user,
+                    person=person,
+                    identity=form.edited_identity(),
+                    sex=d["sex"],
+                    nationality=d["nationality"] or "",
+                    languages=d["languages"],
+                    estimated_age=estimated,
+                    age_precision=(d["age_precision"] or None) if estimated is not None else None,
+                    expected_version=d["version"],
+                )
+            except PermissionDeniedError as exc:  # the role changed since the check above
+                return _refused(request, exc)
+            except (DomainError, ValueError) as exc:
+                form.add_error(None, domain_message(exc))
+                status = 409 if isinstance(exc, DomainError) else 400
+                conflict = isinstance(exc, ConflictError)
+            else:
+                messages.success(request, _("The person's record was saved."))
+                return _see_other("web:person_detail", person_id=person.pk)
+    else:
+        form = web_forms.PersonEditForm(**kwargs)
+    audit_record(actor=user, action="person.view", target=person)  # the form shows her record: a read
+    others = stored.documents[1:]
+    context = {
+        "person": person,
+        "form": form,
+        "masked": masked,
+        "conflict": conflict,
+        # Her documents the form does not edit (kept as they are): listed in clear, or only counted.
+        "other_documents": ", ".join(f"{d.kind} {d.number}" for d in others) if not masked else "",
+        "other_documents_count": len(others),
+    }
+    response = render(request, "web/person_edit.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # her identity, filled in: not for the browser's cache
+    return response
+
+
+def _refused_edit(request: HttpRequest, message: str) -> HttpResponse:
+    """Her record cannot be changed in its state (erased, unreadable): 409, nothing changed."""
+    return render(request, "web/refused.html", {"message": message}, status=409)
+
+
+@login_required
 @require_POST
 def person_duplicates(request: HttpRequest) -> HttpResponse:
     """htmx: duplicate suggestions for what has been typed so far (POST: names never go in a URL)."""
@@ -464,6 +554,7 @@ def _person_context(request: HttpRequest, person: Person, **extra: Any) -> dict[
         "languages": [language_name(c) for c in person.languages],
         "cases": cases,
         "can_open_case": can_open,
+        "can_edit": may_edit(user, person) and not person.is_erased,
         "reveal_form": extra.pop("reveal_form", None)
         or (web_forms.RevealForm() if user.capabilities.reveal_identity else None),
         **extra,
