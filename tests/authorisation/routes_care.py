@@ -82,11 +82,13 @@ ROUTES = {
     "care:need_add": Route(kwargs=case, post=WRITE, data=lambda w: {
         "domain": "shelter", "level": "high", "assessed_on": TODAY}),
     "care:goal_add": Route(kwargs=case, post=WRITE, data=lambda w: {"domain": "legal", "description": "lawyer"}),
-    "care:goal_status": Route(kwargs=_goal, post=WRITE, data=lambda w: {"status": "achieved"}),
+    # "current": the status the page showed (optimistic locking; required).
+    "care:goal_status": Route(kwargs=_goal, post=WRITE, data=lambda w: {"status": "achieved", "current": "planned"}),
     "care:service_add": Route(kwargs=case, post=WRITE, data=lambda w: {
         "service_type": "legal_aid", "domain": "legal", "in_house": "on", "starts_on": TODAY,
         "status": "arranged"}),
-    "care:service_status": Route(kwargs=_service, post=WRITE, data=lambda w: {"status": "delivered"}),
+    "care:service_status": Route(kwargs=_service, post=WRITE,
+                                 data=lambda w: {"status": "delivered", "current": "arranged"}),
     "care:followup_add": Route(kwargs=case, post=WRITE, data=lambda w: {"kind": "visit", "due_on": TODAY}),
     "care:followup_done": Route(kwargs=_followup, post=WRITE, data=lambda w: {"done_on": TODAY}),
     "care:attendance_add": Route(kwargs=_with_training, post=WRITE, data=lambda w: {

@@ -215,8 +215,9 @@ class GoalForm(forms.Form):
 
 class GoalStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
-    # The status the page showed (optimistic locking).
-    current = forms.ChoiceField(choices=GoalStatus.choices, required=False, widget=forms.HiddenInput)
+    # The status the page showed (optimistic locking): required, so a change made since is a conflict,
+    # never a silent overwrite.
+    current = forms.ChoiceField(choices=GoalStatus.choices, widget=forms.HiddenInput)
 
 
 class ServiceForm(forms.Form):
@@ -232,7 +233,7 @@ class ServiceForm(forms.Form):
 
 class ServiceStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
-    current = forms.ChoiceField(choices=ServiceStatus.choices, required=False, widget=forms.HiddenInput)
+    current = forms.ChoiceField(choices=ServiceStatus.choices, widget=forms.HiddenInput)  # as GoalStatusForm
 
 
 class FollowUpForm(forms.Form):

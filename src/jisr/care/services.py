@@ -52,6 +52,7 @@ from jisr.cases.models import Case, CaseStatus, ClosureReason, RiskLevel
 from jisr.cases.services import case_close, case_set_risk
 from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.normalise import clean_free_text, clean_text
 from jisr.crypto.services import seal
 from jisr.survivors.models import Person
 from jisr.survivors.services import person_identity
@@ -78,7 +79,9 @@ def _choice(value: str, choices: type, message: str) -> str:
 
 
 def _text(value: str | None) -> str:
-    value = (value or "").strip()
+    """Free text of the care plan, cleaned of hidden control and bidi characters, lines kept
+    (`crypto.normalise.clean_free_text`); ValueError beyond MAX_TEXT characters."""
+    value = clean_free_text(value or "")
     if len(value) > MAX_TEXT:
         raise ValueError("the text is too long (20,000 characters at most)")
     return value
@@ -173,7 +176,7 @@ def consent_record(
     _choice(given_by, ConsentGiver, "unknown consent giver")
     _choice(method, ConsentMethod, "unknown consent method")
     _choice(language, ConsentLanguage, "unknown consent language")
-    recipient, witness_name = recipient.strip(), _text(witness_name)
+    recipient, witness_name = clean_text(recipient), clean_text(_text(witness_name))
     recipient_country = recipient_country.strip().upper()
     if purpose in PURPOSES_WITH_RECIPIENT and not recipient:
         raise ValueError("name the recipient of the referral or sharing")
