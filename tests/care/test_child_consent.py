@@ -204,3 +204,12 @@ def test_a_refusal_by_the_service_alone_is_translated_too(login_as, cast, monkey
     )
     assert response.status_code == 400 and not Consent.objects.exists()
     assert "Elle était enfant (moins de 18 ans) le jour du consentement" in response.content.decode()
+
+
+def test_person_page_header_shows_the_child_badge(login_as, cast, fatima_case) -> None:
+    child = _case(cast, estimated_age=17)
+    client = login_as(cast.ma_case_worker, "ar")
+    html = client.get(reverse("web:person_detail", args=[child.person_id])).content.decode()
+    assert BADGE["ar"] in html.split("<h1", 1)[1].split("</h1>", 1)[0]
+    adult = client.get(reverse("web:person_detail", args=[fatima_case.person_id])).content.decode()
+    assert "data-child-badge" not in adult
