@@ -6,7 +6,8 @@ JISR_DATA_DIR, SQLite file and master key; the test drives it through `jisr` com
 administrators and focal point would through their screens).
 
 A referral with consent goes out, is received (signed acknowledgement), accepted, put in service and
-completed — and A's sender sees each state. Consent withdrawal cancels an open referral and B is told.
+completed — and A's sender sees each state. Consent withdrawal cancels an open referral and B is told;
+B also wipes what the completed one shared.
 A referral that could not be delivered travels as a `.jisr` file instead and ends in the same inbox.
 """
 
@@ -60,6 +61,16 @@ print(r.state)
 STATES_B = """
 from jisr.referrals.models import Referral
 print(dict(Referral.objects.values_list("exchange_id", "state")))
+"""
+SHARED_B = """
+from jisr.accounts.models import User
+from jisr.referrals.models import Referral
+from jisr.referrals.selectors import referral_get_for_user
+from jisr.referrals.services import shared_package
+from jisr.survivors.services import person_identity
+r = referral_get_for_user(User.objects.get(username="es-focal"), Referral.objects.get(exchange_id="{exchange_id}").pk)
+print(r.state, r.sharing_ended or "-", sorted(shared_package(r)), r.package is None,
+      person_identity(r.recipient_case.person).given_name_latin)
 """
 
 
@@ -169,6 +180,11 @@ def test_two_instances_exchange_referrals_end_to_end(cast, fatima_case, live_ser
     assert f"UUID('{r.exchange_id}'): 'completed'" in b_states
     r.refresh_from_db()
     assert r.state == "completed"  # a completed referral is not reopened or cancelled by the hook
+    # ...but B, which completed it, is told that her consent was withdrawn and wipes what it was shared; the
+    # person record B registered when it opened its case is B's own (and says so on its page).
+    assert r.sharing_ended == "consent_withdrawn"
+    assert b.shell(SHARED_B.format(exchange_id=r.exchange_id)).splitlines()[-1] == \
+        "completed consent_withdrawn [] True Fatima"
 
     # 3. Poor connectivity: delivery fails, the envelope waits in the queue, travels as a .jisr file.
     give_consent(cast.ma_case_worker, fatima_case, "Demo ES")

@@ -111,6 +111,13 @@ class TooOldError(ExpiredError):
         self.max_age = max_age
 
 
+class ConsentExpiredError(EnvelopeError):
+    """Validly signed, but the referral's consent proof says the consent ended before today (its
+    `valid_until`): nothing of it may be held (raised by the caller, which reads the body)."""
+
+    code = "consent_expired"
+
+
 class ReplayError(EnvelopeError):
     """The message id was seen before (raised by the caller's replay cache)."""
 

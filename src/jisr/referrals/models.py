@@ -78,6 +78,16 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SharingEnded(models.TextChoices):
+    """Why what a referral shared is no longer held on this side although its state goes on
+    (`Referral.sharing_ended`): the consent it rested on ended, or the sender erased her identity.
+    Codes only: they travel in the `sharing_ended` notice between instances."""
+
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("The consent it rested on was withdrawn")
+    CONSENT_EXPIRED = "consent_expired", _("The consent it rested on has expired")
+    SENDER_ERASED = "sender_erased", _("The sender erased the person's identity")
+
+
 class InstanceKey(BaseModel):
     """This instance's identity keys. One current row (`retired_at` null); retired rows stay a while
     so envelopes sealed to the previous key can still be opened during a rotation. The private keys
@@ -195,6 +205,10 @@ class Referral(BaseModel):
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
     answer_by = models.DateTimeField(_("answer expected by"), null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What was shared is gone on this side for this reason (SharingEnded), whatever the state: the state
+    # machine's ends wipe it too, but a completed or accepted referral keeps its state.
+    sharing_ended = models.CharField(max_length=24, choices=SharingEnded.choices, blank=True)
+    sharing_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

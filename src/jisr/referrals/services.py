@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jisr.accounts.models import Organisation, Team, User
@@ -46,6 +47,7 @@ from jisr.referrals.models import (
     ReferralTransition,
     RefusedEnvelope,
     SeenMessage,
+    SharingEnded,
 )
 from jisr.referrals.package import build_package, filter_package
 from jisr.survivors.models import Person
@@ -561,20 +563,36 @@ def _end_sent(referral: Referral, ev: sm.Event, *, actor: User | None, actor_lab
     many envelopes were dropped."""
     before = referral.state
     sm.next_state(before, ev)  # refused here, before anything is dropped
-    envelopes = list(OutboundMessage.objects.select_for_update(of=("self",)).filter(referral=referral,
-                                                                                     kind="referral"))
-    unacknowledged = before in (sm.State.DRAFT, sm.State.SENT)
-    never_reached = before == sm.State.DRAFT or (unacknowledged and bool(envelopes) and not any(
-        m.delivered_at or m.exported_at or m.maybe_delivered for m in envelopes))
+    envelopes = _package_envelopes(referral)
+    reached = _may_have_reached(before, envelopes)
     dropped = 0
     for msg in envelopes:
         if msg.delivered_at is None:
             _drop_queued(msg, referral, actor=actor, actor_label=actor_label, reason=reason, why=why or ev.value)
             dropped += 1
     _apply(referral, ev, actor=actor, actor_label=actor_label, note=note, reason=reason)
-    if not never_reached:
+    if reached:
         _tell_partner(referral, ev, note=note)
     return dropped
+
+
+def _package_envelopes(referral: Referral) -> list[OutboundMessage]:
+    """The envelopes of `referral` that carry its package (kind ``referral``), locked — after any delivery of
+    them under way (`outbound_deliver` holds their lock while it sends)."""
+    return list(OutboundMessage.objects.select_for_update(of=("self",)).filter(referral=referral, kind="referral"))
+
+
+def _may_have_reached(state: str, envelopes: list[OutboundMessage]) -> bool:
+    """Whether the partner may hold a referral of ours now in `state` whose package envelopes are
+    `envelopes` (`_package_envelopes`): not when it is a draft, nor when it was never acknowledged (``sent``)
+    and each of its envelopes was neither delivered, nor exported as a `.jisr` file, nor tried in a way that
+    may have reached the partner all the same (`OutboundMessage.maybe_delivered`). With no envelope of it
+    on record we cannot tell: it may."""
+    if state == sm.State.DRAFT:
+        return False
+    if state != sm.State.SENT or not envelopes:
+        return True
+    return any(m.delivered_at or m.exported_at or m.maybe_delivered for m in envelopes)
 
 
 def _drop_queued(msg: OutboundMessage, referral: Referral, *, actor: User | None, actor_label: str = "",
@@ -587,11 +605,44 @@ def _drop_queued(msg: OutboundMessage, referral: Referral, *, actor: User | None
                  details={"message": str(msg.message_id), "kind": msg.kind, "event": msg.event, "why": why})
 
 
-def _tell_partner(referral: Referral, ev: sm.Event, *, code: str = "", note: str = "") -> None:
+def _tell_partner(referral: Referral, ev: sm.Event | str, *, code: str = "", note: str = "") -> None:
+    """Queue the signed status envelope {event, code, note} of `referral` for its partner (nothing for a
+    referral inside this instance). `ev` is an event of the state machine, or SHARING_ENDED."""
     if referral.partner is None or referral.direction == Direction.INTERNAL:
         return
-    _enqueue(referral, referral.partner, kind="status", body={"event": ev.value, "code": code, "note": note},
+    _enqueue(referral, referral.partner, kind="status", body={"event": str(ev), "code": code, "note": note},
              event=ev)
+
+
+#: The notice a sender's instance sends its partner when what a referral shared may no longer be held there
+#: although the referral's state goes on (a completed referral whose consent was withdrawn or expired; an
+#: accepted one whose person the sender erased): a status envelope {"event": "sharing_ended", "code":
+#: <SharingEnded>, "note": ""}. It is no event of the state machine: the partner's referral keeps its state,
+#: and only what it shared is wiped there (`_receive_sharing_ended`). An open referral whose consent ends is
+#: cancelled instead (the ``cancel`` event ends the partner's access the same way).
+SHARING_ENDED = "sharing_ended"
+
+
+def _end_sharing(referral: Referral, why: SharingEnded, *, actor: User | None, actor_label: str = "",
+                 reason: str = "") -> bool:
+    """Sender side: what `referral` (ours: internal or outgoing; locked by the caller) shared may no longer
+    be held, for `why`, while its state stays as it is (a completed referral, or one the recipient accepted).
+    Our copy of the package and note is wiped and the fact recorded (`_erase_package`: `sharing_ended`,
+    `referrals.package_erased` {why, direction, notes_cleared}: in the recipient organisation's chain for a
+    referral inside this instance, where the recipient's page then says so; ours for a partner). A partner
+    that may hold the referral (`_may_have_reached`) is sent the SHARING_ENDED notice with `why`.
+
+    Does nothing and returns False when `referral` already ended its sharing for the same reason. Raises
+    StateError when the notice cannot be queued (no instance keys, partner unconfirmed): the caller's
+    transaction then changes nothing."""
+    if referral.sharing_ended == why:
+        return False
+    reached = referral.direction == Direction.OUTGOING and _may_have_reached(referral.state,
+                                                                             _package_envelopes(referral))
+    _erase_package(referral, why=why, actor=actor, actor_label=actor_label, reason=reason)
+    if reached:
+        _tell_partner(referral, SHARING_ENDED, code=why)
+    return True
 
 
 @transaction.atomic
@@ -681,18 +732,65 @@ def carried_from_package(referral: Referral, package: dict[str, dict[str, Any]])
     return level, [t for t in ExploitationType.values if t in known]
 
 
+#: States of a referral of ours, not open any more, in which the recipient still holds what it shared.
+HELD_AFTER_CLOSE: frozenset[sm.State] = sm.SHARES_PACKAGE - sm.OPEN_STATES
+
+
 @transaction.atomic
 def on_consent_withdrawn(*, actor: User | None, consent: Consent) -> list[Referral]:
-    """Hook: call right after `care.services.consent_withdraw` (same transaction). Every open referral
-    based on `consent` is cancelled (recipient access ends at once; its package still queued for a partner
-    is dropped, and a partner that may have it is told by a signed envelope: `_end_sent`). Returns the
-    cancelled referrals."""
+    """Hook: `care.services.consent_withdraw` calls it in its transaction. Every referral based on
+    `consent` in which the recipient may still hold what it shared stops sharing it:
+
+    - an open one is cancelled (`referral.cancel`: recipient access ends at once; its package still
+      queued for a partner is dropped, and a partner that may have it is told by a signed ``cancel``
+      envelope, on which it wipes its copy: `_end_sent`);
+    - a completed one keeps its state and stops sharing (`_end_sharing`, SharingEnded.CONSENT_WITHDRAWN):
+      inside this instance the recipient's page hides the package at once and says why; a partner is
+      sent the SHARING_ENDED notice, on which it wipes its copy and records it in its chain.
+
+    What a recipient copied into a case it opened from the referral (her person record there) is its own
+    record and is not touched: its page tells it to review that record. Returns the referrals acted on.
+    Raises StateError when a notice cannot be queued (nothing changes then)."""
     done = []
     for referral in Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner").filter(
-            consent=consent, state__in=[s.value for s in sm.OPEN_STATES]):
-        _end_sent(referral, sm.Event.CANCEL, actor=actor, actor_label="" if actor else "consent")
+            consent=consent, direction__in=[Direction.INTERNAL, Direction.OUTGOING],
+            state__in=[s.value for s in sm.OPEN_STATES | HELD_AFTER_CLOSE]).order_by("created_at"):
+        label = "" if actor else "consent"
+        if referral.state in sm.OPEN_STATES:
+            _end_sent(referral, sm.Event.CANCEL, actor=actor, actor_label=label)
+        elif not _end_sharing(referral, SharingEnded.CONSENT_WITHDRAWN, actor=actor, actor_label=label):
+            continue
         done.append(referral)
     return done
+
+
+def _consent_ended_why(consent: Consent, today: dt.date) -> SharingEnded:
+    """Why `consent`, no longer in force on `today`, ended: withdrawn, or past its `valid_until`."""
+    if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+        return SharingEnded.CONSENT_WITHDRAWN
+    return SharingEnded.CONSENT_EXPIRED
+
+
+def consent_proof_expired(referral: Referral, today: dt.date | None = None) -> bool:
+    """Whether the consent proof a partner sent with `referral` (incoming) says the consent ended before
+    `today` (`valid_until`, an ISO date, in force on that day; "" = no end). False for our own referrals,
+    whose consent is read itself."""
+    if referral.direction != Direction.INCOMING:
+        return False
+    try:
+        until = _proof_valid_until(referral.consent_proof)
+    except ValueError:
+        return True  # an end we cannot read (stored before proofs were checked): not shown as in force
+    return until is not None and until < (today or timezone.localdate())
+
+
+def _proof_valid_until(proof: dict[str, Any]) -> dt.date | None:
+    """The `valid_until` of a consent proof: a date, or None when it has no end. Raises ValueError when it is
+    neither an ISO date nor empty."""
+    value = proof.get("valid_until") or ""
+    if not isinstance(value, str):
+        raise ValueError("valid_until must be an ISO date")
+    return dt.date.fromisoformat(value) if value else None
 
 
 #: Her referrals that erasure withdraws: not yet accepted, so no service rests on them yet. An accepted
@@ -761,7 +859,8 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
             # same notice is queued again without a note, so the partner still learns what happened.
             _drop_queued(msg, msg.referral, actor=actor, reason=reason, why="person_erased")
             dropped += 1
-            _tell_partner(msg.referral, sm.Event(msg.event))
+            if msg.event != SHARING_ENDED:  # that notice never has a note, and always a copy
+                _tell_partner(msg.referral, sm.Event(msg.event))
             continue
         if not payload["body"].get("note") or own is None:
             continue
@@ -772,35 +871,48 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
         audit_record(actor=actor, action="referrals.envelope_note_removed", details=details, **where)
         notes_removed += 1
     for referral in came_through:
-        _erase_package(referral, actor=actor, reason=reason)
+        _erase_package(referral, why="person_erased", actor=actor, reason=reason)
     return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed,
             "packages_erased": len(came_through)}
 
 
-def _erase_package(referral: Referral, *, actor: User, reason: str) -> None:
-    """The receiving side's copy of what `referral` shared about a person now erased here: its package and
-    the sender's note go (`_end_access`, as when the recipient's access ends); for a referral from a
-    partner, the notes of its history are cleared too and its own key is destroyed. Inside the erasure's
-    transaction, `referral` locked."""
+def _erase_package(referral: Referral, *, why: str, actor: User | None, actor_label: str = "",
+                   reason: str = "") -> None:
+    """Wipe what `referral` (locked by the caller) shared: its package and the sender's note go
+    (`_end_access`, as when the recipient's access ends); for a referral from a partner, the notes of its
+    history are cleared too and its own key is destroyed. Its state is left as it is.
+
+    `why`: ``person_erased`` (the person was erased here, on the receiving side), or a SharingEnded code,
+    then kept in `sharing_ended` (with `sharing_ended_at`) for the referral's page. One audit event,
+    `referrals.package_erased` {why, direction, notes_cleared}, in the receiving organisation's chain (also
+    for a referral inside this instance), or ours for a referral to a partner."""
     notes = 0
     if referral.direction == Direction.INCOMING:
         # A referral from a partner is ours alone, its history included. Inside this instance the history
         # is shared with the sender, sealed under the sender's record of her: that is the sender's to erase.
         notes = ReferralTransition.objects.filter(referral=referral, note__isnull=False).update(note=None)
     _end_access(referral)
-    referral.save(update_fields=["package", "message", "updated_at"])
-    # In the receiving organisation's chain (hers), also for a referral inside this instance.
+    fields = ["package", "message", "updated_at"]
+    if why in SharingEnded.values:
+        referral.sharing_ended, referral.sharing_ended_at = why, _now()
+        fields += ["sharing_ended", "sharing_ended_at"]
+    referral.save(update_fields=fields)
     audit_record(actor=actor, action="referrals.package_erased", target=referral,
-                 organisation=referral.recipient_organisation, reason=reason,
-                 details={"why": "person_erased", "direction": referral.direction, "notes_cleared": notes})
+                 organisation=referral.recipient_organisation or referral.organisation, actor_label=actor_label,
+                 reason=reason, details={"why": str(why), "direction": referral.direction, "notes_cleared": notes})
 
 
 def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
-    """Periodic work (`jisr referral deliver`): expire referrals not answered in time, cancel those whose
-    consent is no longer in force (lapsed `valid_until`), retry due deliveries, prune the replay cache
-    (`replay_cache_prune`) and forget refusals put on record long enough ago (`envelope_refusals_prune`)."""
+    """Periodic work (`jisr referral deliver`): expire referrals not answered in time; for our referrals
+    whose consent is no longer in force (lapsed `valid_until`, or withdrawn), cancel the open ones and end
+    the sharing of completed ones (`_end_sharing`: a partner is sent the SHARING_ENDED notice); wipe the
+    package of a referral from a partner whose consent proof's `valid_until` has passed
+    (SharingEnded.CONSENT_EXPIRED, `referrals.package_erased`); retry due deliveries, prune the replay
+    cache (`replay_cache_prune`) and forget refusals put on record long enough ago
+    (`envelope_refusals_prune`). Returns the counts {expired, cancelled, sharing_ended, delivered, pruned,
+    refusals_pruned}."""
     now = now or _now()
-    expired = cancelled = 0
+    expired = cancelled = sharing_ended = 0
     for referral in Referral.objects.filter(direction__in=[Direction.INTERNAL, Direction.OUTGOING],
                                             state__in=[sm.State.SENT.value, sm.State.RECEIVED.value],
                                             answer_by__lt=now):
@@ -810,21 +922,34 @@ def referrals_tick(now: dt.datetime | None = None) -> dict[str, int]:
                 _end_sent(r, sm.Event.EXPIRE, actor=None, actor_label="expiry")
                 expired += 1
     today = timezone.localdate()
-    for referral in Referral.objects.filter(consent__isnull=False, state__in=[s.value for s in sm.OPEN_STATES]
-                                            ).select_related("consent"):
+    open_states = [s.value for s in sm.OPEN_STATES]
+    held = [s.value for s in HELD_AFTER_CLOSE]
+    for referral in Referral.objects.filter(Q(state__in=open_states) | Q(state__in=held, sharing_ended=""),
+                                            consent__isnull=False).select_related("consent"):
         if referral.consent is not None and not referral.consent.in_force_on(today):
             with transaction.atomic():
                 r = _locked(referral.pk)
                 if r.state in sm.OPEN_STATES:
                     _end_sent(r, sm.Event.CANCEL, actor=None, actor_label="consent")
                     cancelled += 1
+                elif r.state in HELD_AFTER_CLOSE and _end_sharing(
+                        r, _consent_ended_why(referral.consent, today), actor=None, actor_label="consent"):
+                    sharing_ended += 1
+    # A referral from a partner whose consent proof ended: hidden at once (`shared_package`), wiped here.
+    for referral in Referral.objects.filter(direction=Direction.INCOMING, package__isnull=False, sharing_ended=""):
+        if consent_proof_expired(referral, today):
+            with transaction.atomic():
+                r = _locked(referral.pk)
+                if r.package is not None and not r.sharing_ended:
+                    _erase_package(r, why=SharingEnded.CONSENT_EXPIRED, actor=None, actor_label="consent")
+                    sharing_ended += 1
     delivered = outbound_deliver_due(now)
     # An envelope past its expiry is never sent again: the copy kept for re-sealing goes.
     OutboundMessage.objects.filter(expires_at__lte=now, payload__isnull=False).update(payload=None)
     pruned = replay_cache_prune(now)
     refusals_pruned = envelope_refusals_prune(now)
-    return {"expired": expired, "cancelled": cancelled, "delivered": delivered, "pruned": pruned,
-            "refusals_pruned": refusals_pruned}
+    return {"expired": expired, "cancelled": cancelled, "sharing_ended": sharing_ended, "delivered": delivered,
+            "pruned": pruned, "refusals_pruned": refusals_pruned}
 
 
 @transaction.atomic
@@ -861,11 +986,16 @@ def envelope_refusals_prune(now: dt.datetime | None = None) -> int:
 
 
 def shared_package(referral: Referral) -> dict[str, dict[str, Any]]:
-    """The package as the recipient may see it now: only while the state shares it and (internal) the
-    consent it rests on is still in force; filtered to the chosen categories' fields. {} otherwise."""
-    if referral.state not in sm.SHARES_PACKAGE or referral.package is None:
+    """The package as the recipient may see it now: {category: {HTCDS field: value}}, filtered to the
+    chosen categories' fields. Only while the state shares it, its sharing has not ended
+    (`sharing_ended`), and the consent it rests on is in force — for a referral inside this instance the
+    consent itself, for one from a partner the `valid_until` of the consent proof it sent (until the day
+    it names, included). {} otherwise, and when its key is gone."""
+    if referral.state not in sm.SHARES_PACKAGE or referral.package is None or referral.sharing_ended:
         return {}
     if referral.consent is not None and not referral.consent.in_force_on(timezone.localdate()):
+        return {}
+    if consent_proof_expired(referral):
         return {}
     try:
         raw = unseal(referral, "package", referral.data_key) or "{}"
@@ -887,7 +1017,7 @@ def referral_message(referral: Referral) -> str:
 
 
 def _enqueue(referral: Referral, partner: Partner, *, kind: str, body: dict[str, Any],
-             event: sm.Event) -> OutboundMessage:
+             event: sm.Event | str) -> OutboundMessage:
     if partner.confirmed_at is None:
         raise StateError("this partner's fingerprint has not been confirmed")
     own = current_instance_key()
@@ -900,7 +1030,7 @@ def _enqueue(referral: Referral, partner: Partner, *, kind: str, body: dict[str,
                                referral_id=str(referral.exchange_id), body=body, now=now, ttl=ENVELOPE_TTL)
     blob = env.seal(payload, sender=_private(own), recipient_encryption_public=recipient.encryption_public)
     msg = OutboundMessage(
-        partner=partner, referral=referral, message_id=uuid.UUID(payload["message_id"]), kind=kind, event=event.value,
+        partner=partner, referral=referral, message_id=uuid.UUID(payload["message_id"]), kind=kind, event=str(event),
         blob=blob, expires_at=now + ENVELOPE_TTL, next_attempt_at=now,
     )
     if referral.data_key.wrapped is not None:  # kept to seal it again after a rotation of the partner's keys
@@ -1096,8 +1226,9 @@ def _inbox_apply(opened: env.Opened, *, via: str) -> Referral:
                      organisation=partner.organisation, actor_label=partner.name[:150],
                      details={"partner": str(partner.pk), "message": str(message_id)})
     body = p["body"]
+    notice = p["kind"] == "status" and body.get("event") == SHARING_ENDED
     try:
-        ev = sm.Event(str(body.get("event", "")))
+        ev = sm.Event.SEND if notice else sm.Event(str(body.get("event", "")))
     except ValueError as exc:
         raise env.MalformedError("unknown event") from exc
     exchange_id = uuid.UUID(p["referral_id"])
@@ -1107,6 +1238,8 @@ def _inbox_apply(opened: env.Opened, *, via: str) -> Referral:
                                        expires_at=env.replay_cache_until(p))
             if p["kind"] == "referral":
                 referral = _receive_referral(partner, exchange_id, body, via=via)
+            elif notice:
+                referral = _receive_sharing_ended(partner, exchange_id, body)
             else:
                 referral = _receive_status(partner, exchange_id, ev, body)
     except IntegrityError as exc:
@@ -1177,6 +1310,12 @@ def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, 
     )
     if referral.consent_proof.get("purpose") != ConsentPurpose.REFERRAL:
         raise env.MalformedError("a referral must carry its consent proof")
+    try:
+        until = _proof_valid_until(consent)
+    except ValueError as exc:
+        raise env.MalformedError("the consent proof's valid_until must be an ISO date") from exc
+    if until is not None and until < timezone.localdate():
+        raise env.ConsentExpiredError("the consent this referral rests on has expired")
     material = data_key_material(referral.data_key)
     seal(referral, "package", json.dumps(package, ensure_ascii=False), referral.data_key, material)
     seal(referral, "message", message, referral.data_key, material)
@@ -1189,11 +1328,40 @@ def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, 
     return referral
 
 
-def _receive_status(partner: Partner, exchange_id: uuid.UUID, ev: sm.Event, body: dict[str, Any]) -> Referral:
+def _partner_referral(partner: Partner, exchange_id: uuid.UUID) -> Referral:
+    """Our referral with `partner` that the envelope names (`exchange_id`), locked. Raises
+    env.MalformedError when there is none."""
     referral = (Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
                 .filter(partner=partner, exchange_id=exchange_id).exclude(direction=Direction.INTERNAL).first())
     if referral is None:
         raise env.MalformedError("unknown referral")
+    return referral
+
+
+def _receive_sharing_ended(partner: Partner, exchange_id: uuid.UUID, body: dict[str, Any]) -> Referral:
+    """The SHARING_ENDED notice of the partner that sent us a referral: what it shared may no longer be held
+    (`code`: a SharingEnded value — its consent was withdrawn or expired, or the partner erased her). The
+    package, the sender's note and the notes of the history are wiped and the referral's own key destroyed
+    (`_erase_package`; `sharing_ended` kept for its page; `referrals.package_erased` {why = code} in our
+    chain, by the partner). The state is left as it is. A case we opened from the referral is our own
+    record: it is not touched, and the referral's page asks us to review it.
+
+    Raises env.MalformedError (unknown referral or code, a note), StateError (the notice names a referral
+    we sent: only a sender ends sharing); nothing changes then. The same notice for a referral whose
+    sharing already ended for that reason changes nothing more."""
+    code = body.get("code")
+    if code not in SharingEnded.values or body.get("note"):
+        raise env.MalformedError("a sharing_ended notice carries a known code and no note")
+    referral = _partner_referral(partner, exchange_id)
+    if referral.direction != Direction.INCOMING:
+        raise StateError("this event does not come from that side")
+    if referral.sharing_ended != code:
+        _erase_package(referral, why=SharingEnded(code), actor=None, actor_label=partner.name[:150])
+    return referral
+
+
+def _receive_status(partner: Partner, exchange_id: uuid.UUID, ev: sm.Event, body: dict[str, Any]) -> Referral:
+    referral = _partner_referral(partner, exchange_id)
     # The other side may only fire its own side's events.
     expected = sm.Side.RECIPIENT if referral.direction == Direction.OUTGOING else sm.Side.SENDER
     if sm.EVENT_SIDE[ev] != expected or ev == sm.Event.SEND:

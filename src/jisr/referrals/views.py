@@ -93,7 +93,34 @@ ENVELOPE_MESSAGES = {
     # older than this instance accepts (JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS). Only a new file helps.
     "too_old": gettext_lazy("This file is older than your organisation accepts. Ask the partner to send it again."),
     "replay": gettext_lazy("This file was already imported."),
+    "consent_expired": gettext_lazy(
+        "The consent this referral rests on has expired: nothing of it was kept. Ask the partner to record a new "
+        "consent and send the referral again."),
 }
+# On a referral whose sharing ended (`Referral.sharing_ended`) while its state goes on: why, as the recipient
+# reads it, and as the sender does.
+SHARING_ENDED_RECIPIENT = {
+    "consent_withdrawn": gettext_lazy(
+        "The person withdrew the consent this referral rested on: what it shared was removed."),
+    "consent_expired": gettext_lazy(
+        "The consent this referral rested on has expired: what it shared was removed."),
+    "sender_erased": gettext_lazy(
+        "The sender erased the person's identity in their records: what this referral shared was removed."),
+}
+SHARING_ENDED_SENDER = {
+    "consent_withdrawn": gettext_lazy(
+        "The person withdrew the consent this referral rested on: the recipient no longer sees what it shared, "
+        "and a partner abroad was told to remove it."),
+    "consent_expired": gettext_lazy(
+        "The consent this referral rested on has expired: the recipient no longer sees what it shared, and a "
+        "partner abroad was told to remove it."),
+    "sender_erased": gettext_lazy(
+        "The person's identity was erased here: the recipient no longer sees what this referral shared, and was "
+        "told of the erasure."),
+}
+OWN_RECORD_NOTE = gettext_lazy(
+    "A case your organisation opened from this referral, and the person's record in it, are your own records: "
+    "they were not changed. Review them under your own obligations.")
 # The history shows each step as "state before → state after" ("Draft → Sent"); an event is named beside
 # it only where its name says more than the two states (who withdrew, why it expired, that it was reopened).
 HISTORY_EVENT_LABELS = {
@@ -298,7 +325,21 @@ def _detail_context(request: HttpRequest, referral: Referral) -> dict[str, Any]:
         "envelopes": list(referral.outbound.filter(delivered_at__isnull=True)) if (sender or recipient) else [],
         "recipient_case_url": reverse("web:case_detail", kwargs={"case_id": referral.recipient_case_id})
         if recipient and referral.recipient_case_id else "",
+        "sharing_ended": _sharing_ended_note(referral, recipient=recipient, sender=sender),
     }
+
+
+def _sharing_ended_note(referral: Referral, *, recipient: bool, sender: bool) -> dict[str, str]:
+    """For a referral whose sharing ended (`Referral.sharing_ended`): {"text", "own_record"} for the side
+    reading it — the recipient is told why, and that a case it opened from it is its own record to review
+    (`own_record`, "" when it opened none); the sender, that the recipient was told. {} otherwise."""
+    why = referral.sharing_ended
+    if not why or not (recipient or sender):
+        return {}
+    if recipient:
+        return {"text": str(SHARING_ENDED_RECIPIENT.get(why, "")),
+                "own_record": str(OWN_RECORD_NOTE) if referral.recipient_case_id else ""}
+    return {"text": str(SHARING_ENDED_SENDER.get(why, "")), "own_record": ""}
 
 
 @login_required
