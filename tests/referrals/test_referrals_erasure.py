@@ -1,8 +1,8 @@
 """Erasing a person stops her data leaving, in the erasure's own transaction: the envelopes still queued with
 her shared package are dropped, her referrals not yet accepted are withdrawn (a partner that may have her
 package is told by a signed "withdraw" notice that carries no note), a queued notice keeps going but loses
-its free-text note, and an accepted referral is left as it is. Every event carries a fixed reason that names
-no one; a refused or failed erasure changes nothing."""
+its free-text note, and an accepted referral keeps its state (its partner is told of the erasure). Every
+event carries a fixed reason that names no one; a refused or failed erasure changes nothing."""
 
 from __future__ import annotations
 
@@ -103,9 +103,10 @@ def test_a_received_referral_is_withdrawn_too(cast, fatima_case, remote, monkeyp
     assert _open(bytes(notice.blob), keys)["body"]["event"] == "withdraw"
 
 
-def test_an_accepted_referral_is_left_as_it_is(cast, fatima_case, remote, monkeypatch) -> None:
-    """The partner accepted her: a service may rest on it. Erasure here does not end it, and nothing
-    about the erasure is sent."""
+def test_an_accepted_referral_keeps_its_state_and_the_partner_is_told(cast, fatima_case, remote, monkeypatch) -> None:
+    """The partner accepted her: a service may rest on it. Erasure here does not end it; the partner is
+    told (a `sharing_ended` notice with a code, no note) so that it removes what was shared and reviews its
+    own record (tests/referrals/test_referrals_erasure_recipients.py)."""
     keys, partner = remote
     referral = _refer(cast, fatima_case, partner)
     monkeypatch.setattr("jisr.referrals.transport.post_envelope", lambda url, blob: (True, ""))
@@ -117,7 +118,10 @@ def test_an_accepted_referral_is_left_as_it_is(cast, fatima_case, remote, monkey
 
     referral.refresh_from_db()
     assert referral.state == "accepted"
-    assert list(OutboundMessage.objects.filter(referral=referral).values_list("kind", flat=True)) == ["referral"]
+    sent = OutboundMessage.objects.filter(referral=referral).values_list("kind", "event")
+    assert list(sent) == [("referral", "send"), ("status", "sharing_ended")]
+    notice = OutboundMessage.objects.get(referral=referral, kind="status")
+    assert _open(bytes(notice.blob), keys)["body"] == {"event": "sharing_ended", "code": "sender_erased", "note": ""}
     assert not events("referral.withdraw") and not events("referrals.envelope_drop")
 
 

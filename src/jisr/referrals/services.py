@@ -794,8 +794,22 @@ def _proof_valid_until(proof: dict[str, Any]) -> dt.date | None:
 
 
 #: Her referrals that erasure withdraws: not yet accepted, so no service rests on them yet. An accepted
-#: referral (the partner may be serving her) and a closed one are left as they are.
+#: referral (the partner may be serving her) and a closed one keep their state; the recipient of one it
+#: accepted is told of the erasure (`_recipient_may_have_copied`).
 WITHDRAWN_ON_ERASURE: frozenset[sm.State] = frozenset({sm.State.DRAFT, sm.State.SENT, sm.State.RECEIVED})
+#: The states in which the recipient has accepted a referral (and may have opened a case from it).
+ACCEPTED_STATES: frozenset[sm.State] = frozenset({sm.State.ACCEPTED, sm.State.IN_SERVICE, sm.State.COMPLETED})
+
+
+def _recipient_may_have_copied(referral: Referral) -> bool:
+    """Whether the recipient organisation of `referral` (ours) may have registered her in a record of its
+    own: another organisation (not a team of ours) that accepted it — it is accepted now, or was once, or
+    opened a case from it. A partner abroad does not tell us whether it opened a case: having accepted is
+    enough."""
+    if referral.recipient_team_id is not None:
+        return False
+    return (referral.state in ACCEPTED_STATES or referral.recipient_case_id is not None
+            or referral.transitions.filter(to_state=sm.State.ACCEPTED.value).exists())
 
 
 def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]:
@@ -807,6 +821,16 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
       as a sender withdraws it (`_end_sent`): its package still queued is dropped, and a partner that may
       have it is told by a signed ``withdraw`` envelope without a note, and then withdraws its copy and
       destroys its key; a partner that cannot have it is told nothing (it would refuse the notice).
+    - Each of her other referrals to another organisation that accepted it (`_recipient_may_have_copied`:
+      accepted, in service, completed, or ended after it was accepted) keeps its state — a service may
+      rest on it — but stops sharing (`_end_sharing`, SharingEnded.SENDER_ERASED): what it shared is
+      wiped, and the recipient is told, without any personal data, that the sender erased her. Inside
+      this instance: `referrals.package_erased` {why: sender_erased} in the recipient organisation's chain
+      (by the sending organisation, no staff named) and a note on its referral page and on the case it
+      opened; a partner abroad is sent the signed SHARING_ENDED notice (code ``sender_erased``), on which
+      it does the same. A case the recipient opened from the referral, with the person record it
+      registered, is the recipient's own record: it is never erased from here; the note asks the
+      recipient to review it under its own obligations.
     - Every other envelope still queued (not delivered) that carries her shared package (kind
       ``referral``) is dropped: `referrals.envelope_drop` on its referral.
     - A queued status envelope of her referrals (a withdrawal, a cancellation, an expiry: the partner must
@@ -824,9 +848,9 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
       how it ends, without notes.
 
     Every event carries `reason`, which must name no one (the caller passes a fixed text). Returns the
-    counts {"withdrawn", "dropped", "notes_removed", "packages_erased"}. Raises StateError if a notice
-    cannot be queued (no instance keys, partner unconfirmed): the caller's transaction then changes
-    nothing."""
+    counts {"withdrawn", "dropped", "notes_removed", "recipients_told", "packages_erased"}. Raises
+    StateError if a notice cannot be queued (no instance keys, partner unconfirmed): the caller's
+    transaction then changes nothing."""
     referrals = list(Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
                      .filter(case__person=person, direction__in=[Direction.INTERNAL, Direction.OUTGOING])
                      .order_by("created_at"))
@@ -837,10 +861,18 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
     now = _now()
     own = current_instance_key()
     dropped = notes_removed = withdrawn = 0
+    told = 0
     for referral in referrals:
         if referral.state in WITHDRAWN_ON_ERASURE:
             dropped += _end_sent(referral, sm.Event.WITHDRAW, actor=actor, reason=reason, why="person_erased")
             withdrawn += 1
+        elif _recipient_may_have_copied(referral):
+            # Inside this instance the event is the recipient organisation's: the sender organisation acts,
+            # none of its staff is named in the other organisation's chain.
+            inside = referral.direction == Direction.INTERNAL
+            told += _end_sharing(referral, SharingEnded.SENDER_ERASED, actor=None if inside else actor,
+                                 actor_label=referral.sender_organisation.name[:150] if inside and
+                                 referral.sender_organisation else "", reason=reason)
     queued = (OutboundMessage.objects.select_for_update(of=("self",)).select_related("referral__data_key", "partner")
               .filter(referral__in=[*referrals, *came_through], delivered_at__isnull=True).order_by("created_at"))
     for msg in queued:
@@ -873,7 +905,7 @@ def on_person_erased(*, actor: User, person: Any, reason: str) -> dict[str, int]
     for referral in came_through:
         _erase_package(referral, why="person_erased", actor=actor, reason=reason)
     return {"withdrawn": withdrawn, "dropped": dropped, "notes_removed": notes_removed,
-            "packages_erased": len(came_through)}
+            "recipients_told": told, "packages_erased": len(came_through)}
 
 
 def _erase_package(referral: Referral, *, why: str, actor: User | None, actor_label: str = "",
