@@ -106,15 +106,23 @@ def test_roles_that_may_not_register_get_403(cast) -> None:
 def test_case_writes_and_notes(cast, fatima_case) -> None:
     client = client_for(cast.ma_case_worker)
     base = f"/api/v1/cases/{fatima_case.pk}"
-    assert client.post(f"{base}/stage/", {"trm_stage": "first_assistance"}).json()["trm_stage"] == "first_assistance"
+
+    def v() -> int:  # the case version as last read: every case write carries it
+        return Case.objects.get(pk=fatima_case.pk).version
+
+    stage = client.post(f"{base}/stage/", {"trm_stage": "first_assistance", "version": v()})
+    assert stage.json()["trm_stage"] == "first_assistance"
+    unversioned = client.post(f"{base}/stage/", {"trm_stage": "identification"})
+    assert unversioned.status_code == 400 and "version" in unversioned.json()  # no version: refused, unchanged
     assert client.post(f"{base}/notes/", {"body": "مكالمة"}).status_code == 201
     assert [n["body"] for n in client.get(f"{base}/notes/").json()["results"]] == ["مكالمة"]
-    assert client.post(f"{base}/assign/", {"assignee": "ma-cw2"}).status_code == 403
-    assert client_for(cast.ma_supervisor).post(f"{base}/assign/", {"assignee": "es-cw"}).status_code == 400
-    assert client.post(f"{base}/close/", {"reason": "lost_contact"}).status_code == 403  # needs the supervisor
+    assert client.post(f"{base}/assign/", {"assignee": "ma-cw2", "version": v()}).status_code == 403
+    stranger = client_for(cast.ma_supervisor).post(f"{base}/assign/", {"assignee": "es-cw", "version": v()})
+    assert stranger.status_code == 400
+    assert client.post(f"{base}/close/", {"reason": "lost_contact", "version": v()}).status_code == 403  # supervisor's
     supervisor = client_for(cast.ma_supervisor)
-    assert supervisor.post(f"{base}/close/", {"reason": "lost_contact"}).json()["status"] == "closed"
-    assert supervisor.post(f"{base}/close/", {"reason": "lost_contact"}).status_code == 409
+    assert supervisor.post(f"{base}/close/", {"reason": "lost_contact", "version": v()}).json()["status"] == "closed"
+    assert supervisor.post(f"{base}/close/", {"reason": "lost_contact", "version": v()}).status_code == 409
     assert client.post(f"{base}/reopen/", {"body": "she called again"}).json()["status"] == "open"
     assert client_for(cast.es_case_worker).post(f"{base}/notes/", {"body": "x"}).status_code == 404
     assert client_for(cast.ma_coordinator).post(f"{base}/notes/", {"body": "x"}).status_code == 403

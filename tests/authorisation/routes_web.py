@@ -26,6 +26,13 @@ CASE_STAFF = (*REGISTERERS, "ma_coordinator")
 person = {"kwargs": lambda w: {"person_id": w.person.pk}}
 case = {"kwargs": lambda w: {"case_id": w.case.pk}}
 
+
+def _version(w):  # type: ignore[no-untyped-def]
+    """The case version as stored now: a case write carries the version its page showed (required)."""
+    from jisr.cases.models import Case
+
+    return Case.objects.values_list("version", flat=True).get(pk=w.case.pk)
+
 ROUTES = {
     "web:dashboard": Route(get=expect(STAFF)),
     # POST searches by code or name (never in a URL); roles without cases get 404, as on every case screen.
@@ -75,17 +82,23 @@ ROUTES = {
     "web:case_notes": Route(get=expect(MA_CASE_TEAM), **case),
     "web:case_timeline": Route(get=expect(MA_CASE_TEAM), **case),
     "web:case_stage": Route(
-        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"trm_stage": "first_assistance"}, **case
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
+        data=lambda w: {"trm_stage": "first_assistance", "version": _version(w)},
+        **case
     ),
     "web:case_risk": Route(
-        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"risk_level": "high"}, **case
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
+        data=lambda w: {"risk_level": "high", "version": _version(w)},
+        **case
     ),
     "web:case_exploitation": Route(
-        post=expect(MA_WRITERS, ok=303, ma_coordinator=403), data=lambda w: {"types": ["ForcedLabour"]}, **case
+        post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
+        data=lambda w: {"types": ["ForcedLabour"], "version": _version(w)},
+        **case
     ),
     "web:case_assign": Route(
         post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
-        data=lambda w: {"assignee": str(w.ma_case_worker_2.pk)},
+        data=lambda w: {"assignee": str(w.ma_case_worker_2.pk), "version": _version(w)},
         **case,
     ),
     "web:case_note": Route(
@@ -93,11 +106,13 @@ ROUTES = {
     ),
     "web:case_close": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403, ma_case_worker=403),
-        data=lambda w: {"reason": "lost_contact"},
+        data=lambda w: {"reason": "lost_contact", "version": _version(w)},
         **case,
     ),
     # The world's case is open: reopening it is a state refusal (409), not a 404.
     "web:case_reopen": Route(
-        post=expect(MA_WRITERS, ok=409, ma_coordinator=403), data=lambda w: {"note": "back"}, **case
+        post=expect(MA_WRITERS, ok=409, ma_coordinator=403),
+        data=lambda w: {"note": "back", "version": _version(w)},
+        **case
     ),
 }

@@ -163,10 +163,17 @@ def test_case_detail_shows_notes_timeline_and_forms(cast, fatima_case, login_as)
     assert reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}) not in html  # case worker: no assign
 
 
+def _v(case: Case) -> int:
+    """The case version as stored: a case form carries the version its page showed (required)."""
+    return Case.objects.values_list("version", flat=True).get(pk=case.pk)
+
+
 def test_case_worker_changes_stage_and_adds_note(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     url = reverse("web:case_stage", kwargs={"case_id": fatima_case.pk})
-    response = client.post(url, {"trm_stage": TrmStage.FIRST_ASSISTANCE})
+    unversioned = client.post(url, {"trm_stage": TrmStage.FIRST_ASSISTANCE})  # a forged or stale form
+    assert unversioned.status_code == 400 and Case.objects.get(pk=fatima_case.pk).trm_stage == TrmStage.IDENTIFICATION
+    response = client.post(url, {"trm_stage": TrmStage.FIRST_ASSISTANCE, "version": _v(fatima_case)})
     assert response.status_code == 303
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.FIRST_ASSISTANCE
@@ -205,25 +212,29 @@ def test_close_needs_a_chosen_reason(cast, fatima_case, login_as):
 def test_close_then_reopen(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     # Closing is the supervisor's decision: the case worker is refused and pointed to the request.
-    response = client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"})
+    response = client.post(reverse("web:case_close", kwargs={"case_id": fatima_case.pk}),
+                           {"reason": "lost_contact", "version": _v(fatima_case)})
     assert response.status_code == 403
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.OPEN
     login_as(cast.ma_supervisor).post(
-        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "lost_contact"}
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}),
+        {"reason": "lost_contact", "version": _v(fatima_case)},
     )
     client = login_as(cast.ma_case_worker)
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.CLOSED
     # Refused while closed: the stage does not change and a translated message says why.
     response = client.post(
-        reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}), {"trm_stage": TrmStage.PROCEEDINGS}
+        reverse("web:case_stage", kwargs={"case_id": fatima_case.pk}),
+        {"trm_stage": TrmStage.PROCEEDINGS, "version": _v(fatima_case)},
     )
     assert response.status_code == 409
     fatima_case.refresh_from_db()
     assert fatima_case.trm_stage == TrmStage.IDENTIFICATION
     assert "Le dossier est clos" in response.content.decode()
-    client.post(reverse("web:case_reopen", kwargs={"case_id": fatima_case.pk}), {"note": "Elle a rappelé."})
+    client.post(reverse("web:case_reopen", kwargs={"case_id": fatima_case.pk}),
+                {"note": "Elle a rappelé.", "version": _v(fatima_case)})
     fatima_case.refresh_from_db()
     assert fatima_case.status == CaseStatus.OPEN
 
@@ -231,7 +242,8 @@ def test_close_then_reopen(cast, fatima_case, login_as):
 def test_case_worker_cannot_assign_and_nothing_changes(cast, fatima_case, login_as):
     client = login_as(cast.ma_case_worker)
     response = client.post(
-        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}), {"assignee": str(cast.ma_case_worker_2.pk)}
+        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}),
+        {"assignee": str(cast.ma_case_worker_2.pk), "version": _v(fatima_case)},
     )
     assert response.status_code == 403
     fatima_case.refresh_from_db()
@@ -245,7 +257,8 @@ def test_supervisor_assigns(cast, fatima_case, login_as):
     html = client.get(reverse("web:case_detail", kwargs={"case_id": fatima_case.pk})).content.decode()
     assert reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}) in html
     client.post(
-        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}), {"assignee": str(cast.ma_case_worker_2.pk)}
+        reverse("web:case_assign", kwargs={"case_id": fatima_case.pk}),
+        {"assignee": str(cast.ma_case_worker_2.pk), "version": _v(fatima_case)},
     )
     fatima_case.refresh_from_db()
     assert fatima_case.assigned_to == cast.ma_case_worker_2
@@ -253,7 +266,8 @@ def test_supervisor_assigns(cast, fatima_case, login_as):
 
 def test_open_case_from_person_page(cast, fatima_case, login_as):
     login_as(cast.ma_supervisor).post(
-        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}), {"reason": "transferred"}
+        reverse("web:case_close", kwargs={"case_id": fatima_case.pk}),
+        {"reason": "transferred", "version": _v(fatima_case)},
     )
     client = login_as(cast.ma_case_worker)
     response = client.post(reverse("web:case_open", kwargs={"person_id": fatima_case.person_id}))

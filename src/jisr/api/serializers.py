@@ -136,9 +136,8 @@ class CaseOpenSerializer(serializers.Serializer):
 
 class VersionedSerializer(serializers.Serializer):
     version = serializers.IntegerField(
-        required=False,
         min_value=1,
-        help_text="the case version you last read; if the case changed since, 409 and nothing changes",
+        help_text="the case version you last read (required); if the case changed since, 409 and nothing changes",
     )
 
 

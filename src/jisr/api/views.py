@@ -200,7 +200,7 @@ class CaseViewSet(viewsets.ViewSet):
             if assignee is None:
                 raise ValueError("no such colleague in this organisation")
             case_services.case_assign(
-                actor=request.user, case=case, assignee=assignee, expected_version=data.get("version")
+                actor=request.user, case=case, assignee=assignee, expected_version=data["version"]
             )
 
         return self._write(request, pk, s.CaseAssignSerializer, do)
@@ -213,7 +213,7 @@ class CaseViewSet(viewsets.ViewSet):
             pk,
             s.CaseStageSerializer,
             lambda case, d: case_services.case_set_stage(
-                actor=request.user, case=case, trm_stage=d["trm_stage"], expected_version=d.get("version")
+                actor=request.user, case=case, trm_stage=d["trm_stage"], expected_version=d["version"]
             ),
         )
 
@@ -225,7 +225,7 @@ class CaseViewSet(viewsets.ViewSet):
             pk,
             s.CaseRiskSerializer,
             lambda case, d: case_services.case_set_risk(
-                actor=request.user, case=case, risk_level=d["risk_level"], expected_version=d.get("version")
+                actor=request.user, case=case, risk_level=d["risk_level"], expected_version=d["version"]
             ),
         )
 
@@ -237,7 +237,7 @@ class CaseViewSet(viewsets.ViewSet):
             pk,
             s.CaseCloseSerializer,
             lambda case, d: case_services.case_close(
-                actor=request.user, case=case, reason=d["reason"], expected_version=d.get("version")
+                actor=request.user, case=case, reason=d["reason"], expected_version=d["version"]
             ),
         )
 

@@ -423,9 +423,10 @@ class RevealForm(forms.Form):
 
 
 class VersionedForm(forms.Form):
-    """A form that changes a case carries the case version it was shown (optimistic locking)."""
+    """A form that changes a case carries the case version it was shown (optimistic locking): required,
+    so a change made since by someone else is a conflict (409), never a silent overwrite."""
 
-    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
 class StageForm(VersionedForm):

@@ -761,7 +761,7 @@ def case_stage(request: HttpRequest, case_id: str) -> HttpResponse:
         case_id,
         web_forms.StageForm,
         lambda u, c, d: case_services.case_set_stage(
-            actor=u, case=c, trm_stage=d["trm_stage"], expected_version=d.get("version")
+            actor=u, case=c, trm_stage=d["trm_stage"], expected_version=d["version"]
         ),
         gettext_lazy("TRM stage changed."),
     )
@@ -775,7 +775,7 @@ def case_risk(request: HttpRequest, case_id: str) -> HttpResponse:
         case_id,
         web_forms.RiskForm,
         lambda u, c, d: case_services.case_set_risk(
-            actor=u, case=c, risk_level=d["risk_level"], expected_version=d.get("version")
+            actor=u, case=c, risk_level=d["risk_level"], expected_version=d["version"]
         ),
         gettext_lazy("Risk level changed."),
     )
@@ -789,7 +789,7 @@ def case_exploitation(request: HttpRequest, case_id: str) -> HttpResponse:
         case_id,
         web_forms.ExploitationForm,
         lambda u, c, d: case_services.case_set_exploitation(
-            actor=u, case=c, types=d["types"], expected_version=d.get("version")
+            actor=u, case=c, types=d["types"], expected_version=d["version"]
         ),
         gettext_lazy("Forms of exploitation recorded."),
     )
@@ -799,7 +799,7 @@ def _assign(user: User, case: Case, data: dict[str, Any]) -> None:
     assignee = User.objects.filter(pk=data["assignee"], membership__organisation=case.organisation).first()
     if assignee is None:
         raise ValueError("the assignee must be a case worker or supervisor of this organisation")
-    case_services.case_assign(actor=user, case=case, assignee=assignee, expected_version=data.get("version"))
+    case_services.case_assign(actor=user, case=case, assignee=assignee, expected_version=data["version"])
 
 
 @login_required
@@ -830,7 +830,7 @@ def case_close(request: HttpRequest, case_id: str) -> HttpResponse:
         case_id,
         web_forms.CloseForm,
         lambda u, c, d: case_services.case_close(
-            actor=u, case=c, reason=d["reason"], expected_version=d.get("version")
+            actor=u, case=c, reason=d["reason"], expected_version=d["version"]
         ),
         gettext_lazy("Case closed."),
     )
@@ -843,6 +843,6 @@ def case_reopen(request: HttpRequest, case_id: str) -> HttpResponse:
         request,
         case_id,
         web_forms.ReopenForm,
-        lambda u, c, d: case_services.case_reopen(actor=u, case=c, note=d["note"], expected_version=d.get("version")),
+        lambda u, c, d: case_services.case_reopen(actor=u, case=c, note=d["note"], expected_version=d["version"]),
         gettext_lazy("Case reopened."),
     )
