@@ -851,13 +851,12 @@ _REASON_ORDER = ("same_document", "same_phone", "same_name", "similar_name")
 @dataclass(frozen=True)
 class DuplicateWarning:
     """Row `row` may be the same person as the earlier rows `other_rows` of the file, or (no other
-    rows) as someone already registered — in this organisation (`elsewhere` False) or in another one
-    (True, reported with no detail: "contact the coordinator")."""
+    rows) as someone already registered in this organisation. Other organisations' records are never
+    searched (as `selectors.duplicate_suggestions`: each organisation is a separate data controller)."""
 
     row: int
     reasons: tuple[str, ...]
     other_rows: tuple[int, ...] = ()
-    elsewhere: bool = False
 
     def __str__(self) -> str:
         why = ", ".join(self.reasons)
@@ -866,8 +865,6 @@ class DuplicateWarning:
             more = f" and {len(self.other_rows) - 5} more" if len(self.other_rows) > 5 else ""
             label = "row" if len(self.other_rows) == 1 else "rows"
             return f"row {self.row}: possible duplicate of {label} {shown}{more} in this file ({why})"
-        if self.elsewhere:
-            return f"row {self.row}: possible match in another organisation — contact the coordinator"
         return f"row {self.row}: possible duplicate of a person already registered here ({why})"
 
 
@@ -940,10 +937,11 @@ def _index_values_batch(identities: list[Identity]) -> list[set[tuple[str, int]]
 def duplicates_registered(
     persons: list[PersonRow], organisation: Any, progress: Progress | None = None
 ) -> list[DuplicateWarning]:
-    """Rows that may be people already registered: blind-index candidates (truncated, so they collide
-    on purpose) decrypted in memory and compared on normalised terms, as `duplicate_suggestions` does.
-    Reads only; reports row numbers and reason codes, and for another organisation nothing but the
-    fact of a possible match."""
+    """Rows that may be people already registered in `organisation`: blind-index candidates (truncated,
+    so they collide on purpose) decrypted in memory and compared on normalised terms, as
+    `duplicate_suggestions` does. Reads only; reports row numbers and reason codes. Another
+    organisation's records are neither searched nor decrypted: an import must not tell whether a named
+    woman is known to another organisation on the instance."""
     from jisr.crypto.envelope import DecryptionError
     from jisr.survivors.models import Person, PersonIndex
     from jisr.survivors.services import person_identity
@@ -960,37 +958,27 @@ def duplicates_registered(
         ordered = sorted(vals)
         for start in range(0, len(ordered), 500):
             chunk = ordered[start : start + 500]
-            for k, v, pid in PersonIndex.objects.filter(kind=kind, value__in=chunk).values_list(
-                "kind", "value", "person_id"
-            ):
+            for k, v, pid in PersonIndex.objects.filter(
+                kind=kind, value__in=chunk, person__organisation=organisation
+            ).values_list("kind", "value", "person_id"):
                 owners.setdefault((k, v), set()).add(pid)
     candidate_ids = set().union(*owners.values()) if owners else set()
-    people: dict[Any, tuple[bool, set[tuple[str, str]]]] = {}
-    for person in Person.objects.filter(pk__in=candidate_ids, erased_at__isnull=True).select_related("data_key"):
+    people: dict[Any, set[tuple[str, str]]] = {}
+    for person in Person.objects.filter(
+        pk__in=candidate_ids, organisation=organisation, erased_at__isnull=True
+    ).select_related("data_key"):
         try:
-            terms = _terms(person_identity(person))
+            people[person.pk] = _terms(person_identity(person))
         except DecryptionError:
             continue
-        people[person.pk] = (person.organisation_id != organisation.pk, terms)
     warnings: list[DuplicateWarning] = []
     for person in _identity(progress, persons):
         mine = _terms(person.identity)
         ids = set().union(*(owners.get(v, set()) for v in values_by_row[person.row]))
         here: set[str] = set()
-        elsewhere = False
         for pid in ids:
-            if pid not in people:
-                continue
-            other_org, theirs = people[pid]
-            reasons = _reasons(mine, theirs)
-            if not reasons:
-                continue  # an index collision, not a match
-            if other_org:
-                elsewhere = True
-            else:
-                here.update(reasons)
+            if pid in people:
+                here.update(_reasons(mine, people[pid]))  # nothing: an index collision, not a match
         if here:
             warnings.append(DuplicateWarning(person.row, tuple(r for r in _REASON_ORDER if r in here)))
-        if elsewhere:
-            warnings.append(DuplicateWarning(person.row, (), elsewhere=True))
     return warnings

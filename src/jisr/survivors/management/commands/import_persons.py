@@ -121,7 +121,7 @@ class Command(BaseCommand):
         warnings = duplicates_within(persons) + duplicates_registered(
             persons, organisation, progress=partial(progress, desc="duplicates", total=len(persons))
         )
-        for warning in sorted(warnings, key=lambda w: (w.row, w.elsewhere))[:MAX_REPORTED]:
+        for warning in sorted(warnings, key=lambda w: w.row)[:MAX_REPORTED]:
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))
         duplicate_rows = sorted({w.row for w in warnings})
         if len(warnings) > MAX_REPORTED:
