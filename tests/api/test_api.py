@@ -268,3 +268,14 @@ def test_api_rate_limit_answers_429(cast, monkeypatch) -> None:
     statuses = [client.get("/api/v1/cases/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     cache.clear()
+
+
+def test_the_case_list_read_is_audited_with_the_cases_shown(cast, fatima_case) -> None:
+    before = AuditEvent.objects.filter(action="case.list_view").count()
+    response = client_for(cast.ma_case_worker).get("/api/v1/cases/?limit=200")
+    assert response.status_code == 200 and response.json()["count"] == 1
+    event = AuditEvent.objects.filter(action="case.list_view").latest("seq")
+    assert AuditEvent.objects.filter(action="case.list_view").count() == before + 1
+    assert event.details == {"cases": [str(fatima_case.pk)]} and event.actor == cast.ma_case_worker
+    client_for(cast.es_case_worker).get("/api/v1/cases/")  # sees none: nothing read, nothing recorded
+    assert AuditEvent.objects.filter(action="case.list_view").count() == before + 1

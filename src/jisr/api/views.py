@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jisr.accounts.models import User
+from jisr.audit.services import audit_record
 from jisr.cases import services as case_services
 from jisr.cases.models import Case
 from jisr.cases.selectors import case_get_for_user, case_notes, case_notes_for_user, cases_visible_to
@@ -167,8 +168,12 @@ class CaseViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=s.PaginatedCases, parameters=PAGE_PARAMETERS)
     def list(self, request: Request) -> Response:
+        """A page of the cases she may see; the read is audited as one `case.list_view` event naming the
+        cases on the page (their ids only), as the people list is (`person.list_view`)."""
         paginator = Pagination()
         cases = paginator.paginate_queryset(cases_visible_to(request.user), request) or []
+        if cases:
+            audit_record(actor=request.user, action="case.list_view", details={"cases": [str(c.pk) for c in cases]})
         return paginator.get_paginated_response(s.CaseOutSerializer(cases, many=True).data)
 
     @extend_schema(responses=s.CaseOutSerializer)
