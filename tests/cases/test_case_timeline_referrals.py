@@ -74,8 +74,10 @@ def test_declined_reopened_and_withdrawn_referrals(cast, fatima_case) -> None:
     svc.referral_transition(actor=focal, referral=first, event="receive")
     svc.referral_transition(actor=focal, referral=first, event="decline", code="no_capacity")
     svc.referral_transition(actor=focal, referral=first, event="reopen", note="capacity again")
+    # The first is open again: a second one goes to another recipient (one open referral per recipient).
+    give_consent(cast.ma_case_worker, fatima_case, "Rabat")
     second = svc.referral_create(actor=cast.ma_case_worker, case=fatima_case, categories=["identity"],
-                                 reason="Other", organisation=cast.es)
+                                 reason="Other", team=cast.ma_other_team)
     svc.referral_transition(actor=cast.ma_case_worker, referral=second, event="withdraw")
     assert _actions(fatima_case) == ["referral.withdraw", "referral.send", "referral.reopen", "referral.decline",
                                      "referral.receive", "referral.send"]

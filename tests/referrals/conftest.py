@@ -36,6 +36,26 @@ def table_counts() -> dict[str, int]:
         return counts
 
 
+def at_once(work, n: int) -> None:  # type: ignore[no-untyped-def]
+    """Run `work()` in `n` threads started together, each closing its own database connections, and wait for
+    them all (concurrency tests, PostgreSQL)."""
+    import threading
+
+    from django.db import connections
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+
 @pytest.fixture
 def instance(db):  # type: ignore[no-untyped-def]
     """This instance's keys."""

@@ -11,7 +11,7 @@ from django.db import connection, connections, transaction
 
 from jisr.referrals import services as svc
 from jisr.referrals.models import OutboundMessage
-from referrals.conftest import give_consent
+from referrals.conftest import at_once, give_consent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -78,15 +78,5 @@ def test_two_deliverers_at_once_send_it_once(cast, fatima_case, remote, monkeypa
     monkeypatch.setattr("jisr.referrals.transport.post_envelope", slow_post)
     results: list[bool] = []
 
-    def deliver() -> None:
-        try:
-            results.append(svc.outbound_deliver(msg.pk))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    at_once(lambda: results.append(svc.outbound_deliver(msg.pk)), 2)
     assert sorted(results) == [False, True] and len(sent) == 1

@@ -438,7 +438,10 @@ def referral_create(
     """Refer `case` (fetched through case_get_for_user) to exactly one of: a `team` of the case's
     organisation, another `organisation` on this instance, or a confirmed `partner` instance — and
     send it. The package holds only `categories`. Needs a referral consent in force naming the
-    recipient (care.selectors.consent_in_force). Raises PermissionDeniedError, StateError, ValueError."""
+    recipient (care.selectors.consent_in_force). Refused (StateError "this case already has an open
+    referral to this recipient") while an open referral of the case to the same recipient exists: checked
+    under the lock of her row, so concurrent requests create one referral, not one each. Raises
+    PermissionDeniedError, StateError, ValueError; nothing is created then."""
     if not actor.capabilities.write_cases or actor.organisation != case.organisation:
         raise PermissionDeniedError("this role may not refer cases")
     if case.status != CaseStatus.OPEN:
@@ -470,6 +473,10 @@ def referral_create(
         if partner.organisation_id != case.organisation_id:
             raise PermissionDeniedError("this partner works with another organisation")
         direction, label = Direction.OUTGOING, partner.name
+    # Checked under her row's lock taken above (PostgreSQL; SQLite takes the database's write lock at BEGIN):
+    # a concurrent request for the same referral waits, then sees this one's referral and is refused.
+    if _open_to_same_recipient(case, team=team, organisation=organisation, partner=partner).exists():
+        raise StateError("this case already has an open referral to this recipient")
     consent = consent_in_force(case.person, ConsentPurpose.REFERRAL, recipient=label)
     if consent is None:
         raise PermissionDeniedError("no referral consent in force names this recipient")
@@ -503,6 +510,19 @@ def referral_create(
                 "cas_OutgoingReferralDate": timezone.localdate().isoformat()}
         _enqueue(referral, partner, kind="referral", body=body, event=sm.Event.SEND)
     return referral
+
+
+def _open_to_same_recipient(case: Case, *, team: Team | None, organisation: Organisation | None,
+                            partner: Partner | None) -> Any:
+    """The open referrals (`sm.OPEN_STATES`) of `case` to the one recipient given: the same team, the same
+    organisation on this instance (not one of its teams), or the same partner."""
+    open_referrals = Referral.objects.filter(case=case, state__in=[s.value for s in sm.OPEN_STATES])
+    if team is not None:
+        return open_referrals.filter(recipient_team=team)
+    if organisation is not None:
+        return open_referrals.filter(recipient_organisation=organisation, recipient_team__isnull=True,
+                                     direction=Direction.INTERNAL)
+    return open_referrals.filter(partner=partner, direction=Direction.OUTGOING)
 
 
 @transaction.atomic

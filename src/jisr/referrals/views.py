@@ -53,6 +53,9 @@ MESSAGES = {
     "the case is closed; reopen it first": gettext_lazy("The case is closed. Reopen it first."),
     "this person's identity was erased": gettext_lazy("This person's identity was erased."),
     "choose one recipient": gettext_lazy("Choose one recipient."),
+    "this case already has an open referral to this recipient": gettext_lazy(
+        "This case already has an open referral to this recipient. Follow that one, or withdraw it before "
+        "referring again."),
     "choose at least one category of data to share": gettext_lazy("Choose at least one category of data to share."),
     "give the reason for the referral": gettext_lazy("Give the reason for the referral."),
     "no referral consent in force names this recipient": gettext_lazy(
