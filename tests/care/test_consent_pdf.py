@@ -69,3 +69,31 @@ def test_french_and_spanish_forms(cast, fatima_case, language, phrases):
     text = _squash(_text(_pdf(cast, fatima_case, language, purpose="assistance")))
     for phrase in phrases:
         assert _squash(phrase) in text.replace("’", "'"), phrase
+
+
+@pytest.mark.parametrize(
+    ("language", "country"), [("fr", "Espagne"), ("es", "España"), ("ar", "إسبانيا")]
+)
+def test_a_referral_abroad_names_the_country_and_says_its_law_differs(cast, fatima_case, language, country):
+    """Informed consent to a transfer abroad (Moroccan law 09-08 art. 43; GDPR art. 13(1)(f), 49(1)(a)):
+    the form says which country the recipient is in, for a referral as for a sharing."""
+    text = _squash(_text(_pdf(cast, fatima_case, language, purpose="referral", recipient="Partner ES",
+                              recipient_country="ES")))
+    assert _squash(unicodedata.normalize("NFKC", country)) in text
+    here = _squash(_text(_pdf(cast, fatima_case, language, purpose="referral", recipient="Tanger team",
+                              recipient_country="MA")))
+    assert _squash(unicodedata.normalize("NFKC", country)) not in here
+
+
+def test_an_oral_consent_names_its_witness_and_asks_no_signature_of_the_person(cast, fatima_case):
+    consent = consent_record(actor=cast.ma_case_worker, case=fatima_case, given_by="survivor",
+                             method="oral_witnessed", witness_name="Nadia Witness", language="fr",
+                             given_on=timezone.localdate(), purpose="assistance")
+    client = Client()
+    client.force_login(cast.ma_case_worker)
+    pdf = client.get(reverse("care:consent_pdf", kwargs={"case_id": fatima_case.pk, "consent_id": consent.pk}))
+    text = _text(pdf.content)
+    assert "Nadia Witness" in text and "Signature du témoin" in _text(pdf.content)
+    assert "Signature de la personne" not in text
+    written = _text(_pdf(cast, fatima_case, "fr", purpose="assistance"))
+    assert "Signature de la personne" in written and "témoin" not in written.lower()

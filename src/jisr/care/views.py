@@ -19,11 +19,12 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_countries import countries
 
 from jisr.accounts.models import User
 from jisr.accounts.roles import Role
@@ -373,9 +374,18 @@ def consent_pdf(request: HttpRequest, case_id: str, consent_id: str) -> HttpResp
     language = request.GET.get("lang") or consent.language
     if language not in ("ar", "fr", "es"):
         language = consent.language
+    with translation.override(language):
+        country = str(countries.name(consent.recipient_country)) if consent.recipient_country else ""
+    # The witness of an oral consent is named on the form (sealed under her key; read with the case).
+    witness = (
+        sel.sealed_text(user, consent, "witness_name", case.person) if consent.method == "oral_witnessed" else ""
+    )
+    if not isinstance(witness, str):  # not the care team, erased or unreadable: a blank line to write on
+        witness = ""
     pdf = render_pdf(
         "care/consent_pdf.html",
-        {"consent": consent, "case": case, "organisation": case.organisation},
+        {"consent": consent, "case": case, "organisation": case.organisation, "recipient_country": country,
+         "witness": witness},
         language=language,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
