@@ -24,12 +24,16 @@ from jisr.statistics.models import Release, ReleaseApproval, ReleaseStatus
 pytestmark = pytest.mark.django_db
 
 
-def _cases(org, year: int, rows: list[tuple[str, str]], tag: str) -> None:  # type: ignore[no-untyped-def]
-    """Generated cases (no names) of (sex, stage) in `org`, opened in `year` (open since)."""
+def _cases(  # type: ignore[no-untyped-def]
+    org, year: int, rows: list[tuple[str, str]], tag: str, *, forms: list[list[str]] | None = None,
+    on: dt.date | None = None,
+) -> None:
+    """Generated cases (no names) of (sex, stage) in `org`, opened in `year` (open since): from 1 March a
+    day apart, or all on the day `on`; forced labour, or the forms of exploitation `forms` (one list a row)."""
     from jisr.crypto.models import DataKey
     from jisr.survivors.models import Person
 
-    day = dt.date(year, 3, 1)
+    day = on or dt.date(year, 3, 1)
     keys = DataKey.objects.bulk_create([DataKey(purpose="person", wrapped=b"x" * 60, kek_id="test") for _ in rows])
     persons = Person.objects.bulk_create(
         [
@@ -40,8 +44,9 @@ def _cases(org, year: int, rows: list[tuple[str, str]], tag: str) -> None:  # ty
     )
     Case.objects.bulk_create(
         [
-            Case(organisation=org, person=p, number=1, trm_stage=stage, opened_on=day + dt.timedelta(days=i),
-                 exploitation_types=["ForcedLabour"])
+            Case(organisation=org, person=p, number=1, trm_stage=stage,
+                 opened_on=day + dt.timedelta(days=0 if on else i),
+                 exploitation_types=forms[i] if forms is not None else ["ForcedLabour"])
             for i, (p, (_sex, stage)) in enumerate(zip(persons, rows, strict=True))
         ]
     )

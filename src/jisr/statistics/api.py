@@ -58,6 +58,8 @@ class CaseloadAggregatesView(APIView):
         for dim, breakdown in released.items():
             out["dimensions"][dim] = {
                 "total": breakdown.series.shown_total,
+                # every count withheld: no safe pattern of some withheld was found (core.disclosure)
+                "withheld_entirely": breakdown.series.fallback,
                 "cells": [{"code": code, "count": n} for code, _label, n in sel.shown_rows(breakdown)],
             }
         return Response(out)

@@ -73,6 +73,19 @@ def withheld_note(threshold: int) -> str:
     ) % {"n": threshold, "marker": withheld()}
 
 
+def no_cases() -> str:
+    """What a table or breakdown of a period without any case says."""
+    return gettext("No cases in this period.")
+
+
+def table_withheld() -> str:
+    """Why every count of a table or breakdown is withheld (core.disclosure's fallback)."""
+    return gettext(
+        "No way was found to withhold only some of these counts without one of them being worked out from"
+        " the others, so they are all withheld."
+    )
+
+
 def day(value: dt.date) -> str:
     """A date as the rest of Jisr shows it: day/month/year (SHORT_DATE_FORMAT, jisr.formats)."""
     return formats.date_format(value, "SHORT_DATE_FORMAT")

@@ -543,6 +543,7 @@ class ShownBreakdown:
 
     rows: list[tuple[str, str, int | None]]
     cases: int | None
+    withheld_whole: bool = False  # every count withheld: no safe pattern of some withheld was found
 
 
 def shown_breakdowns(
@@ -552,7 +553,7 @@ def shown_breakdowns(
     dims = list(dict.fromkeys(dimensions))
     if threshold is not None:
         released = suppressed_breakdowns(query, dims, threshold)
-        return {d: ShownBreakdown(shown_rows(r), r.series.shown_total) for d, r in released.items()}
+        return {d: ShownBreakdown(shown_rows(r), r.series.shown_total, r.series.fallback) for d, r in released.items()}
     counted = breakdowns(query, list(dict.fromkeys(["trm_stage", *dims])))
     total = sum(counted["trm_stage"].values())
     return {d: ShownBreakdown(list(ordered(d, counted[d])), total) for d in dims}

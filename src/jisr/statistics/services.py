@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -223,6 +223,20 @@ def _cross(
     return row_keys, col_keys, cells
 
 
+@dataclass(frozen=True)
+class CrossTable:
+    """A cross-table as exported: `header`, `rows` (unpacks as the pair) and `notes`, the sentences that
+    say what the reader must know of it beyond the usual (no case in the period; counts withheld
+    wholesale because no safe pattern of some withheld was found)."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    notes: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.header, self.rows))
+
+
 def _withheld_table(
     rows_dim: str,
     rows: Released,
@@ -230,11 +244,19 @@ def _withheld_table(
     cells: list[list[int]],
     threshold: int,
     own: Sequence[disclosure.OwnTable] = (),
-) -> tuple[list[str], list[list[Any]]]:
+) -> CrossTable:
     """Header and rows of a cross-table whose margins are the breakdowns as released everywhere else
     (withheld in the same places: `disclosure.suppress_within`), cells withheld by the same rule, a
-    withheld count written as the translated marker. `own`: each contributor's part of a pooled table."""
+    withheld count written as the translated marker. `own`: each contributor's part of a pooled table.
+    When suppression finds no safe pattern the core withholds every cell, or the whole table (never
+    an error, never an unsafe count): the notes say so. A period without cases gives the table's rows
+    of zeros (none for nationalities) and says so."""
     result = disclosure.suppress_within(cells, rows.series, columns.series, threshold, own=own)
+    notes: list[str] = []
+    if rows.series.total == 0:
+        notes.append(labels.no_cases())
+    if result.fallback or rows.series.fallback or columns.series.fallback:
+        notes.append(labels.table_withheld())
     mark = labels.withheld()
 
     def show(v: int | None) -> Any:
@@ -253,15 +275,17 @@ def _withheld_table(
             show(result.total),
         ]
     )
-    return header, body
+    return CrossTable(header, body, tuple(notes))
 
 
-def _notes(table: str, start: dt.date, last_day: dt.date) -> list[list[Any]]:
+def _notes(table: str, start: dt.date, last_day: dt.date, extra: Sequence[str] = ()) -> list[list[Any]]:
     """The notes of an exported table, one sentence a row, for the "Notes" sheet of an XLSX file (a CSV
-    file holds the table alone, so that a program reads it as it is; README says what the marker means)."""
+    file holds the table alone, so that a program reads it as it is; README says what the marker means).
+    `extra`: the table's own notes (`CrossTable.notes`)."""
     notes: list[list[Any]] = [
         [labels.label(labels.TABLES, table)],
         [labels.period(start, last_day)],
+        *([note] for note in extra),
         [labels.withheld_note(suppression_threshold())],
     ]
     if TABLES[table][0] == "exploitation":
@@ -269,7 +293,7 @@ def _notes(table: str, start: dt.date, last_day: dt.date) -> list[list[Any]]:
     return notes
 
 
-def suppressed_table(query: CaseloadQuery, table: str) -> tuple[list[str], list[list[Any]]]:
+def suppressed_table(query: CaseloadQuery, table: str) -> CrossTable:
     """Header and rows of a cross-table with margins, small cells and their complements withheld.
 
     The margins are the one-way breakdowns exactly as the dashboard and the API release them (withheld in
@@ -295,11 +319,12 @@ def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         raise ValueError("unknown table or format")
     require_offered_period(actor, organisation, query)
-    header, rows = suppressed_table(query, table)
+    crossed = suppressed_table(query, table)
+    header, rows = crossed
     if fmt == "csv":
         data = to_csv(header, rows)
     else:
-        notes = _notes(table, query.start, query.end - dt.timedelta(days=1))
+        notes = _notes(table, query.start, query.end - dt.timedelta(days=1), getattr(crossed, "notes", ()))
         data = to_xlsx(
             {table: (header, rows), _("Notes"): ([_("Notes")], notes)}, rtl=bool(translation.get_language_bidi())
         )
@@ -831,7 +856,11 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
     def safe(n: int | None) -> Any:
         return mark if n is None or disclosure.is_small(n, threshold) else n
 
+    withheld_whole = [
+        labels.label(labels.DIMENSIONS, dim) for dim in DONOR_DIMENSIONS if released[dim].series.fallback
+    ]
     return {
+        "notes": [f"{dim}: {labels.table_withheld()}" for dim in withheld_whole],
         "caseload": safe(released["trm_stage"].series.shown_total),
         "new": safe(new),
         "closed": safe(closed),

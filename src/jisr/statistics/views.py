@@ -194,6 +194,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "withheld_note": labels.withheld_note(threshold),
             "empty_notes": _empty_notes(threshold),
             "sections": [(d, titles[d], b.rows, b.cases, charts[d]) for d, b in shown.items()],
+            "withheld_whole": [d for d, b in shown.items() if b.withheld_whole],
+            "withheld_whole_note": labels.table_withheld(),
             "over_time": {
                 "stages": [stage_labels.get(s, s) for s in over_time["stages"]],
                 "rows": [(months[m], values, total) for m, values, total in over_time["rows"]],

@@ -60,16 +60,25 @@ contributor at a time is assumed to subtract: two contributors pooling what they
 are not modelled.
 
 A breakdown in which one case can count in several categories (forms of exploitation) does not sum to
-the number of cases, only to at least it. It is suppressed as if it did (the worst case: every case has
-one form, and then the equation holds): its complements then also protect against anyone who knows or
-guesses that. Its sum (the number of mentions) is not released: beside the number of cases it would
-give away how many cases have several forms, itself a count about people.
+the number of cases, only to at least it. Its complements are chosen as if it did (the worst case: every
+case has one form, and then the equation holds): they then also protect against anyone who knows or
+guesses that. The bounds an attacker propagates are worked out from what truly holds (`Relations`): such
+a line's members add up to at least its total and none exceeds it; one that holds exactly is an equation
+there too. (Propagated as equations, lines that do not hold made the bounds cross: every withheld count
+looked exposed, and the search withheld cell after cell for minutes before giving up.) Its sum (the
+number of mentions) is not released: beside the number of cases it would give away how many cases have
+several forms, itself a count about people.
+
+When the search finds no safe pattern, more is withheld, never something unsafe released: a whole
+breakdown (`suppress_breakdowns`), every cell of a cross-table with its margins as released elsewhere,
+at worst the whole table (`suppress_within`) — each checked by the same rules, and flagged (`fallback`)
+so that the product says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 DEFAULT_THRESHOLD = 11
 
@@ -97,17 +106,24 @@ class SuppressedTable:
     total: int | None
     primary: frozenset[tuple[int, int]]
     secondary: frozenset[tuple[int, int]]
+    fallback: str = ""
+    """"" when the cells were suppressed one by one; "cells" when no pattern of some cells withheld was
+    found safe and every cell is withheld (the margins as released elsewhere); "table" when even that
+    was not safe and nothing is published (see `suppress_within`)."""
 
 
 @dataclass(frozen=True)
 class SuppressedSeries:
     """A one-way breakdown as released: the exact `counts` and `total` (kept to link other products to
-    it; never shown where suppression applies) and `values`/`shown_total` with `None` where withheld."""
+    it; never shown where suppression applies) and `values`/`shown_total` with `None` where withheld.
+    `fallback`: every count withheld because no safe pattern of some withheld was found (see
+    `suppress_breakdowns`)."""
 
     counts: tuple[int, ...]
     total: int
     values: tuple[int | None, ...]
     shown_total: int | None
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +146,7 @@ def suppress_system(
     margins: frozenset[int] = frozenset(),
     fixed: Mapping[int, bool] | None = None,
     own: Sequence[Sequence[int]] = (),
+    withheld: Collection[int] = (),
 ) -> SuppressedSystem:
     """Withhold small counts among `values` and, as complements, enough others that no equation has a
     single withheld member or withheld members of known sum below the threshold, and no equation with a
@@ -138,9 +155,10 @@ def suppress_system(
     release; a published one is never chosen as a complement. `own`: for a pooled table, each
     contributor's own counts at every position (see the module's notes): a count whose remainder after
     one contributor's own is small is withheld too, and every contributor's view is protected as the
-    counts are. Raises ValueError for a negative count, a threshold below 1 or an `own` that does not
-    fit the counts, and SuppressionError when a fixed published count is small (for anyone) or an
-    equation can only be fixed by withholding a count pinned as published."""
+    counts are. `withheld`: positions withheld from the start (a fallback that withholds a whole
+    breakdown), protected only if small. Raises ValueError for a negative count, a threshold below 1 or
+    an `own` that does not fit the counts, and SuppressionError when a fixed published count is small
+    (for anyone) or an equation can only be fixed by withholding a count pinned as published."""
     if threshold < 1:
         raise ValueError("threshold must be at least 1")
     if any(v < 0 for v in values):
@@ -149,19 +167,24 @@ def suppress_system(
     fixed = fixed or {}
     primary = {p for p, v in enumerate(values) if is_small(v, threshold)}
     primary |= {p for view in views for p, v in enumerate(view) if is_small(v, threshold)}
-    locked = {p for p, withheld in fixed.items() if not withheld}
+    locked = {p for p, withhold in fixed.items() if not withhold}
     if primary & locked:
         raise SuppressionError("a small count is pinned as published")
-    hidden = primary | {p for p, withheld in fixed.items() if withheld}
+    hidden = primary | {p for p, withhold in fixed.items() if withhold}
+    sensitive = frozenset(hidden)  # small counts, and counts another release withholds
+    hidden |= set(withheld) - locked
+    truth = relations(values, equations)
     problem = _Problem(
         values=values,
         equations=equations,
         threshold=threshold,
         margins=margins,
         locked=frozenset(locked),
-        sensitive=frozenset(hidden),  # small counts, and counts another release withholds
-        structural=_structural_zeros(values, equations, locked),
+        sensitive=sensitive,
+        structural=_structural_zeros(values, truth, locked),
         views=views,
+        truth=truth,
+        view_truths=tuple(relations(view, equations) for view in views),
     )
     dead: set[int] = set()
     # Each round either learns which withheld zeros are worked out anyway (a function of what is
@@ -171,7 +194,7 @@ def suppress_system(
         # Withheld zeros an attacker can still show to be zeros (beside a category published as 0 for
         # everyone, or worked out from the totals) protect nothing: they count as published, and the
         # lines they were meant to protect get other complements.
-        lo, hi = bounds_system(_shown(values, hidden), equations)
+        lo, hi = _bounds(_shown(values, hidden), truth)
         found = {p for p in hidden if values[p] == 0 and hi[p] == 0}
         if found != dead:
             dead = found
@@ -203,10 +226,49 @@ def _shown(values: Sequence[int], hidden: set[int]) -> list[int | None]:
     return [None if p in hidden else v for p, v in enumerate(values)]
 
 
-def _structural_zeros(values: Sequence[int], equations: Sequence[Equation], locked: set[int]) -> frozenset[int]:
+def _structural_zeros(values: Sequence[int], truth: Relations, locked: set[int]) -> frozenset[int]:
     """Positions that are zeros whatever is withheld: pinned as published elsewhere to a total of 0."""
-    _lo, hi = bounds_system([values[p] if p in locked else None for p in range(len(values))], equations)
+    _lo, hi = _bounds([values[p] if p in locked else None for p in range(len(values))], truth)
     return frozenset(p for p in range(len(values)) if hi[p] == 0)
+
+
+@dataclass(frozen=True)
+class Relations:
+    """What the lines of a system say of some counts, as an attacker who knows how they were counted can
+    use them. A line whose two sides sum to the same is an equation. A line that does not hold is a
+    breakdown in which a case can count in several categories (forms of exploitation): its members sum to
+    at least its total — never to exactly it — and, when no member exceeds the total, none counts more
+    cases than the total. `lines` are the equations with such a line's larger side first; `covers` the
+    indexes of those lines (sum(left) ≥ sum(right)), `capped` those of them whose left members are each
+    at most sum(right).
+
+    Reading such a line as an equation, as `complete` does (the worst case for substitution: every case
+    has one form), is right for its rules of thumb but not for propagating bounds: the true counts do not
+    satisfy it, the bounds cross (a lower bound above the upper one), every withheld count looks exposed
+    and the search withholds until nothing is left. The bounds are therefore propagated over what truly
+    holds; a line that holds exactly (no case in it with two forms) is an equation there too."""
+
+    lines: tuple[Equation, ...]
+    covers: frozenset[int] = frozenset()
+    capped: frozenset[int] = frozenset()
+
+
+def relations(values: Sequence[int], equations: Sequence[Equation]) -> Relations:
+    """The relations `equations` state of `values` (see `Relations`)."""
+    lines: list[Equation] = []
+    covers: set[int] = set()
+    capped: set[int] = set()
+    for i, (left, right) in enumerate(equations):
+        sum_left, sum_right = sum(values[p] for p in left), sum(values[p] for p in right)
+        if sum_left == sum_right:
+            lines.append((left, right))
+            continue
+        members, total = (left, right) if sum_left > sum_right else (right, left)
+        lines.append((members, total))
+        covers.add(i)
+        if all(values[p] <= min(sum_left, sum_right) for p in members):
+            capped.add(i)
+    return Relations(tuple(lines), frozenset(covers), frozenset(capped))
 
 
 @dataclass(frozen=True)
@@ -225,6 +287,12 @@ class _Problem:
     sensitive: frozenset[int]
     structural: frozenset[int]
     views: tuple[tuple[int, ...], ...] = ()
+    truth: Relations | None = None  # what the lines say of the counts (None: every line holds)
+    view_truths: tuple[Relations, ...] = ()  # the same of each view
+
+    def bounds(self, hidden: set[int]) -> tuple[list[float], list[float]]:
+        """What an attacker propagating bounds learns of the counts with `hidden` withheld."""
+        return _bounds(_shown(self.values, hidden), self.truth or Relations(tuple(self.equations)))
 
     def _small_view_sum(
         self, withheld: list[int], left: tuple[int, ...], right: tuple[int, ...]
@@ -318,10 +386,11 @@ class _Problem:
         """`exposed` in every contributor's view: what it learns of the others by propagating bounds
         from the published counts minus its own (a count small in that view is the sensitive one)."""
         found: list[tuple[int, ...]] = []
-        for view in self.views:
-            lo, hi = bounds_system(_shown(view, hidden), self.equations)
+        for i, view in enumerate(self.views):
+            truth = self.view_truths[i] if self.view_truths else Relations(tuple(self.equations))
+            lo, hi = _bounds(_shown(view, hidden), truth)
             small = frozenset(p for p, v in enumerate(view) if is_small(v, self.threshold))
-            zeros = _structural_zeros(view, self.equations, set(self.locked))
+            zeros = _structural_zeros(view, truth, set(self.locked))
             found += self.exposed(hidden, lo, hi, small, view, zeros)
         return found
 
@@ -345,7 +414,7 @@ class _Problem:
                 self.complete(trial, dead)
             except SuppressionError:
                 continue
-            lo, hi = bounds_system(_shown(values, trial), self.equations)
+            lo, hi = self.bounds(trial)
             if len(self.exposed(trial, lo, hi)) + len(self.exposed_in_views(trial)) < exposed:
                 hidden.update(trial)
                 return
@@ -357,18 +426,39 @@ class _Problem:
 
 
 def bounds_system(
-    shown: Sequence[int | None], equations: Sequence[Equation], max_passes: int = 1000
+    shown: Sequence[int | None],
+    equations: Sequence[Equation],
+    max_passes: int = 1000,
+    *,
+    covers: Collection[int] = frozenset(),
+    capped: Collection[int] = frozenset(),
 ) -> tuple[list[float], list[float]]:
     """What can be said of each position from what is published (`shown`, None = withheld): lower and
     upper bounds, knowing that counts are never negative and that each equation holds, propagated until
     nothing moves (interval constraint propagation; at most `max_passes` passes over the equations).
-    A withheld position with equal bounds can be worked out."""
+    The equations whose indexes are in `covers` say only sum(left) ≥ sum(right), and those in `capped`
+    too that each member of the left side is at most sum(right) (see `Relations`). A withheld position
+    with equal bounds can be worked out."""
+    return _bounds(shown, Relations(tuple(equations), frozenset(covers), frozenset(capped)), max_passes)
+
+
+def _bounds(shown: Sequence[int | None], truth: Relations, max_passes: int = 1000) -> tuple[list[float], list[float]]:
     inf = float("inf")
     lo = [0.0 if v is None else float(v) for v in shown]
     hi = [inf if v is None else float(v) for v in shown]
+    if all(v is not None for v in shown):
+        return lo, hi
+    lines = [
+        (i, left, right)
+        for i, (left, right) in enumerate(truth.lines)
+        if any(shown[q] is None for q in (*left, *right))
+    ]
     for _ in range(max_passes):
         moved = False
-        for left, right in equations:
+        for i, left, right in lines:
+            if i in truth.covers:
+                moved |= _propagate_cover(lo, hi, left, right, i in truth.capped)
+                continue
             for side, other in ((left, right), (right, left)):
                 other_lo, other_hi = sum(lo[q] for q in other), sum(hi[q] for q in other)
                 side_lo = sum(lo[q] for q in side)
@@ -390,6 +480,37 @@ def bounds_system(
         if not moved:
             break
     return lo, hi
+
+
+def _propagate_cover(
+    lo: list[float], hi: list[float], members: tuple[int, ...], total: tuple[int, ...], capped: bool
+) -> bool:
+    """One pass of sum(members) ≥ sum(total) (and, `capped`, each member ≤ sum(total)) over the bounds;
+    True if a bound moved. Sums are taken once per pass: a bound moved here is used at the next pass."""
+    inf = float("inf")
+    moved = False
+    total_lo = sum(lo[q] for q in total)
+    total_hi = sum(hi[q] for q in total)
+    members_inf = sum(1 for q in members if hi[q] == inf)
+    members_hi = sum(hi[q] for q in members if hi[q] != inf)
+    for p in members:  # the others cannot cover the total alone
+        rest_hi = inf if members_inf - (hi[p] == inf) else members_hi - (hi[p] if hi[p] != inf else 0.0)
+        new_lo = max(lo[p], total_lo - rest_hi)
+        new_hi = min(hi[p], total_hi) if capped else hi[p]
+        if new_lo > lo[p] or new_hi < hi[p]:
+            lo[p], hi[p], moved = new_lo, new_hi, True
+    all_hi = inf if members_inf else members_hi
+    top_lo = max((lo[q] for q in members), default=0.0)
+    total_inf = sum(1 for q in total if hi[q] == inf)
+    total_hi_finite = sum(hi[q] for q in total if hi[q] != inf)
+    for t in total:  # the total is at most what the members count, at least (capped) the largest of them
+        rest_lo = total_lo - lo[t]
+        rest_hi = inf if total_inf - (hi[t] == inf) else total_hi_finite - (hi[t] if hi[t] != inf else 0.0)
+        new_hi = min(hi[t], all_hi - rest_lo)
+        new_lo = max(lo[t], top_lo - rest_hi) if capped else lo[t]
+        if new_lo > lo[t] or new_hi < hi[t]:
+            lo[t], hi[t], moved = new_lo, new_hi, True
+    return moved
 
 
 def _known_sum_below(
@@ -439,9 +560,12 @@ def grid_equations(n_rows: int, n_cols: int) -> list[Equation]:
     return rows + cols
 
 
-def _check_cells(cells: Sequence[Sequence[int]]) -> tuple[int, int]:
+def _check_cells(cells: Sequence[Sequence[int]], n_cols: int | None = None) -> tuple[int, int]:
+    """(rows, columns) of `cells`; `n_cols` is the number of columns expected (a table without rows —
+    no nationality in an empty period — still has its columns)."""
     n_rows = len(cells)
-    n_cols = len(cells[0]) if cells else 0
+    if n_cols is None:
+        n_cols = len(cells[0]) if cells else 0
     if any(len(r) != n_cols for r in cells):
         raise ValueError("every row needs the same number of columns")
     if any(v < 0 for r in cells for v in r):
@@ -456,6 +580,8 @@ def _table(
     n_rows: int,
     n_cols: int,
     own: Sequence[list[list[int]]] = (),
+    *,
+    withheld: Collection[int] = (),
 ) -> SuppressedTable:
     flat = [v for row in grid for v in row]
     margins = frozenset(i * (n_cols + 1) + j for i in range(n_rows + 1) for j in range(n_cols + 1)) - frozenset(
@@ -463,7 +589,13 @@ def _table(
     )
     own_flat = [[v for row in g for v in row] for g in own]
     result = suppress_system(
-        flat, grid_equations(n_rows, n_cols), threshold, margins=margins, fixed=fixed, own=own_flat
+        flat,
+        grid_equations(n_rows, n_cols),
+        threshold,
+        margins=margins,
+        fixed=fixed,
+        own=own_flat,
+        withheld=withheld,
     )
     shown = [result.values[i * (n_cols + 1) : (i + 1) * (n_cols + 1)] for i in range(n_rows + 1)]
 
@@ -510,10 +642,13 @@ def suppress_within(
     primary rule and as complements. A margin need not be the sum of its cells (forms of exploitation
     by sex: a column counts women, its cells count women per form): every line is still treated as an
     equation. A pooled table gives each contributor's part (`own`, see the module's notes), its margins
-    released by `suppress_breakdowns` with the same parts. Raises SuppressionError if the released
-    margins cannot be kept (not for margins released by `suppress_breakdowns` over the same cases and
-    parts), ValueError for shapes that do not match."""
-    n_rows, n_cols = _check_cells(cells)
+    released by `suppress_breakdowns` with the same parts.
+
+    Never raises for want of a safe pattern: when the search finds none (SuppressionError), every cell is
+    withheld and the margins published as elsewhere, checked by the same rules (`fallback` "cells"); if
+    even that fails the check, nothing of the table is published (`fallback` "table"). The caller says
+    so. Raises ValueError for shapes that do not match."""
+    n_rows, n_cols = _check_cells(cells, len(columns.counts))
     if len(rows.counts) != n_rows or len(columns.counts) != n_cols:
         raise ValueError("the margins must match the table's rows and columns")
     if rows.total != columns.total or (rows.shown_total is None) != (columns.shown_total is None):
@@ -525,10 +660,36 @@ def suppress_within(
     fixed[n_rows * (n_cols + 1) + n_cols] = rows.shown_total is None
     own_grids = []
     for own_cells, own_rows, own_columns, own_total in own:
-        if _check_cells(own_cells) != (n_rows, n_cols) or len(own_rows) != n_rows or len(own_columns) != n_cols:
+        shape = _check_cells(own_cells, n_cols)
+        if shape != (n_rows, n_cols) or len(own_rows) != n_rows or len(own_columns) != n_cols:
             raise ValueError("a contributor's part must have the table's shape")
         own_grids.append([*([*r, t] for r, t in zip(own_cells, own_rows, strict=True)), [*own_columns, own_total]])
-    return _table(grid, fixed, threshold, n_rows, n_cols, own_grids)
+    try:
+        return _table(grid, fixed, threshold, n_rows, n_cols, own_grids)
+    except SuppressionError:
+        pass
+    inner = [i * (n_cols + 1) + j for i in range(n_rows) for j in range(n_cols)]
+    try:
+        every_cell = _table(grid, fixed, threshold, n_rows, n_cols, own_grids, withheld=inner)
+        return replace(every_cell, fallback="cells")
+    except SuppressionError:
+        pass
+    small = {
+        (-1 if i == n_rows else i, -1 if j == n_cols else j)
+        for i, row in enumerate(grid)
+        for j, v in enumerate(row)
+        if is_small(v, threshold) or any(is_small(v - g[i][j], threshold) for g in own_grids)
+    }
+    every = {(-1 if i == n_rows else i, -1 if j == n_cols else j) for i in range(n_rows + 1) for j in range(n_cols + 1)}
+    return SuppressedTable(
+        cells=[[None] * n_cols for _ in range(n_rows)],
+        row_totals=[None] * n_rows,
+        column_totals=[None] * n_cols,
+        total=None,
+        primary=frozenset(small),
+        secondary=frozenset(every - small),
+        fallback="table",
+    )
 
 
 def recoverable(table: SuppressedTable) -> set[tuple[int, int]]:
@@ -592,26 +753,46 @@ def suppress_breakdowns(
             raise ValueError("a contributor's breakdowns must have the same cells")
         own_values.append([v for b in own_breakdowns for v in b] + [own_total])
     small_total = is_small(total, threshold) or any(is_small(total - t, threshold) for _b, t in own)
-    result = suppress_system(
-        values,
-        equations,
-        threshold,
-        margins=frozenset({total_at}),
-        fixed={total_at: small_total},
-        own=own_values,
-    )
+    offsets = [sum(sizes[:b]) for b in range(len(sizes))]
+
+    def attempt(whole: Sequence[int]) -> list[int | None]:
+        """The suppression with the breakdowns `whole` withheld entirely from the start."""
+        withheld = [offsets[b] + c for b in whole for c in range(sizes[b])]
+        return suppress_system(
+            values,
+            equations,
+            threshold,
+            margins=frozenset({total_at}),
+            fixed={total_at: small_total},
+            own=own_values,
+            withheld=withheld,
+        ).values
+
+    # When no safe pattern is found (SuppressionError), more is withheld rather than nothing released
+    # or something unsafe: one breakdown entirely (the first with which the rest passes), else all of them,
+    # else the total too. Each is checked by the same rules.
+    tries: list[list[int]] = [[], *([b] for b in range(len(sizes))), list(range(len(sizes)))]
+    shown: list[int | None] = [None] * len(values)
+    whole: set[int] = set(range(len(sizes)))
+    for whole_try in tries:
+        try:
+            shown = attempt(whole_try)
+        except SuppressionError:
+            continue
+        whole = set(whole_try)
+        break
     out = []
-    start = 0
-    for b in breakdowns:
+    for b, counts in enumerate(breakdowns):
+        start = offsets[b]
         out.append(
             SuppressedSeries(
-                counts=tuple(b),
+                counts=tuple(counts),
                 total=total,
-                values=tuple(result.values[start : start + len(b)]),
-                shown_total=result.values[total_at],
+                values=tuple(shown[start : start + len(counts)]),
+                shown_total=shown[total_at],
+                fallback=b in whole,
             )
         )
-        start += len(b)
     return out
 
 
