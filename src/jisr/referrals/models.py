@@ -7,7 +7,8 @@ One `Referral` row per referral *per instance*:
   `case` is the sender's case, `recipient_case` the case the recipient opened (never visible to the
   sender; the sender's case is never visible to the recipient).
 - `outgoing`: to a partner instance (`partner`); the other instance keeps its own `incoming` row with
-  the same `exchange_id` (the referral UUID carried in every envelope).
+  the same `exchange_id` (the referral UUID carried in every envelope). An exchange id is unique per
+  partner, whichever the direction: (partner, exchange id) names one referral.
 - `incoming`: from a partner instance; no sender case here, only the package it sent.
 
 The shared package and every free-text note are sealed (`jisr.crypto.services.seal`) under
@@ -213,7 +214,14 @@ class Referral(BaseModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["direction", "exchange_id"], name="referral_exchange_unique"),
+            # An exchange id names one referral between us and a partner, whichever way it went: a partner
+            # cannot reuse the id of one of our referrals to it for one of its own (a decoy that would take
+            # the status updates of ours), and partners' ids never collide with each other's.
+            models.UniqueConstraint(fields=["partner", "exchange_id"], condition=models.Q(partner__isnull=False),
+                                    name="referral_exchange_per_partner"),
+            # Inside this instance (no partner) an exchange id is the referral's own id.
+            models.UniqueConstraint(fields=["direction", "exchange_id"], condition=models.Q(partner__isnull=True),
+                                    name="referral_exchange_internal"),
         ]
 
     def __str__(self) -> str:

@@ -1337,13 +1337,22 @@ def _answer_by(value: Any) -> dt.datetime | None:
 
 
 def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, Any], *, via: str) -> Referral:
-    """Store a referral from `partner` (its signature verified). Every field of the body is checked before
-    anything is used: the reason (HTCDS), `categories` (a list; unknown names are left out), `package` and
-    `consent` (JSON objects; the package is filtered to the categories' fields), `answer_by` (ISO date-time
-    with time zone, or empty), `message` (text, MAX_NOTE at most). Raises env.MalformedError for any other
-    shape: the caller's transaction then stores nothing and the refusal is put on record."""
+    """Store a referral from `partner` (its signature verified). Its `exchange_id` must be new between us and
+    this partner: the id of one of our referrals to it is refused as malformed, one it already sent us as a
+    replay. Every field of the body is checked before anything is used: the reason (HTCDS), `categories` (a
+    list; unknown names are left out), `package` and `consent` (JSON objects; the package is filtered to the
+    categories' fields), `answer_by` (ISO date-time with time zone, or empty), `message` (text, MAX_NOTE at
+    most). Raises env.MalformedError for any other shape: the caller's transaction then stores nothing and
+    the refusal is put on record."""
     if body.get("event") != sm.Event.SEND.value or body.get("reason") not in ReferralReason.values:
         raise env.MalformedError("a referral must be sent with an HTCDS reason")
+    # (partner, exchange id) names one referral whichever way it went (the model's constraint): the id of one
+    # of our referrals to this partner is refused, so that no decoy takes the partner's status updates of it.
+    known = list(Referral.objects.filter(partner=partner, exchange_id=exchange_id).values_list("direction", flat=True))
+    if Direction.OUTGOING in known:
+        raise env.MalformedError("this referral id names one of our referrals to the partner")
+    if known:
+        raise env.ReplayError("this referral was already received")
     chosen = body.get("categories")
     if chosen is not None and not isinstance(chosen, list):
         raise env.MalformedError("a referral's categories must be a list")
@@ -1381,10 +1390,11 @@ def _receive_referral(partner: Partner, exchange_id: uuid.UUID, body: dict[str, 
 
 
 def _partner_referral(partner: Partner, exchange_id: uuid.UUID) -> Referral:
-    """Our referral with `partner` that the envelope names (`exchange_id`), locked. Raises
+    """The referral between us and `partner` that the envelope names, locked: looked up by (partner,
+    exchange id), which names one referral whichever its direction (never another partner's). Raises
     env.MalformedError when there is none."""
     referral = (Referral.objects.select_for_update(of=("self",)).select_related("data_key", "partner")
-                .filter(partner=partner, exchange_id=exchange_id).exclude(direction=Direction.INTERNAL).first())
+                .filter(partner=partner, exchange_id=exchange_id).first())
     if referral is None:
         raise env.MalformedError("unknown referral")
     return referral
