@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from jisr.crypto.normalise import (
     clean_free_text,
+    mixes_lookalike_scripts,
     normalise_digits,
     normalise_document,
     normalise_name,
@@ -125,3 +126,19 @@ def test_transliteration_key_is_ascii_consonants(text: str) -> None:
 )
 def test_clean_free_text_keeps_lines_and_drops_hidden_characters(typed: str, kept: str) -> None:
     assert clean_free_text(typed) == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "mixed"),
+    [
+        ("Кһadija", True),  # Cyrillic К and һ in a Latin name: looks like Khadija
+        ("El Fаssi", True),  # one Cyrillic а
+        ("Ολga", True),  # Greek and Latin
+        ("Khadija El Fassi", False),
+        ("Ольга Петренко", False),  # a Ukrainian name, all Cyrillic: not mixed
+        ("فاطمة Fatima", False),  # two scripts in two words, not look-alike
+        ("Hélène-Marie", False),
+    ],
+)
+def test_mixes_lookalike_scripts(name: str, mixed: bool) -> None:
+    assert mixes_lookalike_scripts(name) is mixed

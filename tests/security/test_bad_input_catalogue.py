@@ -201,6 +201,26 @@ def test_only_hidden_characters_is_no_name(cast) -> None:
     assert response.status_code in (200, 400) and not Person.objects.exists()
 
 
+def test_lookalike_letters_of_another_alphabet_in_a_name_are_refused(cast) -> None:
+    """"Кһadija" (Cyrillic К and һ) looks like "Khadija" on screen but would match no blind index: the
+    duplicate check would miss her. Refused on the screen (in the user's language) and the API; a name
+    written wholly in Cyrillic is a name, and is registered."""
+    fields = {"sex": "Feminine", "estimated_age": "23", "nationality": "MA", "confirm_different": "on"}
+    client = client_for(cast.ma_case_worker)
+    response = client.post(reverse("web:person_register"),
+                           {"given_name_latin": "Кһadija", "family_name_latin": "El Fassi", **fields})
+    assert response.status_code in (200, 400) and "أبجديات مختلفة" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(cast.ma_case_worker)
+    response = api.post("/api/v1/persons/", {"given_name_latin": "Khadija", "family_name_latin": "El Fаssi",
+                                              "estimated_age": 30, "confirm_not_duplicate": True}, format="json")
+    assert response.status_code == 400
+    assert not Person.objects.exists()
+    response = client.post(reverse("web:person_register"),
+                           {"given_name_latin": "Ольга", "family_name_latin": "Петренко", **fields})
+    assert response.status_code == 303 and Person.objects.count() == 1
+
+
 # --- 4. HTML and script in free text ----------------------------------------------------------------------------------
 
 

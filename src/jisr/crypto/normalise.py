@@ -84,6 +84,22 @@ def clean_free_text(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
 
 
+# Alphabets whose letters look alike (Unicode TR39 "confusables": Latin a / Cyrillic а / Greek α …).
+_CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+
+
+def mixes_lookalike_scripts(text: str) -> bool:
+    """True if one word of `text` has letters of two or more alphabets that look alike (Latin, Cyrillic,
+    Greek…; Unicode TR39 mixed-script detection, single words only): "Кһadija" (Cyrillic К and һ in a
+    Latin name) looks like "Khadija" on screen but matches nothing in the blind indexes. A whole word in
+    one alphabet (a Russian or Greek name) is not mixed; Arabic beside Latin is not confusable. Pure."""
+    for word in text.split():
+        scripts = {unicodedata.name(ch, "?").split(" ", 1)[0] for ch in word if ch.isalpha()} & _CONFUSABLE_SCRIPTS
+        if len(scripts) > 1:
+            return True
+    return False
+
+
 def normalise_digits(text: str) -> str:
     """Replace Eastern Arabic (٠-٩) and Persian (۰-۹) digits by ASCII digits; nothing else changes."""
     return text.translate(_EASTERN_DIGITS)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from jisr.accounts.models import Organisation, User
 from jisr.audit.services import audit_record
 from jisr.common.errors import ConflictError, PermissionDeniedError, StateError
-from jisr.crypto.normalise import clean_text
+from jisr.crypto.normalise import clean_text, mixes_lookalike_scripts
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
 from jisr.survivors.identity import Identity, IdentityDocument, mentions_identity
 from jisr.survivors.indexing import index_values
@@ -35,10 +35,15 @@ class IdentityInReasonError(ValueError):
     """A reason that would be kept in the audit trail contains the person's identity."""
 
 
+MIXED_ALPHABETS = "a name mixes look-alike letters of different alphabets (Latin with Cyrillic or Greek)"
+
+
 def clean_identity(identity: Identity) -> Identity:
     """The identity with every text cleaned (hidden and control characters removed, see
     crypto.normalise.clean_text) and checked: at least one name; at most 20 aliases and 10 documents;
-    no field over 200 characters; a date of birth neither in the future nor more than 120 years ago.
+    no field over 200 characters; no name word mixing look-alike alphabets (Latin with Cyrillic or Greek:
+    `crypto.normalise.mixes_lookalike_scripts`, it would look like another person's name and dodge the
+    duplicate check); a date of birth neither in the future nor more than 120 years ago.
     Raises ValueError with a user-readable reason."""
     names = {
         f: clean_text(getattr(identity, f))
@@ -52,6 +57,8 @@ def clean_identity(identity: Identity) -> Identity:
     )
     if not any(names.values()):
         raise ValueError("a given or family name is required (in Arabic or Latin script)")
+    if any(mixes_lookalike_scripts(t) for t in [*names.values(), *aliases]):
+        raise ValueError(MIXED_ALPHABETS)
     if len(aliases) > MAX_ALIASES or len(documents) > MAX_DOCUMENTS:
         raise ValueError("too many other names or documents (20 and 10 at most)")
     texts = [*names.values(), *aliases, *(d.number for d in documents), identity.phone]

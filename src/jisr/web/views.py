@@ -60,6 +60,7 @@ from jisr.survivors.selectors import (
 )
 from jisr.survivors.services import (
     IDENTITY_IN_REASON,
+    MIXED_ALPHABETS,
     may_edit,
     person_identity,
     person_register,
@@ -151,6 +152,10 @@ DOMAIN_MESSAGES = {
     ),
     "a given or family name is required (in Arabic or Latin script)": gettext_lazy(
         "Enter at least a given name or a family name, in either script."
+    ),
+    MIXED_ALPHABETS: gettext_lazy(
+        "A name mixes letters of different alphabets that look alike (for example Latin and Cyrillic). "
+        "Type it again in one alphabet."
     ),
     "give a date of birth or an estimated age, not both": gettext_lazy(
         "Give a date of birth or an estimated age, not both."
