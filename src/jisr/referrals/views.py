@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jisr.accounts.mfa import second_factor_recently
 from jisr.accounts.models import Organisation, User
 from jisr.accounts.roles import Role
+from jisr.audit.services import audit_record
 from jisr.cases.selectors import case_get_for_user
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.referrals import envelope as env
@@ -265,11 +266,19 @@ def _rows(referrals: Any) -> list[Any]:
 @login_required
 @require_GET
 def outbox(request: HttpRequest) -> HttpResponse:
+    """The referrals sent from cases the user may read, with each case's code: a read of those cases, put
+    on record as one `referral.list_view` {referrals, cases} (ids only) in the user's organisation's chain;
+    nothing for an empty page."""
     user = _user(request)
     if user.capabilities.case_scope == "none":
         raise Http404
+    rows = _rows(sel.outbox_for(user))
+    if rows:
+        audit_record(actor=user, action="referral.list_view", organisation=user.organisation,
+                     details={"box": "outbox", "referrals": [str(r.pk) for r in rows],
+                              "cases": sorted({str(r.case_id) for r in rows if r.case_id})})
     return render(request, "referrals/list.html", {
-        "title": _("Referrals sent"), "referrals": _rows(sel.outbox_for(user)), "box": "outbox",
+        "title": _("Referrals sent"), "referrals": rows, "box": "outbox",
     })
 
 
