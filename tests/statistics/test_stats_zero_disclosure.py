@@ -59,12 +59,16 @@ def _bounds(shown: list[list[int | None]]) -> tuple[dict[tuple[int, int], float]
 
 
 def _zeros_beside_withheld_totals(shown: list[list[int | None]]) -> list[tuple[int, int]]:
-    """Published zeros in a line that has a withheld cell while its total is not published."""
+    """Published zeros in a line that has a withheld cell while its total is not published — except the
+    zeros whose crossing line's total is published as 0 (structural: everyone reads that they are 0)."""
     n_rows, n_cols = len(shown) - 1, len(shown[0]) - 1
     found = []
     for cells, total in _lines(n_rows, n_cols):
         if shown[total[0]][total[1]] is None and any(shown[i][j] is None for i, j in cells):
-            found += [(i, j) for i, j in cells if shown[i][j] == 0]
+            crossing = [(n_rows, j) if total[1] == n_cols else (i, n_cols) for i, j in cells]
+            found += [
+                (i, j) for (i, j), x in zip(cells, crossing, strict=True) if shown[i][j] == 0 and shown[x[0]][x[1]] != 0
+            ]
     return found
 
 
@@ -124,7 +128,7 @@ def test_nationality_by_sex_does_not_tell_the_sex_of_a_small_group() -> None:
     cells = [[40, 12, 0], [15, 0, 0], [0, 3, 0]]  # Morocco, Nigeria, Cameroon
     table = _released(cells)
     cameroon = [*table.cells[2], table.row_totals[2]]
-    assert cameroon == [None, None, None, None]
+    assert cameroon == [None, None, 0, None]  # unknown: 0, as for everyone (the column's total is 0)
     _check(cells, table)
     # the same on its own (margins suppressed with the table)
     _check(cells, disclosure.suppress(cells))

@@ -25,8 +25,8 @@ other band 0" that all the men are 25–34. A withheld zero is then a withheld m
 in a line it gets a complement, and withheld members of known sum below the threshold — a known sum of
 0 included, which would show them all to be zeros — get a non-zero complement when the line has one.
 (A category published as 0 for the whole caseload shows its cells to be 0 whatever is withheld: that
-is a fact about everyone, not about a small group; such structural zeros are withheld beside a withheld
-total all the same, but never count as protection.)
+is a fact about everyone, not about a small group; such structural zeros — the cells of a row or column
+whose published total is 0 — are published as 0, never withheld, and never count as protection.)
 
 Beyond subtraction: counts are never negative, so bounds follow too (a withheld zero in a row whose
 other cells account for its published total is a zero). After the rules above, `bounds_system`
@@ -324,8 +324,13 @@ class _Problem:
                     continue
                 if any(p in withheld for p in left) and any(p in withheld for p in right):
                     # a total withheld beside withheld counts: its zeros would pin them to the other
-                    # categories (a zero pinned as published elsewhere is a 0 for the whole caseload)
-                    zeros = [p for p in line if values[p] == 0 and p not in hidden and p not in locked]
+                    # categories — not a structural zero (a row or column whose published total is 0):
+                    # everyone reads that it is 0, and withheld it would only say "withheld" of nothing
+                    zeros = [
+                        p
+                        for p in line
+                        if values[p] == 0 and p not in hidden and p not in locked and p not in self.structural
+                    ]
                     if zeros:
                         hidden.update(zeros)
                         changed = True
