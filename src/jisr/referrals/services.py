@@ -675,9 +675,11 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
     through the cases services, so each is versioned and audited as an entry made here would be
     (`case.risk`, `case.exploitation`, with {"source": "referral", "referral": <id>}; by the assignee, as
     the case's opening is). The referral keeps the link; neither side can read the other's case. Raises
-    PermissionDeniedError, StateError, ValueError; nothing changes then."""
+    PermissionDeniedError, StateError, ValueError (SHARED_IDENTITY_INVALID when what was shared cannot be
+    registered: a field of another type, e.g. a date of birth that is no ISO date, or a value her record
+    cannot hold: `_registration_from_package`); nothing changes then."""
     from jisr.cases.services import case_open, case_set_exploitation, case_set_risk
-    from jisr.survivors.identity import Identity, IdentityDocument
+    from jisr.survivors.identity import Identity
     from jisr.survivors.services import person_register
 
     if not is_recipient_handler(actor, referral) or referral.recipient_team_id is not None:
@@ -689,31 +691,15 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
     if assignee.organisation != org or not assignee.capabilities.write_cases:
         raise ValueError("the assignee must be a case worker or supervisor of this organisation")
     package = shared_package(referral)
-    ident = package.get(Category.IDENTITY, {})
-    docs = package.get(Category.DOCUMENTS, {}).get("prs_IdentityNumber", [])
-    birth = ident.get("prs_Birthdate") or ""
-    est = ident.get("jisr_EstimatedAge") or {}
-    identity = Identity(
-        given_name=ident.get("prs_FirstName", ""), family_name=ident.get("prs_SecondName", ""),
-        given_name_latin=ident.get("jisr_FirstNameLatin", ""), family_name_latin=ident.get("jisr_SecondNameLatin", ""),
-        date_of_birth=dt.date.fromisoformat(birth) if birth else None,
-        phone=package.get(Category.CONTACT, {}).get("prs_MobilePhone", ""),
-        documents=tuple(IdentityDocument(d.get("kind", "other"), d.get("number", ""), d.get("country", ""))
-                        for d in docs if isinstance(d, dict)),
-    )
+    identity, registration = _registration_from_package(package)
     if not any(identity.name_variants()):
         # No identity shared: a pseudonymous placeholder the team replaces when they meet her.
         identity = Identity(given_name_latin="Referral", family_name_latin=str(referral.exchange_id)[:8])
-    citizenship = ident.get("prs_Citizenship") or []
-    person = person_register(
-        actor=None, organisation=org, identity=identity, sex=ident.get("prs_Gender") or "NonSpecifiedUnknown",
-        nationality=citizenship[0] if citizenship else "",
-        languages=[x for x in (ident.get("prs_PrimaryLanguage"), ident.get("prs_SecondaryLanguage")) if x],
-        estimated_age=est.get("age") if not birth else None,
-        age_estimated_on=dt.date.fromisoformat(est["estimated_on"]) if (est.get("age") is not None and not birth)
-        else None,
-        audit_details={"referral": str(referral.pk)},
-    )
+    try:
+        person = person_register(actor=None, organisation=org, identity=identity, **registration,
+                                 audit_details={"referral": str(referral.pk)})
+    except (ValueError, ValidationError) as exc:  # a value her record cannot hold; the transaction rolls back
+        raise ValueError(SHARED_IDENTITY_INVALID) from exc
     # `person_register` writes `person.register` as an import (no actor); this says by whom and from what.
     audit_record(actor=actor, action="referral.register_person", target=person, organisation=org,
                  details={"referral": str(referral.pk)})
@@ -729,6 +715,74 @@ def referral_open_case(*, actor: User, referral: Referral, assignee: User) -> Ca
     audit_record(actor=actor, action="referral.open_case", target=referral, organisation=org,
                  details={"case": str(case.pk), "assigned_to": assignee.pk})
     return case
+
+
+SHARED_IDENTITY_INVALID = "the shared identity cannot be registered as it is"
+
+
+def _registration_from_package(package: dict[str, dict[str, Any]]) -> tuple[Any, dict[str, Any]]:
+    """What `referral_open_case` registers from `package` (`shared_package`): (survivors.identity.Identity,
+    the other keyword arguments of `person_register`: sex, nationality, languages, estimated_age,
+    age_estimated_on). A partner's package is its own: every field is checked for its shape first — names,
+    phone, sex and languages text; `prs_Birthdate` an ISO date; `jisr_EstimatedAge` an object {age: whole
+    number, estimated_on: ISO date}; `prs_Citizenship` a list of text; `prs_IdentityNumber` a list of
+    objects of text. Absent or null fields are empty. Raises ValueError(SHARED_IDENTITY_INVALID) otherwise,
+    naming no value."""
+    from jisr.survivors.identity import Identity, IdentityDocument
+
+    def text(values: dict[str, Any], name: str) -> str:
+        value = values.get(name)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise ValueError(SHARED_IDENTITY_INVALID)
+        return value
+
+    def day(value: Any) -> dt.date | None:
+        if value is None or value == "":
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(SHARED_IDENTITY_INVALID) from exc
+
+    def listed(value: Any) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise ValueError(SHARED_IDENTITY_INVALID)
+        return value
+
+    ident = package.get(Category.IDENTITY) or {}
+    birth = day(ident.get("prs_Birthdate"))
+    estimate = ident.get("jisr_EstimatedAge")
+    if estimate is None:
+        estimate = {}
+    if not isinstance(estimate, dict):
+        raise ValueError(SHARED_IDENTITY_INVALID)
+    age = estimate.get("age")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int)):
+        raise ValueError(SHARED_IDENTITY_INVALID)
+    estimated_on = day(estimate.get("estimated_on"))
+    citizenship = listed(ident.get("prs_Citizenship"))
+    documents = listed((package.get(Category.DOCUMENTS) or {}).get("prs_IdentityNumber"))
+    if not all(isinstance(c, str) for c in citizenship) or not all(isinstance(d, dict) for d in documents):
+        raise ValueError(SHARED_IDENTITY_INVALID)
+    identity = Identity(
+        given_name=text(ident, "prs_FirstName"), family_name=text(ident, "prs_SecondName"),
+        given_name_latin=text(ident, "jisr_FirstNameLatin"), family_name_latin=text(ident, "jisr_SecondNameLatin"),
+        date_of_birth=birth, phone=text(package.get(Category.CONTACT) or {}, "prs_MobilePhone"),
+        documents=tuple(IdentityDocument(text(d, "kind") or "other", text(d, "number"), text(d, "country"))
+                        for d in documents),
+    )
+    with_age = age is not None and birth is None
+    return identity, {
+        "sex": text(ident, "prs_Gender") or "NonSpecifiedUnknown",
+        "nationality": citizenship[0] if citizenship else "",
+        "languages": [x for x in (text(ident, "prs_PrimaryLanguage"), text(ident, "prs_SecondaryLanguage")) if x],
+        "estimated_age": age if with_age else None,
+        "age_estimated_on": estimated_on if with_age else None,
+    }
 
 
 def carried_from_package(referral: Referral, package: dict[str, dict[str, Any]]) -> tuple[str, list[str]]:

@@ -75,6 +75,9 @@ MESSAGES = {
         "Only an accepted referral without a case can become a case."),
     "the assignee must be a case worker or supervisor of this organisation": gettext_lazy(
         "Choose a case worker or supervisor of your organisation."),
+    "the shared identity cannot be registered as it is": gettext_lazy(
+        "The identity shared with this referral cannot be registered as it is: a field does not have the expected "
+        "form. Nothing was created; ask the sender to check what was shared."),
     "the fingerprint does not match the partner's keys": gettext_lazy(
         "The fingerprint does not match the partner's keys. Do not use this partner; call them again."),
     "this partner is already confirmed": gettext_lazy("This partner is already confirmed."),
