@@ -91,6 +91,7 @@ ROUTES = {
                                  data=lambda w: {"status": "delivered", "current": "arranged"}),
     "care:followup_add": Route(kwargs=case, post=WRITE, data=lambda w: {"kind": "visit", "due_on": TODAY}),
     "care:followup_done": Route(kwargs=_followup, post=WRITE, data=lambda w: {"done_on": TODAY}),
+    "care:followup_cancel": Route(kwargs=_followup, post=WRITE, data=lambda w: {"reason": "mistake"}),
     "care:attendance_add": Route(kwargs=_with_training, post=WRITE, data=lambda w: {
         "training": str(w.training.pk), "attended": "on"}),
     "care:plan_submit": Route(kwargs=_with_goal, post=WRITE),

@@ -84,7 +84,7 @@ def test_a_refused_mark_as_done_shows_its_form_open_with_the_error(login_as, cas
     response = client.post(reverse("care:followup_done", args=[fatima_case.pk, second.pk]), {"done_on": tomorrow})
     assert response.status_code == 400
     html = response.content.decode()
-    folded = re.findall(r"<details( open)?><summary>", html)
+    folded = re.findall(r"<details( open)?><summary>تحديد كمنجزة", html)  # the "mark as done" forms (ar)
     action = f'action="{reverse("care:followup_done", args=[fatima_case.pk, second.pk])}'
     refused = html.split(action, 1)[1].split("</form>", 1)[0]
     # The refused follow-up's form is the second one on the page (soonest due first): open; the other folded.

@@ -18,6 +18,7 @@ from jisr.care.models import (
     ConsentMethod,
     ConsentPurpose,
     Domain,
+    FollowUpCancelReason,
     FollowUpKind,
     GoalStatus,
     Jurisdiction,
@@ -246,6 +247,10 @@ class FollowUpDoneForm(forms.Form):
     done_on = DateField(label=_("Done on"))
     notes = _text(_("What happened"), rows=2)
     next_due_on = DateField(label=_("Next follow-up on"), required=False)
+
+
+class FollowUpCancelForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for cancelling"), choices=FollowUpCancelReason.choices)
 
 
 class ApprovalRequestForm(forms.Form):

@@ -291,11 +291,23 @@ class FollowUpKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class FollowUpCancelReason(models.TextChoices):
+    """Why a follow-up still to do is cancelled (kept, never deleted: the plan's history shows it)."""
+
+    MISTAKE = "mistake", _("Scheduled by mistake")
+    NOT_NEEDED = "not_needed", _("No longer needed")
+    REPLACED = "replaced", _("Replaced by another follow-up")
+
+
 class FollowUp(BaseModel):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="follow_ups")
     kind = models.CharField(_("kind"), max_length=16, choices=FollowUpKind.choices)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=16, choices=FollowUpCancelReason.choices, blank=True
+    )
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
     notes = models.BinaryField(null=True, editable=False)  # sealed
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

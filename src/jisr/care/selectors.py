@@ -178,7 +178,8 @@ def followups_dashboard(user: User, today: dt.date | None = None) -> Dashboard:
     if q is None:
         return Dashboard(today, [], [], [], [], [], [], [])
     horizon = today + dt.timedelta(days=conf.followup_horizon_days())
-    pending = (FollowUp.objects.filter(q, case__status=CaseStatus.OPEN, done_on__isnull=True, due_on__lte=horizon)
+    pending = (FollowUp.objects.filter(q, case__status=CaseStatus.OPEN, done_on__isnull=True, cancelled_on__isnull=True,
+                                       due_on__lte=horizon)
                .select_related("case__person", "assigned_to").order_by("due_on"))
     overdue_mine, overdue_team, due_mine, due_team = [], [], [], []
     for f in pending:

@@ -32,6 +32,7 @@ from jisr.care.models import (
     ConsentPurpose,
     Domain,
     FollowUp,
+    FollowUpCancelReason,
     FollowUpKind,
     Goal,
     GoalStatus,
@@ -578,6 +579,8 @@ def followup_complete(
     follow_up = FollowUp.objects.select_for_update().select_related("case__person__data_key").get(pk=follow_up.pk)
     if follow_up.done_on is not None:
         raise StateError("this follow-up is already done")
+    if follow_up.cancelled_on is not None:
+        raise StateError("this follow-up was cancelled")
     if done_on > _today(case):
         raise ValueError("the date cannot be in the future")
     follow_up.done_on = done_on
@@ -597,6 +600,32 @@ def followup_complete(
     return followup_schedule(
         actor=actor, case=case, kind=next_kind or follow_up.kind, due_on=next_due_on, assigned_to=follow_up.assigned_to
     )
+
+
+@transaction.atomic
+def followup_cancel(*, actor: User, follow_up: FollowUp, reason: str) -> FollowUp:
+    """Cancel a follow-up still to do (scheduled by mistake, no longer needed, replaced): it leaves the
+    lists of follow-ups to do and overdue, and stays on the plan's history with its reason and date
+    (audited as `care.followup_cancel`, codes only). `reason`: a FollowUpCancelReason value (ValueError
+    otherwise). Raises StateError if it is done or cancelled already, or the case is closed."""
+    case = follow_up.case
+    _require_write(actor, case)
+    _require_open(case)
+    _choice(reason, FollowUpCancelReason, "unknown reason for cancelling")
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.done_on is not None:
+        raise StateError("this follow-up is already done")
+    if follow_up.cancelled_on is not None:
+        raise StateError("this follow-up was cancelled")
+    follow_up.cancelled_on, follow_up.cancel_reason = _today(case), reason
+    follow_up.save(update_fields=["cancelled_on", "cancel_reason", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="care.followup_cancel",
+        target=case,
+        details={"follow_up": str(follow_up.pk), "reason": reason},
+    )
+    return follow_up
 
 
 # --- Approvals and closure ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ care_patterns = [
     path(C + "services/<uuid:service_id>/status/", views.service_status, name="service_status"),
     path(C + "follow-ups/", views.followup_add, name="followup_add"),
     path(C + "follow-ups/<uuid:followup_id>/done/", views.followup_done, name="followup_done"),
+    path(C + "follow-ups/<uuid:followup_id>/cancel/", views.followup_cancel, name="followup_cancel"),
     path(C + "attendance/", views.attendance_add, name="attendance_add"),
     path(C + "plan/submit/", views.plan_submit, name="plan_submit"),
     path(C + "closure/", views.closure_request, name="closure_request"),

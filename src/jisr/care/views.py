@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,6 +90,8 @@ MESSAGES = {
     "the end date is before the start date": gettext_lazy("The end date is before the start date."),
     "the date cannot be in the future": gettext_lazy("The date cannot be in the future."),
     "this follow-up is already done": gettext_lazy("This follow-up is already done."),
+    "this follow-up was cancelled": gettext_lazy("This follow-up was cancelled."),
+    "unknown reason for cancelling": gettext_lazy("Choose a reason from the list."),
     "the care plan has no goal yet": gettext_lazy("The care plan has no goal yet."),
     "a request is already waiting for the supervisor": gettext_lazy("A request is already waiting for the supervisor."),
     "only a supervisor may approve": gettext_lazy("Only a supervisor may approve."),
@@ -164,6 +166,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
         "service_form": lambda **kw: f.ServiceForm(initial={"starts_on": today_text}, **kw),
         "followup_form": f.FollowUpForm,
         "done_form": lambda **kw: f.FollowUpDoneForm(initial={"done_on": today_text}, **kw),
+        "cancel_form": f.FollowUpCancelForm,
         "plan_form": f.ApprovalRequestForm,
         "closure_form": f.ClosureRequestForm,
         "decision_form": f.DecisionForm,
@@ -188,10 +191,16 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     def follow_ups() -> list[dict[str, Any]]:
         rows = _unsealed(user, followups_page.object_list, "notes", case)
         for fu in rows:  # one "mark as done" form per follow-up, each with its own ids
+            mine = str(fu["obj"].pk) == refused_followup
             fu["done_form"] = (
                 forms["done_form"]
-                if forms["done_form"].is_bound and str(fu["obj"].pk) == refused_followup
+                if forms["done_form"].is_bound and mine
                 else f.FollowUpDoneForm(initial={"done_on": today_text}, auto_id=f"done_{fu['obj'].pk}_%s")
+            )
+            fu["cancel_form"] = (
+                forms["cancel_form"]
+                if forms["cancel_form"].is_bound and mine
+                else f.FollowUpCancelForm(auto_id=f"cancel_{fu['obj'].pk}_%s")
             )
         return rows
 
@@ -205,7 +214,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     # case followed for years has hundreds, each still to do with its own "mark as done" form.
     followups_page = Paginator(
         case.follow_ups.select_related("assigned_to").order_by(
-            F("done_on").desc(nulls_first=True), "due_on", "created_at", "pk"
+            Coalesce("done_on", "cancelled_on").desc(nulls_first=True), "due_on", "created_at", "pk"
         ),
         FOLLOWUPS_PER_PAGE,
     ).get_page(request.GET.get("page") if tab == "followups" else 1)
@@ -580,6 +589,20 @@ def followup_done(request: HttpRequest, case_id: str, followup_id: str) -> HttpR
         f.FollowUpDoneForm(request.POST),
         act,
         gettext_lazy("Follow-up marked as done."),
+    )
+
+
+@login_required
+@require_POST
+def followup_cancel(request: HttpRequest, case_id: str, followup_id: str) -> HttpResponse:
+    def act(user: User, case: Case, d: dict[str, Any]) -> Any:
+        return svc.followup_cancel(
+            actor=user, follow_up=sel.followup_get(user, case, followup_id), reason=d["reason"]
+        )
+
+    return _handle(
+        request, case_id, "followups", "cancel_form", f.FollowUpCancelForm(request.POST), act,
+        gettext_lazy("Follow-up cancelled."),
     )
 
 
