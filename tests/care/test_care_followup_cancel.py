@@ -79,3 +79,9 @@ def test_another_organisation_cannot_cancel(cast, fatima_case, login_as) -> None
     assert response.status_code == 404
     fu.refresh_from_db()
     assert fu.cancelled_on is None
+
+
+def test_the_case_timeline_names_the_cancellation(cast, fatima_case, login_as) -> None:
+    svc.followup_cancel(actor=cast.ma_case_worker, follow_up=_overdue(cast, fatima_case), reason="replaced")
+    html = login_as(cast.ma_case_worker, "fr").get(reverse("web:case_timeline", args=[fatima_case.pk])).content
+    assert "Suivi annulé" in html.decode()

@@ -23,6 +23,7 @@ class CareConfig(AppConfig):
         "care.service_status": gettext_lazy("Service updated"),
         "care.followup_schedule": gettext_lazy("Follow-up scheduled"),
         "care.followup_done": gettext_lazy("Follow-up done"),
+        "care.followup_cancel": gettext_lazy("Follow-up cancelled"),
         "care.plan_submit": gettext_lazy("Care plan submitted for approval"),
         "care.closure_request": gettext_lazy("Closure requested"),
         "care.attendance": gettext_lazy("Training attendance recorded"),
