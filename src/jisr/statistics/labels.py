@@ -5,6 +5,7 @@ CTDC vocabulary (regions, forms, recruiter relations) and UNODC GLOTIP categorie
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from django.utils import formats
@@ -71,6 +72,22 @@ def withheld_note(threshold: int) -> str:
         "Counts below %(n)s are not shown, nor the counts (zeros included) that would let them be worked out"
         " or tell which category they are in: they read “%(marker)s”."
     ) % {"n": threshold, "marker": withheld()}
+
+
+_FIGURES = re.compile(r"[0-9][0-9+\-–.,/ ]*")
+LRI, PDI = "\u2066", "\u2069"  # left-to-right isolate … pop directional isolate (Unicode bidi)
+
+
+def is_figures(label: str) -> bool:
+    """A label made of figures and signs only — an age band ("50+", "0-11", CTDC's "30--38")."""
+    return bool(_FIGURES.fullmatch(label))
+
+
+def isolated(label: str) -> str:
+    """`label` as text that keeps its order on a right-to-left page (a PDF, a chart drawn on a canvas):
+    figures between LRI and PDI, so that "50+" does not read "+50" nor "30--38" "38--30" in Arabic. Not
+    for files read by programs (CSV, XLSX): they keep the codes as they are."""
+    return f"{LRI}{label}{PDI}" if is_figures(label) else label
 
 
 def no_cases() -> str:

@@ -848,7 +848,7 @@ def donor_indicators(organisation: Organisation, query: CaseloadQuery) -> dict[s
     released = suppressed_breakdowns(query, DONOR_DIMENSIONS, threshold)
     sections = {
         labels.label(labels.DIMENSIONS, dim): [
-            (label, mark if n is None else n) for _code, label, n in shown_rows(released[dim])
+            (labels.isolated(label), mark if n is None else n) for _code, label, n in shown_rows(released[dim])
         ]
         for dim in DONOR_DIMENSIONS
     }

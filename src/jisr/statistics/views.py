@@ -128,7 +128,9 @@ def _chart(rows: list[tuple[str, int | None]], marker: str) -> dict[str, Any]:
         {
             "type": "bar",
             "horizontal": True,
-            "labels": [label if n is not None else f"{label} ({marker})" for label, n in rows],
+            "labels": [
+                labels.isolated(label) if n is not None else f"{labels.isolated(label)} ({marker})" for label, n in rows
+            ],
             "datasets": [{"label": _("Cases"), "data": [n for _l, n in rows]}],
         }
     )
