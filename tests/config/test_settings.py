@@ -116,3 +116,14 @@ def test_production_collectstatic_finds_every_referenced_file(tmp_path: Path) ->
         check=False,
     )
     assert result.returncode == 0, result.stderr[-800:]
+
+
+@pytest.mark.parametrize(("rate", "ok"), [("30/min", True), ("5/s", True), ("abc", False), ("0/min", False),
+                                          ("120/day", False)])
+def test_the_inbox_rate_is_checked_at_start(tmp_path: Path, rate: str, ok: bool) -> None:
+    """A malformed JISR_REFERRAL_INBOX_RATE stops the start with its name, instead of a server error at
+    the partner's first envelope."""
+    result = _run(tmp_path, JISR_REFERRAL_INBOX_RATE=rate)
+    assert (result.returncode == 0) is ok, result.stderr[-500:]
+    if not ok:
+        assert "JISR_REFERRAL_INBOX_RATE" in result.stderr

@@ -12,6 +12,7 @@ Environment variables (all optional in development):
 - `JISR_TIME_ZONE`      default `Africa/Casablanca`.
 - `JISR_EXPECTED_POPULATION`  expected number of persons over five years; sizes blind indexes.
 - `JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS`  oldest referral envelope accepted from a partner (default 14).
+- `JISR_REFERRAL_INBOX_RATE`             requests per client address on the partner inbox ("120/min").
 
 In development, missing keys are generated once into JISR_DATA_DIR (git-ignored). In production the
 process refuses to start without them and says which one is missing.
@@ -19,6 +20,7 @@ process refuses to start without them and says which one is missing.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -73,6 +75,12 @@ JISR_REQUIRE_MFA = env_bool("JISR_REQUIRE_MFA", default=PRODUCTION)
 # sender wrote in it (a .jisr file carried by hand takes days; a months-old one is a mistake or a replay).
 # 1 to 365 (referrals.envelope.MAX_AGE_LIMIT, up to which the replay cache remembers ids).
 JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS = env_int("JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS", 14)
+# Requests one client address may send to the partner inbox ("<n>/<s|min|hour>"; referrals.api.inbox_rate
+# checks the shape). Empty: 120/min, or unlimited in practice under tests.
+JISR_REFERRAL_INBOX_RATE = env_str("JISR_REFERRAL_INBOX_RATE", "")
+_RATE = r"[1-9]\d*/(s|sec|second|min|minute|h|hour)"
+if JISR_REFERRAL_INBOX_RATE and not re.fullmatch(_RATE, JISR_REFERRAL_INBOX_RATE):
+    raise ConfigurationError("JISR_REFERRAL_INBOX_RATE must look like 120/min (a count, then /s, /min or /hour)")
 if not 1 <= JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS <= 365:
     raise ConfigurationError("JISR_REFERRAL_MAX_ENVELOPE_AGE_DAYS must be between 1 and 365")
 
