@@ -18,6 +18,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jisr.accounts.models import Organisation
 from jisr.common.forms import DateField
 from jisr.statistics import labels
 from jisr.statistics.core.periods import Quarter
@@ -109,3 +110,26 @@ class QuarterForm(forms.Form):
 
     def default(self) -> Quarter | None:
         return next(iter(self.quarters.values()), None)
+
+
+class ReleaseContributorsForm(forms.Form):
+    """The other organisations a shared release request names (`contributors`, their ids): organisations of
+    the instance only. A value that is not one — tampered, empty, an organisation that does not exist — is
+    a form error (the request is refused with 400 and nothing is stored), never a server error."""
+
+    contributors = forms.MultipleChoiceField(
+        required=False,
+        error_messages={
+            "invalid_choice": _("Choose the organisations from the list."),
+            "invalid_list": _("Choose the organisations from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = Organisation.objects.values_list("pk", flat=True)
+        self.fields["contributors"].choices = [(str(pk), str(pk)) for pk in ids]  # type: ignore[attr-defined]
+
+    def organisations(self) -> list[Organisation]:
+        """The organisations named (valid form only)."""
+        return list(Organisation.objects.filter(pk__in=self.cleaned_data["contributors"]).order_by("pk"))

@@ -27,7 +27,7 @@ from jisr.statistics.core import disclosure
 from jisr.statistics.core.dp import MAX_EPSILON, MIN_EPSILON, BudgetExceededError
 from jisr.statistics.core.kanon import KAnonymityError
 from jisr.statistics.core.periods import Quarter
-from jisr.statistics.forms import PeriodForm, QuarterForm
+from jisr.statistics.forms import PeriodForm, QuarterForm, ReleaseContributorsForm
 from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release
 
 
@@ -512,12 +512,15 @@ def _budget_message(exc: BudgetExceededError) -> str:
 @login_required
 @require_POST
 def release_request(request: HttpRequest) -> HttpResponse:
-    """Request a shared release: of a calendar year that is over (400 otherwise), not a second one of the
-    same table, year and organisations, and none naming an organisation that already takes part in a
-    release of the year with others or of the table (409): nothing stored on a refusal."""
+    """Request a shared release: naming organisations of the instance (400 for an id that is not one:
+    tampered, empty), of a calendar year that is over (400 otherwise), not a second one of the same table,
+    year and organisations, and none naming an organisation that already takes part in a release of the
+    year with others or of the table (409): nothing stored on a refusal."""
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
-    others = list(Organisation.objects.filter(pk__in=request.POST.getlist("contributors")).exclude(pk=org.pk))
-    contributors = [org, *others]
+    named = ReleaseContributorsForm({"contributors": request.POST.getlist("contributors")})
+    if not named.is_valid():
+        return _error(request, " ".join(named.errors["contributors"]), 400)
+    contributors = [org, *(o for o in named.organisations() if o.pk != org.pk)]
     try:
         year = normalise_digits(request.POST.get("year", str(services.last_completed_year(contributors)))).strip()
         services.release_request(
