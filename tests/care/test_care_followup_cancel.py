@@ -85,3 +85,16 @@ def test_the_case_timeline_names_the_cancellation(cast, fatima_case, login_as) -
     svc.followup_cancel(actor=cast.ma_case_worker, follow_up=_overdue(cast, fatima_case), reason="replaced")
     html = login_as(cast.ma_case_worker, "fr").get(reverse("web:case_timeline", args=[fatima_case.pk])).content
     assert "Suivi annulé" in html.decode()
+
+
+def test_no_reason_is_preselected(cast, fatima_case, login_as) -> None:
+    fu = _overdue(cast, fatima_case)
+    html = login_as(cast.ma_case_worker).get(
+        reverse("care:case_care", args=[fatima_case.pk]), {"tab": "followups"}
+    ).content.decode()
+    box = html.split(reverse("care:followup_cancel", args=[fatima_case.pk, fu.pk]), 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>' in box
+    response = login_as(cast.ma_case_worker).post(reverse("care:followup_cancel", args=[fatima_case.pk, fu.pk]), {})
+    assert response.status_code == 400
+    fu.refresh_from_db()
+    assert fu.cancelled_on is None

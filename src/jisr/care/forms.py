@@ -250,7 +250,10 @@ class FollowUpDoneForm(forms.Form):
 
 
 class FollowUpCancelForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason for cancelling"), choices=FollowUpCancelReason.choices)
+    # No reason preselected: cancelling is a choice made on purpose.
+    reason = forms.ChoiceField(
+        label=_("Reason for cancelling"), choices=[("", CHOOSE_CHOICE), *FollowUpCancelReason.choices]
+    )
 
 
 class ApprovalRequestForm(forms.Form):
