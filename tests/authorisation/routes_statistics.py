@@ -28,6 +28,10 @@ ROUTES = {
         post=expect(("ma_analyst",), ok=200), data=lambda w: {"table": "sex_by_stage", "year": "2025"}
     ),
     "statistics:release_approve": Route(post=expect(("ma_coordinator",)), kwargs=lambda w: {"pk": _release(w).pk}),
+    # the requesting organisation's analyst withdraws, a contributor's coordinator (here the same) declines
+    "statistics:release_withdraw": Route(
+        post=expect(("ma_coordinator", "ma_analyst")), kwargs=lambda w: {"pk": _release(w).pk}
+    ),
     # pending until every contributor approved: 409 for its members, 404 for everyone else
     "statistics:release_download": Route(get=expect(STATS, ok=409), kwargs=lambda w: {"pk": _release(w).pk}),
     "statistics-api:caseload": Route(get=expect(("ma_analyst",), anonymous=API_ANON)),

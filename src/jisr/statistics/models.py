@@ -126,6 +126,13 @@ class MicrodataRelease(BaseModel):
 class ReleaseStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for approvals")
     APPROVED = "approved", _("Approved by every contributor")
+    DECLINED = "declined", _("Declined by a contributing organisation")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the requesting organisation")
+
+
+IN_FORCE = (ReleaseStatus.PENDING, ReleaseStatus.APPROVED)
+"""The statuses of a release that holds its table, year and organisations: a declined or withdrawn one
+never will be published, and frees them."""
 
 
 class Release(BaseModel):

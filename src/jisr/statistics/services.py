@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from jisr.statistics.core.htcds import CaseRecord, case_to_htcds
 from jisr.statistics.core.kanon import Hierarchy, KAnonymityError, anonymise
 from jisr.statistics.core.parsing import MalformedFileError, Rejection, sha256_of
 from jisr.statistics.models import (
+    IN_FORCE,
     CtdcRecord,
     Dataset,
     GlotipFigure,
@@ -600,17 +602,32 @@ class DuplicateReleaseError(StateError):
 
 
 class ContributorTakenError(StateError):
-    """An organisation named in a request already contributes to a release of the same year (pending or
-    approved) with other organisations: refused, nothing stored. Two releases of a year sharing some
-    contributors and not others can be subtracted: {MA, ES} minus {MA} is ES's table, and since every
-    table of a year has the number of cases (and the tables share their margins: sex, stage), the same
-    holds between tables. So an organisation takes part in one release per table and year, and in the
-    releases of a year always with the same organisations. `existing` is the release in the way,
-    `organisation` the contributor it shares with the request."""
+    """The acting organisation (the one requesting, or the one approving) already takes part in a release
+    in force of the same year that is of the same table or of other organisations: refused, nothing
+    stored. Two releases of a year sharing some contributors and not others can be subtracted: {MA, ES}
+    minus {MA} is ES's table, and since every table of a year has the number of cases (and the tables
+    share their margins: sex, stage), the same holds between tables. So an organisation takes part in one
+    release per table and year, and in the releases of a year always with the same organisations.
+
+    An organisation takes part in a release once it has committed to it: requested it, or approved it. A
+    request naming it does not (`_taken_contributor`): otherwise any organisation could block another's
+    releases for a year by naming it, and the refusal would tell the requester where the other takes part.
+    Two releases that conflict through an organisation can then both be requested, but never both
+    approved: that organisation's second approval is refused. `existing` is the release in the way (one of
+    `organisation`'s own), `organisation` the acting organisation."""
 
     def __init__(self, existing: Release, organisation: Organisation):
         self.existing, self.organisation = existing, organisation
-        super().__init__("an organisation already contributes to a release of this year with others")
+        super().__init__("the organisation already takes part in a release of this year with others")
+
+
+class ReleaseNotPendingError(StateError):
+    """A release that no longer waits for approvals (approved, declined or withdrawn) cannot be withdrawn
+    or declined; a declined or withdrawn one cannot be approved. Refused, nothing stored."""
+
+    def __init__(self, release: Release):
+        self.release = release
+        super().__init__(f"the release is {release.status}")
 
 
 class ReleaseNotDisclosableError(StateError):
@@ -642,38 +659,51 @@ def _require_completed_year(year: int, contributors: Sequence[Organisation]) -> 
 
 def _existing_release(table: str, year: int, contributors: Sequence[Organisation]) -> Release | None:
     """The release in force (pending or approved) of `table` and `year` whose contributors are exactly
-    `contributors`, if any. (Releases are never refused or withdrawn today; a status for that would not be
-    one of these, and would free the table, year and contributors for a new request.)"""
+    `contributors`, if any (every contributor sees it in its list). A declined or withdrawn release frees
+    the table, year and contributors for a new request."""
     wanted = {org.pk for org in contributors}
-    candidates = Release.objects.filter(
-        table=table, year=year, status__in=(ReleaseStatus.PENDING, ReleaseStatus.APPROVED)
-    ).prefetch_related("contributors")
+    candidates = Release.objects.filter(table=table, year=year, status__in=IN_FORCE).prefetch_related("contributors")
     for release in candidates:
         if {org.pk for org in release.contributors.all()} == wanted:
             return release
     return None
 
 
-def _taken_contributor(table: str, year: int, contributors: Sequence[Organisation]) -> ContributorTakenError | None:
-    """The refusal of a request when one of `contributors` already contributes to a release in force of
-    `year` that is of the same table, or whose contributors are not exactly `contributors` (the caller
-    has refused an exact duplicate already): releases of one year are then never of overlapping, different
-    groups of organisations, and never two of one table for an organisation."""
+def _taken_contributor(
+    table: str,
+    year: int,
+    contributors: Sequence[Organisation],
+    organisation: Organisation,
+    exclude: Release | None = None,
+) -> ContributorTakenError | None:
+    """The refusal of `organisation`'s request (or approval) of a release of `table`, `year` and
+    `contributors` when `organisation` has committed — requested or approved — to another release in
+    force of `year` that is of the same table, or whose contributors are not exactly `contributors` (an
+    exact duplicate is refused apart): releases of one year are then never of overlapping, different groups
+    of organisations, and never two of one table for an organisation. Only `organisation`'s own
+    commitments are looked at: a request of others naming it binds it to nothing, and no refusal tells
+    anything of where other organisations take part (ContributorTakenError). `exclude`: the release being
+    approved."""
     wanted = {org.pk for org in contributors}
     candidates = (
-        Release.objects.filter(
-            year=year, status__in=(ReleaseStatus.PENDING, ReleaseStatus.APPROVED), contributors__in=wanted
-        )
+        Release.objects.filter(year=year, status__in=IN_FORCE)
+        .filter(Q(organisation=organisation) | Q(approvals__organisation=organisation))
+        .exclude(pk=exclude.pk if exclude is not None else None)
         .distinct()
         .order_by("created_at", "pk")
         .prefetch_related("contributors")
     )
     for release in candidates:
-        theirs = {org.pk: org for org in release.contributors.all()}
-        if release.table == table or set(theirs) != wanted:
-            shared = min(pk for pk in theirs if pk in wanted)
-            return ContributorTakenError(release, theirs[shared])
+        if release.table == table or {org.pk for org in release.contributors.all()} != wanted:
+            return ContributorTakenError(release, organisation)
     return None
+
+
+def _lock_organisations(pks: set[Any]) -> None:
+    """Lock the rows of the organisations `pks` for the caller's transaction, in the order of their keys
+    (two transactions cannot wait for each other). FOR NO KEY UPDATE: serialises requests and approvals
+    without holding up the inserts that refer to an organisation (FOR KEY SHARE)."""
+    list(Organisation.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk").values_list("pk"))
 
 
 @transaction.atomic
@@ -682,11 +712,12 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
     one of them (ValueError otherwise, or for an unknown table or a year before 1).
 
     Of a calendar year that is over only (ReleaseYearNotOverError), and once: DuplicateReleaseError while a
-    release of the same table, year and contributors exists. ContributorTakenError when a contributor
-    already takes part in another release of the year that is of the same table or of other organisations
-    (`_taken_contributor`: such releases could be subtracted from each other). Requests that share a
-    contributor are serialised (the contributors' rows, locked in order), so two at once cannot both pass
-    these checks."""
+    release of the same table, year and contributors exists. ContributorTakenError when the requesting
+    organisation already takes part (requested or approved) in another release of the year that is of the
+    same table or of other organisations (`_taken_contributor`: such releases could be subtracted from each
+    other); the other organisations named are not bound by the request until they approve it, and may
+    decline it (`release_withdraw`). Requests and approvals that share an organisation are serialised (the
+    organisations' rows, locked in order), so two at once cannot both pass these checks."""
     org = actor.organisation
     if org is None or org not in contributors:
         raise ValueError("the requesting organisation must contribute")
@@ -695,14 +726,11 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
     if year < 1:
         raise ValueError("no such year")
     _require_completed_year(year, contributors)
-    pks = {o.pk for o in contributors}
-    # Locked in the order of their keys, so two requests cannot wait for each other. FOR NO KEY UPDATE:
-    # serialises these requests without holding up the inserts that refer to an organisation (FOR KEY SHARE).
-    list(Organisation.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk").values_list("pk"))
+    _lock_organisations({o.pk for o in contributors})
     existing = _existing_release(table, year, contributors)
     if existing is not None:
         raise DuplicateReleaseError(existing)
-    taken = _taken_contributor(table, year, contributors)
+    taken = _taken_contributor(table, year, contributors, org)
     if taken is not None:
         raise taken
     release = Release.objects.create(requested_by=actor, organisation=org, table=table, year=year)
@@ -745,11 +773,21 @@ def release_approve(*, actor: User, release: Release) -> Release:
     comes before the year is over (a release requested before years had to be over);
     ReleaseNotDisclosableError (nothing recorded, the release stays pending, no audit event: a refusal
     writes nothing, as every refusal of this module) if the table cannot pass its suppression check.
-    ValueError for an actor who is not a coordinator of a contributing organisation."""
+    ContributorTakenError (nothing recorded) if the actor's organisation already takes part in a release
+    of the year that conflicts with this one (`_taken_contributor`: two such releases are never both
+    approved); ReleaseNotPendingError for a declined or withdrawn release. ValueError for an actor who is
+    not a coordinator of a contributing organisation."""
     org = actor.organisation
     if org is None or actor.role != "coordinator" or not release.contributors.filter(pk=org.pk).exists():
         raise ValueError("only a coordinator of a contributing organisation may approve")
+    _lock_organisations({org.pk})  # this organisation's commitments, checked and made one at a time
     release = Release.objects.select_for_update().get(pk=release.pk)  # one last approval freezes it, once
+    if release.status not in IN_FORCE:
+        raise ReleaseNotPendingError(release)
+    if not release.approvals.filter(organisation=org).exists():
+        taken = _taken_contributor(release.table, release.year, list(release.contributors.all()), org, release)
+        if taken is not None:
+            raise taken
     ReleaseApproval.objects.get_or_create(release=release, organisation=org, defaults={"approved_by": actor})
     details: dict[str, Any] = {}
     if release.approvals.count() == release.contributors.count():
@@ -764,6 +802,35 @@ def release_approve(*, actor: User, release: Release) -> Release:
         organisation=org,
         target=release,
         details={"status": release.status, **details},
+    )
+    return release
+
+
+@transaction.atomic
+def release_withdraw(*, actor: User, release: Release) -> Release:
+    """End a release waiting for approvals, so that it is never published and frees its table, year and
+    organisations: withdrawn by the requesting organisation (its analysts and coordinators), declined by
+    another contributing organisation (its coordinators), approved by it or not — a request of others
+    binds an organisation to nothing. Audited (statistics.release_withdraw or statistics.release_decline:
+    the table and year, nothing of the counts). ReleaseNotPendingError (nothing stored) once it is
+    approved, declined or withdrawn; ValueError for an actor who may not."""
+    org = actor.organisation
+    if org is None or not release.contributors.filter(pk=org.pk).exists():
+        raise ValueError("only a contributing organisation may withdraw or decline")
+    requester = release.organisation_id == org.pk
+    if actor.role != "coordinator" and not (requester and actor.role == "analyst"):
+        raise ValueError("the requesting organisation withdraws, a contributor's coordinator declines")
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status != ReleaseStatus.PENDING:
+        raise ReleaseNotPendingError(release)
+    release.status = ReleaseStatus.WITHDRAWN if requester else ReleaseStatus.DECLINED
+    release.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="statistics.release_withdraw" if requester else "statistics.release_decline",
+        organisation=org,
+        target=release,
+        details={"table": release.table, "year": release.year, "status": release.status},
     )
     return release
 

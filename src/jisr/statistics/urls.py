@@ -16,5 +16,6 @@ urlpatterns = [
     path("exports/donor-report/", views.donor_report, name="donor_report"),
     path("releases/", views.release_request, name="release_request"),
     path("releases/<uuid:pk>/approve/", views.release_approve, name="release_approve"),
+    path("releases/<uuid:pk>/withdraw/", views.release_withdraw, name="release_withdraw"),
     path("releases/<uuid:pk>/download/", views.release_download, name="release_download"),
 ]

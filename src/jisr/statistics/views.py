@@ -28,7 +28,7 @@ from jisr.statistics.core.dp import MAX_EPSILON, MIN_EPSILON, BudgetExceededErro
 from jisr.statistics.core.kanon import KAnonymityError
 from jisr.statistics.core.periods import Quarter
 from jisr.statistics.forms import PeriodForm, QuarterForm, ReleaseContributorsForm
-from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release
+from jisr.statistics.models import PrivacyBudget, PrivacyLedgerEntry, Release, ReleaseStatus
 
 
 def _period(request: HttpRequest, organisation: Organisation) -> tuple[sel.CaseloadQuery, PeriodForm | QuarterForm]:
@@ -558,16 +558,25 @@ def _duplicate_release_message(exc: services.DuplicateReleaseError) -> str:
 
 
 def _contributor_taken_message(exc: services.ContributorTakenError) -> str:
+    """Why the reader's own organisation may not request or approve this release: one of its own releases
+    (requested or approved by it) is in the way. Never anything of where other organisations take part."""
     return _(
-        "%(organisation)s already takes part in the shared release of the table “%(table)s” for %(year)s. An"
-        " organisation takes part in one shared release per table and year, and in the releases of a year"
-        " always with the same organisations: releases of groups that share some organisations and not others"
-        " could be subtracted from each other to single out the cases of the others."
+        "Your organisation already takes part in the shared release of the table “%(table)s” for %(year)s,"
+        " which it requested or approved. An organisation takes part in one shared release per table and"
+        " year, and in the releases of a year always with the same organisations: releases of groups that"
+        " share some organisations and not others could be subtracted from each other to single out the cases"
+        " of the others. Withdraw or decline that release first, if it is still waiting for approvals."
     ) % {
-        "organisation": exc.organisation.name,
         "table": labels.label(labels.TABLES, exc.existing.table),
         "year": exc.existing.year,
     }
+
+
+def _not_pending_message() -> str:
+    return _(
+        "This release no longer waits for approvals: an approved release cannot be withdrawn or declined, and"
+        " a withdrawn or declined one cannot be approved."
+    )
 
 
 def _not_disclosable_message(exc: services.ReleaseNotDisclosableError, *, approving: bool) -> str:
@@ -603,7 +612,31 @@ def release_approve(request: HttpRequest, pk: Any) -> HttpResponse:
         return _error(request, _year_not_over_message(exc), 409)
     except services.ReleaseNotDisclosableError as exc:
         return _error(request, _not_disclosable_message(exc, approving=True), 409)
+    except services.ContributorTakenError as exc:
+        return _error(request, _contributor_taken_message(exc), 409)
+    except services.ReleaseNotPendingError:
+        return _error(request, _not_pending_message(), 409)
     messages.success(request, _("Approval recorded."))
+    return _exports_page(request)
+
+
+@login_required
+@require_POST
+def release_withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Withdraw (the requesting organisation: analysts and coordinators) or decline (another contributing
+    organisation: coordinators) a release waiting for approvals: it is never published, and frees its
+    table, year and organisations. 409 once it no longer waits (nothing stored); 404 for anyone else."""
+    release = _release_for(request, pk)
+    try:
+        release = services.release_withdraw(actor=request.user, release=release)  # type: ignore[arg-type]
+    except services.ReleaseNotPendingError:
+        return _error(request, _not_pending_message(), 409)
+    except ValueError:
+        raise Http404 from None
+    if release.status == ReleaseStatus.WITHDRAWN:
+        messages.success(request, _("Release withdrawn: it will not be published."))
+    else:
+        messages.success(request, _("Release declined: it will not be published."))
     return _exports_page(request)
 
 
