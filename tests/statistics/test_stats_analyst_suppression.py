@@ -216,10 +216,12 @@ def test_analyst_dashboard_agrees_with_the_api_and_the_exports(small_cells) -> N
 
 def test_api_links_the_two_age_schemes(small_cells) -> None:  # type: ignore[no-untyped-def]
     """Both age schemes count the same people (0–17 in one is 0–17 in the other, adults are adults, unknown
-    is unknown): suppressed one by one, one scheme's published cells fill the other's gaps."""
+    is unknown): suppressed one by one, one scheme's published cells fill the other's gaps. One scheme a
+    response (?ages=), the two responses suppressed together (test_stats_age_schemes: across overlaps)."""
     client = Client()
     client.force_login(small_cells.ma_analyst)
     api = client.get(reverse("statistics-api:caseload")).json()["dimensions"]
+    api |= client.get(reverse("statistics-api:caseload"), {"ages": "ctdc"}).json()["dimensions"]
     jisr = {c["code"]: c["count"] for c in api["age_band"]["cells"]}
     ctdc = {c["code"]: c["count"] for c in api["ctdc_age"]["cells"]}
     assert jisr["12-14"] is None

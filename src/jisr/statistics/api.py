@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -15,7 +16,12 @@ from jisr.statistics import selectors as sel
 from jisr.statistics.forms import QuarterForm
 from jisr.statistics.services import suppression_threshold
 
-API_DIMENSIONS = ("trm_stage", "exploitation", "sex", "age_band", "ctdc_age", "nationality")
+AGE_SCHEMES = {"jisr": "age_band", "ctdc": "ctdc_age"}
+"""`?ages=`: the one age scheme a response publishes (Jisr's bands by default, or CTDC's)."""
+
+
+def api_dimensions(ages: str) -> tuple[str, ...]:
+    return ("trm_stage", "exploitation", "sex", AGE_SCHEMES[ages], "nationality")
 
 
 def _analyst_org(request: Request) -> Any:
@@ -31,14 +37,25 @@ class CaseloadAggregatesView(APIView):
     is null. Days (`start`, `to`, `end`) or a quarter not offered are refused (400): a period that moved
     with the day, or one chosen to the day, would let two answers differ by the cases of one day.
     `total` is the number of cases under every dimension — for forms of exploitation too, whose
-    cells can add up to more (a case can have several forms; the sum of mentions is not released)."""
+    cells can add up to more (a case can have several forms; the sum of mentions is not released).
+
+    One age scheme a response (`?ages=jisr`, the default: Jisr's bands, `age_band`; `?ages=ctdc`: CTDC's,
+    `ctdc_age`), named in `age_scheme`; another value is refused (400). Whichever is asked for, both are
+    suppressed together across their overlaps (`selectors.suppress_counted`), so that the two responses,
+    or one of them and the dashboard, never give a small count by subtraction (18–24 − 18–20 − 21–23)."""
 
     @extend_schema(
         responses={200: dict},
-        parameters=[OpenApiParameter("period", str, description="A quarter that is over, e.g. 2025-Q1")],
+        parameters=[
+            OpenApiParameter("period", str, description="A quarter that is over, e.g. 2025-Q1"),
+            OpenApiParameter("ages", str, enum=list(AGE_SCHEMES), description="The age scheme: jisr (default) or ctdc"),
+        ],
     )
     def get(self, request: Request) -> Response:
         org = _analyst_org(request)
+        ages = request.query_params.get("ages") or "jisr"
+        if ages not in AGE_SCHEMES:
+            raise ValidationError({"ages": [_("Choose the age scheme: jisr or ctdc.")]})
         quarters = sel.analyst_periods(org)
         form = QuarterForm(request.query_params or None, quarters=quarters)
         quarter = form.quarter()
@@ -52,9 +69,10 @@ class CaseloadAggregatesView(APIView):
             "start": query.start.isoformat(),
             "end": query.end.isoformat(),
             "suppression_threshold": threshold,
+            "age_scheme": ages,
             "dimensions": {},
         }
-        released = sel.suppressed_breakdowns(query, API_DIMENSIONS, threshold)
+        released = sel.suppressed_breakdowns(query, api_dimensions(ages), threshold)
         for dim, breakdown in released.items():
             out["dimensions"][dim] = {
                 "total": breakdown.series.shown_total,

@@ -34,7 +34,16 @@ from jisr.accounts.roles import Role
 from jisr.cases.models import Case, ExploitationType, TrmStage
 from jisr.cases.selectors import cases_visible_to
 from jisr.statistics.core import disclosure
-from jisr.statistics.core.agebands import CTDC_BANDS, JISR_BANDS, UNKNOWN, AgeBand, band_of, common_groups, labels
+from jisr.statistics.core.agebands import (
+    CTDC_BANDS,
+    JISR_BANDS,
+    UNKNOWN,
+    AgeBand,
+    band_of,
+    labels,
+    parts,
+    refinement,
+)
 from jisr.statistics.core.periods import Quarter, completed_quarters
 from jisr.statistics.models import CtdcRecord, GlotipFigure
 from jisr.survivors.models import Sex
@@ -268,7 +277,15 @@ def _dob_ages(qs: QuerySet[Case]) -> dict[object, int | None]:
     return out
 
 
+AGE_PARTS = "age_parts"
+"""The common refinement of the two age schemes (one band between every two boundaries of either): counted
+for suppression only, never published (see `suppress_counted`)."""
+AGE_REFINEMENT = refinement(JISR_BANDS, CTDC_BANDS)
+
+
 def _bands_of(dimension: str) -> tuple[AgeBand, ...]:
+    if dimension == AGE_PARTS:
+        return AGE_REFINEMENT
     return CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS
 
 
@@ -334,12 +351,12 @@ def breakdowns(query: CaseloadQuery, dimensions: Iterable[str]) -> dict[str, dic
     an encrypted date of birth are counted from the decrypted date; forms of exploitation in one more pass."""
     dims = list(dict.fromkeys(dimensions))
     for dimension in dims:
-        if dimension not in DIMENSIONS:
+        if dimension not in DIMENSIONS and dimension != AGE_PARTS:
             raise ValueError(f"unknown dimension {dimension!r}")
     qs = caseload(query)
     out: dict[str, Counter[str]] = {d: Counter() for d in dims}
     columns = [d for d in dims if d in _SQL_FIELDS]
-    ages = [(d, _bands_of(d)) for d in dims if d in AGE_DIMENSIONS]
+    ages = [(d, _bands_of(d)) for d in dims if d in (*AGE_DIMENSIONS, AGE_PARTS)]
     fields = [_SQL_FIELDS[d] for d in columns]
 
     def add(values: Sequence[Any], age: int | None, n: int) -> None:
@@ -396,11 +413,8 @@ def dimension_labels(dimension: str) -> dict[str, str]:
         return {str(k): str(v) for k, v in Sex.choices} | {UNKNOWN: _("Unknown")}
     if dimension == "exploitation":
         return {str(k): str(v) for k, v in ExploitationType.choices} | {NONE_RECORDED: _("None recorded")}
-    if dimension in ("age_band", "ctdc_age"):
-        return {
-            label: (_("Unknown") if label == UNKNOWN else label)
-            for label in labels(CTDC_BANDS if dimension == "ctdc_age" else JISR_BANDS)
-        }
+    if dimension in (*AGE_DIMENSIONS, AGE_PARTS):
+        return {label: (_("Unknown") if label == UNKNOWN else label) for label in labels(_bands_of(dimension))}
     return {}
 
 
@@ -457,9 +471,11 @@ def caseload_over_time(query: CaseloadQuery) -> dict[str, object]:
 # Every aggregate that reaches an analyst (dashboard, API, donor report, exported tables) comes from
 # `suppressed_breakdowns` or `shown_over_time`, so that one figure is withheld in every product or in none
 # (jisr.statistics.core.disclosure). The breakdowns of one caseload are suppressed together: each against
-# the number of cases (the same everywhere, withheld only if small), the two age-band schemes linked where
-# their bands meet (0–17 and 18+ count the same people in both), forms of exploitation against the number
-# of cases although a case can have several (the sum of mentions is never released).
+# the number of cases (the same everywhere, withheld only if small), the two age-band schemes linked through
+# their common refinement (every band of either is a sum of its parts, which are never published and whose
+# small counts are protected: subtracting one scheme's bands from the other's gives nothing small), forms of
+# exploitation against the number of cases although a case can have several (the sum of mentions is never
+# released).
 
 
 @dataclass(frozen=True)
@@ -473,15 +489,24 @@ class Released:
 
 
 def _age_links(dims: Sequence[str], keys: dict[str, list[tuple[str, str]]]) -> list[disclosure.Link]:
-    """The equalities between Jisr's and CTDC's age bands (same people), as (breakdown, cell) pairs."""
-    if not set(AGE_DIMENSIONS) <= set(dims):
+    """Each band of either age scheme as the sum of its parts in their common refinement (`AGE_PARTS`), as
+    (breakdown, cell) pairs; unknown with unknown. Linked so, the schemes are suppressed across their
+    overlaps: Jisr's 18–24 = 30, CTDC's 18–20 = 12 and 21–23 = 13 would give the cases aged 24 (5) by
+    subtraction — the part 24–24, never published, is protected as any small count."""
+    if AGE_PARTS not in dims:
         return []
-    a, b = dims.index("age_band"), dims.index("ctdc_age")
-    index = {d: {code: i for i, (code, _l) in enumerate(keys[d])} for d in AGE_DIMENSIONS}
-    return [
-        ([(a, index["age_band"][x]) for x in group_a], [(b, index["ctdc_age"][y]) for y in group_b])
-        for group_a, group_b in common_groups(JISR_BANDS, CTDC_BANDS)
-    ]
+    at = dims.index(AGE_PARTS)
+    part_index = {code: i for i, (code, _l) in enumerate(keys[AGE_PARTS])}
+    links: list[disclosure.Link] = []
+    for dimension in AGE_DIMENSIONS:
+        if dimension not in dims:
+            continue
+        b = dims.index(dimension)
+        for i, (code, _l) in enumerate(keys[dimension]):
+            band = next((x for x in _bands_of(dimension) if x.label == code), None)
+            members = [UNKNOWN] if band is None else parts(band, AGE_REFINEMENT)
+            links.append(([(b, i)], [(at, part_index[m]) for m in members]))
+    return links
 
 
 def suppressed_breakdowns(query: CaseloadQuery, dimensions: Iterable[str], threshold: int) -> dict[str, Released]:
@@ -494,10 +519,10 @@ def suppressed_breakdowns(query: CaseloadQuery, dimensions: Iterable[str], thres
 
 def counted_dimensions(dimensions: Sequence[str]) -> list[str]:
     """What `suppress_counted` needs counted for `dimensions`: the stage (for the number of cases) and
-    both age schemes if either is asked for."""
+    both age schemes and their common refinement if either is asked for."""
     dims = list(dict.fromkeys(["trm_stage", *dimensions]))
     if any(d in AGE_DIMENSIONS for d in dims):
-        dims = list(dict.fromkeys([*dims, *AGE_DIMENSIONS]))
+        dims = list(dict.fromkeys([*dims, *AGE_DIMENSIONS, AGE_PARTS]))
     return dims
 
 
@@ -520,7 +545,12 @@ def suppress_counted(
         for c in own
     ]
     series = disclosure.suppress_breakdowns(
-        [[n for _c, _l, n in rows[d]] for d in dims], total, threshold, links=_age_links(dims, keys), own=contributors
+        [[n for _c, _l, n in rows[d]] for d in dims],
+        total,
+        threshold,
+        links=_age_links(dims, keys),
+        own=contributors,
+        hidden=[dims.index(AGE_PARTS)] if AGE_PARTS in dims else [],
     )
     return {d: Released(d, keys[d], s) for d, s in zip(dims, series, strict=True) if d in wanted}
 

@@ -77,3 +77,26 @@ def common_groups(a: tuple[AgeBand, ...], b: tuple[AgeBand, ...]) -> list[tuple[
         groups.append(([x.label for x in a if within(x)], [y.label for y in b if within(y)]))
     groups.append(([UNKNOWN], [UNKNOWN]))
     return groups
+
+
+def refinement(a: tuple[AgeBand, ...], b: tuple[AgeBand, ...]) -> tuple[AgeBand, ...]:
+    """The finest bands of which every band of `a` and of `b` is a union: one band between every two
+    consecutive boundaries of either scheme ("24-24": the one year that is in Jisr's 18–24 and CTDC's
+    24–26). Their counts are never published: two schemes released for the same people give them by
+    subtraction (18–24 − 18–20 − 21–23 = the cases aged 24), so suppression protects them as it protects
+    a published count (statistics.selectors, core.disclosure)."""
+    lows = sorted({band.low for band in a} | {band.low for band in b})
+    highs: list[int | None] = [*lows[1:], None]
+    return tuple(
+        AgeBand(low, high, f"{low}+" if high is None else f"{low}-{high - 1}")
+        for low, high in zip(lows, highs, strict=True)
+    )
+
+
+def parts(band: AgeBand, finer: tuple[AgeBand, ...]) -> list[str]:
+    """The labels of the bands of `finer` (a refinement) that make up `band`."""
+    return [
+        f.label
+        for f in finer
+        if f.low >= band.low and (band.high is None or (f.high is not None and f.high <= band.high))
+    ]

@@ -172,7 +172,8 @@ def suppress_system(
         raise SuppressionError("a small count is pinned as published")
     hidden = primary | {p for p, withhold in fixed.items() if withhold}
     sensitive = frozenset(hidden)  # small counts, and counts another release withholds
-    hidden |= set(withheld) - locked
+    preset = frozenset(set(withheld) - locked - sensitive)
+    hidden |= preset
     truth = relations(values, equations)
     problem = _Problem(
         values=values,
@@ -185,6 +186,7 @@ def suppress_system(
         views=views,
         truth=truth,
         view_truths=tuple(relations(view, equations) for view in views),
+        preset=preset,
     )
     dead: set[int] = set()
     # Each round either learns which withheld zeros are worked out anyway (a function of what is
@@ -289,6 +291,7 @@ class _Problem:
     views: tuple[tuple[int, ...], ...] = ()
     truth: Relations | None = None  # what the lines say of the counts (None: every line holds)
     view_truths: tuple[Relations, ...] = ()  # the same of each view
+    preset: frozenset[int] = frozenset()  # withheld from the start, not small: worked out, they tell no small count
 
     def bounds(self, hidden: set[int]) -> tuple[list[float], list[float]]:
         """What an attacker propagating bounds learns of the counts with `hidden` withheld."""
@@ -338,6 +341,8 @@ class _Problem:
                 free = [p for p in line if p not in hidden and p not in locked and p not in known]
                 inner = [p for p in free if p not in margins]
                 nonzero = sorted((p for p in inner if values[p] > 0), key=lambda p: values[p])
+                if len(withheld) == 1 and withheld[0] in self.preset:
+                    continue  # not small, never meant to be shown: what follows from it is audited below
                 if len(withheld) == 1:  # recoverable by subtraction
                     pool = nonzero or [p for p in inner if values[p] == 0] or [p for p in free if p in margins]
                 elif _known_sum_below(withheld, left, right, values, threshold):  # a small (or zero) known sum
@@ -740,13 +745,17 @@ def suppress_breakdowns(
     *,
     links: Sequence[Link] = (),
     own: Sequence[tuple[Sequence[Sequence[int]], int]] = (),
+    hidden: Collection[int] = (),
 ) -> list[SuppressedSeries]:
     """Breakdowns of the same `total` cases released together. Each is read as summing to `total`
     (exactly so for a partition; for a breakdown in which a case can count in several categories the
     worst case, see the module's notes), `links` as further equations between them. The total is
     withheld if and only if it is small, as under every other breakdown of the same cases — small for
     anyone: for pooled breakdowns `own` gives each contributor's (breakdowns, total), and the total is
-    withheld too when what the others add up to is small (see the module's notes)."""
+    withheld too when what the others add up to is small (see the module's notes). `hidden`: indexes of
+    breakdowns never published, whose small counts must not be worked out from the others all the same
+    (the common refinement of two age schemes: each band of either is a sum of its parts, and two
+    schemes published give the parts by subtraction)."""
     if total < 0:
         raise ValueError("counts cannot be negative")
     sizes = [len(b) for b in breakdowns]
@@ -761,8 +770,8 @@ def suppress_breakdowns(
     offsets = [sum(sizes[:b]) for b in range(len(sizes))]
 
     def attempt(whole: Sequence[int]) -> list[int | None]:
-        """The suppression with the breakdowns `whole` withheld entirely from the start."""
-        withheld = [offsets[b] + c for b in whole for c in range(sizes[b])]
+        """The suppression with the breakdowns `whole` (and `hidden`) withheld entirely from the start."""
+        withheld = [offsets[b] + c for b in {*whole, *hidden} for c in range(sizes[b])]
         return suppress_system(
             values,
             equations,
@@ -776,7 +785,8 @@ def suppress_breakdowns(
     # When no safe pattern is found (SuppressionError), more is withheld rather than nothing released
     # or something unsafe: one breakdown entirely (the first with which the rest passes), else all of them,
     # else the total too. Each is checked by the same rules.
-    tries: list[list[int]] = [[], *([b] for b in range(len(sizes))), list(range(len(sizes)))]
+    shown_breakdowns = [b for b in range(len(sizes)) if b not in hidden]
+    tries: list[list[int]] = [[], *([b] for b in shown_breakdowns), shown_breakdowns]
     shown: list[int | None] = [None] * len(values)
     whole: set[int] = set(range(len(sizes)))
     for whole_try in tries:
@@ -795,7 +805,7 @@ def suppress_breakdowns(
                 total=total,
                 values=tuple(shown[start : start + len(counts)]),
                 shown_total=shown[total_at],
-                fallback=b in whole,
+                fallback=b in whole and b not in hidden,
             )
         )
     return out
