@@ -197,11 +197,9 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
                 if forms["done_form"].is_bound and mine
                 else f.FollowUpDoneForm(initial={"done_on": today_text}, auto_id=f"done_{fu['obj'].pk}_%s")
             )
-            fu["cancel_form"] = (
-                forms["cancel_form"]
-                if forms["cancel_form"].is_bound and mine
-                else f.FollowUpCancelForm(auto_id=f"cancel_{fu['obj'].pk}_%s")
-            )
+            # The cancel box is drawn by the template from `cancel_choices` (one <select>, no form to build:
+            # a page shows up to 20 follow-ups); only a refused one comes back as its bound form.
+            fu["cancel_form"] = forms["cancel_form"] if forms["cancel_form"].is_bound and mine else None
         return rows
 
     def needs_table() -> list[dict[str, Any]]:
@@ -225,6 +223,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     can_write = user.capabilities.write_cases and user.organisation == case.organisation
     erased = case.person.is_erased
     return {
+        "cancel_choices": f.FollowUpCancelForm.base_fields["reason"].choices,  # type: ignore[attr-defined]
         "case": case,
         "tab": tab,
         "tabs": TABS,
