@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -197,7 +198,7 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
                 if forms["done_form"].is_bound and mine
                 else f.FollowUpDoneForm(initial={"done_on": today_text}, auto_id=f"done_{fu['obj'].pk}_%s")
             )
-            # The cancel box is drawn by the template from `cancel_choices` (one <select>, no form to build:
+            # The cancel box is drawn by the template from `cancel_options` (one <select>, no form to build:
             # a page shows up to 20 follow-ups); only a refused one comes back as its bound form.
             fu["cancel_form"] = forms["cancel_form"] if forms["cancel_form"].is_bound and mine else None
         return rows
@@ -223,7 +224,10 @@ def _context(request: HttpRequest, case: Case, tab: str, bound: dict[str, Any] |
     can_write = user.capabilities.write_cases and user.organisation == case.organisation
     erased = case.person.is_erased
     return {
-        "cancel_choices": f.FollowUpCancelForm.base_fields["reason"].choices,  # type: ignore[attr-defined]
+        # The options of every follow-up's cancel box, escaped and joined once for the page.
+        "cancel_options": format_html_join(
+            "", '<option value="{}">{}</option>', f.FollowUpCancelForm.base_fields["reason"].choices  # type: ignore[attr-defined]
+        ),
         "case": case,
         "tab": tab,
         "tabs": TABS,
