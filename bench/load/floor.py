@@ -8,6 +8,9 @@ time (Django test client, the generated case worker `rawsql.py` uses):
   navigation, language switcher, messages, the context processors.
 - **bare + audit**, **layout + audit**: the same plus one audit event of a read (`case.view` of the
   case): what every read of survivor data costs (BEGIN, the chain head's row lock, INSERT, UPDATE, COMMIT).
+- on PostgreSQL, one UPDATE and COMMIT of a one-row table with `synchronous_commit` on (Jisr's setting:
+  the commit waits for the write-ahead log to reach the disk) and off: the durable commit every audit
+  event ends with.
 - for each endpoint: every query it sends, re-run raw through the cursor one after the other (p50 of 30
   of the sum), without the session and user queries already counted in **bare**.
 
@@ -122,6 +125,30 @@ def main() -> None:
     print("| floor part | p50 ms |\n|---|---|")
     for label, ms in base.items():
         print(f"| {label} | {ms:.2f} |")
+    if connection.vendor == "postgresql":
+        # What the audit event's COMMIT costs by itself: one UPDATE of a one-row logged table and its
+        # COMMIT, with the WAL flushed to disk before COMMIT returns (synchronous_commit on, the default
+        # and Jisr's setting) and without (off: a crash may lose the last commits, never corrupt them).
+        import psycopg
+        from django.db import connection as conn
+
+        params = conn.get_connection_params()
+        with psycopg.connect(**{k: v for k, v in params.items() if k in ("host", "port", "user", "dbname",
+                                                                          "password")}) as probe:
+            probe.execute("CREATE TABLE IF NOT EXISTS bench_commit_probe (id int PRIMARY KEY, v int)")
+            probe.execute("INSERT INTO bench_commit_probe VALUES (1, 0) ON CONFLICT DO NOTHING")
+            probe.commit()
+            for mode in ("on", "off"):
+                probe.execute(f"SET synchronous_commit = {mode}")
+                probe.commit()
+
+                def one(probe=probe) -> None:  # type: ignore[no-untyped-def]
+                    probe.execute("UPDATE bench_commit_probe SET v = v + 1 WHERE id = 1")
+                    probe.commit()
+
+                print(f"| UPDATE + COMMIT, synchronous_commit {mode} | {p50_ms(one, rounds=200):.2f} |")
+            probe.execute("DROP TABLE bench_commit_probe")
+            probe.commit()
 
     endpoints = [
         ("dashboard", "get", "/", None, 'FROM "cases_case"'),
