@@ -172,7 +172,7 @@ def test_every_analyst_product_refuses_other_bounds(caseload, params) -> None:  
             response = client.get(reverse("statistics:export_aggregate", args=[table, fmt]) + "?" + qs)
             assert response.status_code == 400, (table, fmt)
     assert client.get(reverse("statistics:donor_report") + "?" + qs).status_code == 400
-    response = client.post(reverse("statistics:export_microdata") + "?" + qs, {"k": "5"})
+    response = client.post(reverse("statistics:export_microdata") + "?" + qs, {"k": "11"})
     assert response.status_code == 400 and "whole calendar quarters" in response.content.decode()
     response = client.post(reverse("statistics:dp_release") + "?" + qs, {"dimension": "sex", "epsilon": "0.5"})
     assert response.status_code == 400 and "whole calendar quarters" in response.content.decode()
@@ -191,7 +191,7 @@ def test_the_services_refuse_an_analyst_s_other_bounds_too(caseload) -> None:  #
         lambda q: services.export_aggregate(actor=cast.ma_analyst, organisation=org, table="sex_by_stage",
                                             fmt="csv", query=q),
         lambda q: services.donor_report(actor=cast.ma_analyst, organisation=org, query=q, language="en"),
-        lambda q: services.export_microdata(actor=cast.ma_analyst, organisation=org, query=q, k=5),
+        lambda q: services.export_microdata(actor=cast.ma_analyst, organisation=org, query=q, k=11),
         lambda q: services.dp_release(actor=cast.ma_analyst, organisation=org, dimension="sex", query=q,
                                       epsilon=Decimal("0.1")),
     ):
@@ -255,21 +255,21 @@ def test_microdata_one_day_apart_is_refused_and_a_quarter_is_recorded(caseload) 
     start = opened[-1] - dt.timedelta(days=1)
     for end in (opened[20], opened[20] + dt.timedelta(days=1)):
         url = reverse("statistics:export_microdata") + f"?start={start.isoformat()}&end={end.isoformat()}"
-        assert client.post(url, {"k": "5"}).status_code == 400
+        assert client.post(url, {"k": "11"}).status_code == 400
     assert not MicrodataRelease.objects.exists()
     # the quarter itself: released, recorded, audited with its bounds
     quarter = sel.analyst_periods(cast.ma)[0]
-    response = client.post(reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "5"})
+    response = client.post(reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "11"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == list(services.MICRODATA_QIS)
+    assert rows[0] == list(services.MICRODATA_QIS)
     entry = MicrodataRelease.objects.get()
-    assert (entry.start, entry.end, entry.k, entry.released_by) == (quarter.start, quarter.end, 5, cast.ma_analyst)
+    assert (entry.start, entry.end, entry.k, entry.released_by) == (quarter.start, quarter.end, 11, cast.ma_analyst)
     event = AuditEvent.objects.get(action="statistics.microdata_export")
     assert event.details["start"] == quarter.start.isoformat() and event.details["end"] == quarter.end.isoformat()
-    # the same quarter again: the same period, allowed
-    again = client.post(reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "5"})
-    assert again.status_code == 200 and MicrodataRelease.objects.count() == 2
+    # the same quarter again: one file per period (test_stats_microdata)
+    again = client.post(reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "12"})
+    assert again.status_code == 409 and MicrodataRelease.objects.count() == 1
 
 
 def test_microdata_for_a_period_overlapping_another_released_one_is_refused(caseload) -> None:  # type: ignore[no-untyped-def]
@@ -280,17 +280,17 @@ def test_microdata_for_a_period_overlapping_another_released_one_is_refused(case
     MicrodataRelease.objects.create(organisation=cast.ma, released_by=cast.ma_analyst, start=quarter.start,
                                     end=quarter.start + dt.timedelta(days=40), k=5, rows=20, file_sha256="0" * 64)
     response = _client(cast.ma_analyst, "fr").post(
-        reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "5"}
+        reverse("statistics:export_microdata") + f"?period={quarter.code}", {"k": "11"}
     )
     assert response.status_code == 409 and "chevauche" in response.content.decode()
     with pytest.raises(services.OverlappingReleaseError):
-        services.export_microdata(actor=cast.ma_analyst, organisation=cast.ma, query=last_quarter_query(cast.ma), k=5)
+        services.export_microdata(actor=cast.ma_analyst, organisation=cast.ma, query=last_quarter_query(cast.ma), k=11)
     assert MicrodataRelease.objects.count() == 1
     assert not AuditEvent.objects.filter(action="statistics.microdata_export").exists()
     # a quarter that does not overlap it is released
     other = sel.analyst_periods(cast.ma)[1]
     services.export_microdata(
-        actor=cast.ma_analyst, organisation=cast.ma, query=sel.CaseloadQuery.of_quarter(cast.ma, other), k=5
+        actor=cast.ma_analyst, organisation=cast.ma, query=sel.CaseloadQuery.of_quarter(cast.ma, other), k=11
     )
     assert MicrodataRelease.objects.count() == 2
 

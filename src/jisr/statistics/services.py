@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -403,7 +404,20 @@ def dp_release(
 
 # --- k-anonymous microdata ---------------------------------------------------------------------------
 
-MICRODATA_QIS = ("prs_Gender", "prs_AgeBand", "prs_Citizenship", "year")
+MICRODATA_QIS = ("prs_Gender", "prs_AgeBand", "prs_Citizenship", "year", "vic_TypeOfExploitation", "cas_Status")
+"""Every column of a microdata file is a quasi-identifier: the forms of exploitation and the status too (a
+single case of forced marriage, published as it is, is that case — the tables withhold it), generalised or
+suppressed with the others so that k holds over the whole row."""
+
+# Forms of exploitation (HTCDS codes) by family, the first generalisation of a case's set of forms.
+_EXPLOITATION_FAMILIES = {
+    "SexualExploitation": "Sexual",
+    "ForcedLabour": "Labour",
+    "ChildLabour": "Labour",
+    "Servitude": "Labour",
+    "ForcedBegging": "Labour",
+    "ForcedMilitaryByNonStateActors": "Labour",
+}
 
 
 def _hierarchies(values: dict[str, list[str]]) -> dict[str, Hierarchy]:
@@ -424,6 +438,14 @@ def _hierarchies(values: dict[str, list[str]]) -> dict[str, Hierarchy]:
         y = int(year)
         return f"{y - y % 5}-{y - y % 5 + 4}"
 
+    def family(forms: str) -> str:
+        """A case's forms ("ForcedLabour;Servitude") as one family: Sexual, Labour, Other, Several, None."""
+        families = {_EXPLOITATION_FAMILIES.get(f, "Other") for f in forms.split(";") if f}
+        return "None" if not families else families.pop() if len(families) == 1 else "Several"
+
+    def closed(status: str) -> str:
+        return "Closed" if status.startswith("Closed") else status
+
     assert {b.label for b in JISR_BANDS}  # the labels age_level1 parses
     return {
         "prs_Gender": Hierarchy.from_function(
@@ -432,6 +454,8 @@ def _hierarchies(values: dict[str, list[str]]) -> dict[str, Hierarchy]:
         "prs_AgeBand": Hierarchy.from_function(sorted(set(values["prs_AgeBand"])), age_level1),
         "prs_Citizenship": Hierarchy.from_function(sorted(set(values["prs_Citizenship"])), region),
         "year": Hierarchy.from_function(sorted(set(values["year"])), period),
+        "vic_TypeOfExploitation": Hierarchy.from_function(sorted(set(values["vic_TypeOfExploitation"])), family),
+        "cas_Status": Hierarchy.from_function(sorted(set(values["cas_Status"])), closed),
     }
 
 
@@ -477,7 +501,13 @@ def case_records(organisation: Organisation, query: CaseloadQuery) -> list[CaseR
 
 
 class OverlappingReleaseError(StateError):
-    """A microdata file for a period that overlaps a different period already released: refused."""
+    """A microdata file for a period that overlaps one already released, or is the same (`same`): refused.
+    Two files of the same cases — another k, other generalisations — could be lined up to single out the
+    cases the generalisation hides; two of overlapping periods differ by the few cases in between."""
+
+    def __init__(self, message: str, *, same: bool = False):
+        self.same = same
+        super().__init__(message)
 
 
 def _lock_releases(organisation: Organisation) -> PrivacyBudget:
@@ -488,14 +518,21 @@ def _lock_releases(organisation: Organisation) -> PrivacyBudget:
 
 
 def _refuse_overlap(organisation: Organisation, query: CaseloadQuery) -> None:
-    """OverlappingReleaseError if a microdata file was released for a period that overlaps `query`'s
-    without being the same (with whole quarters this cannot happen; it holds the line should the periods
-    offered ever change, e.g. to years after quarters were released)."""
-    overlapping = MicrodataRelease.objects.filter(
-        organisation=organisation, start__lt=query.end, end__gt=query.start
-    ).exclude(start=query.start, end=query.end)
+    """OverlappingReleaseError if a microdata file was released for `query`'s period (`same`) or one that
+    overlaps it (with whole quarters only the same quarter can; the rest holds the line should the periods
+    offered ever change, e.g. to years after quarters were released). One file per period: the first,
+    recorded and audited, is the one there is."""
+    overlapping = MicrodataRelease.objects.filter(organisation=organisation, start__lt=query.end, end__gt=query.start)
+    if overlapping.filter(start=query.start, end=query.end).exists():
+        raise OverlappingReleaseError("a microdata file was released for this period", same=True)
     if overlapping.exists():
         raise OverlappingReleaseError("a microdata file was released for an overlapping period")
+
+
+def minimum_k() -> int:
+    """The smallest k a microdata file may have: the suppression threshold of the tables (a class of fewer
+    records would publish what the tables withhold)."""
+    return suppression_threshold()
 
 
 def export_microdata(
@@ -508,14 +545,17 @@ def export_microdata(
     checker: Callable[[list[dict[str, str]], Sequence[str]], int] = pycanon_k,
 ) -> bytes:
     """HTCDS microdata (one row per case: gender, age band, citizenship, year opened, forms of exploitation,
-    case status) made k-anonymous over the QIs and confirmed by pycanon before any byte is returned.
+    case status) made k-anonymous over all of them (MICRODATA_QIS) and confirmed by pycanon before any
+    byte is returned; the rows in a cryptographically random order (never the order of the cases).
 
-    Raises KAnonymityError (nothing written) when k cannot be met or the independent check disagrees,
-    PeriodNotOfferedError when the period is not one of the actor's quarters, OverlappingReleaseError
-    when it overlaps a different period already released (the records of one file and not the other
-    would be the few cases of the days between them). Recorded in the organisation's microdata ledger
+    Raises ValueError for k below the tables' suppression threshold (`minimum_k`), KAnonymityError
+    (nothing written) when k cannot be met or the independent check disagrees, PeriodNotOfferedError when
+    the period is not one of the actor's quarters, OverlappingReleaseError when a file was released for
+    the same period or an overlapping one. Recorded in the organisation's microdata ledger
     (`MicrodataRelease`) and audited.
     """
+    if k < minimum_k():
+        raise ValueError(f"k must be at least {minimum_k()}")
     require_offered_period(actor, organisation, query)
     _refuse_overlap(organisation, query)
     records = case_records(organisation, query)
@@ -546,7 +586,8 @@ def export_microdata(
     if measured < k:
         raise KAnonymityError(f"pycanon measures k = {measured} < {k}: export refused", reason="check", k=k,
                               measured=measured)
-    header = [*MICRODATA_QIS, "vic_TypeOfExploitation", "cas_Status"]
+    secrets.SystemRandom().shuffle(kept_rows)  # no order to line two files up by, nor the cases' order
+    header = list(MICRODATA_QIS)
     data = to_csv(header, ([row[h] for h in header] for row in kept_rows))
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():

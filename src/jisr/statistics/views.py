@@ -423,19 +423,29 @@ def export_microdata(request: HttpRequest) -> HttpResponse:
     org = sel.require_analyst(request.user)  # type: ignore[arg-type]
     query = _query(request, org)
     try:
-        k = int(request.POST.get("k", "11"))
-        if k < 2:
+        k = int(normalise_digits(request.POST.get("k", "11")).strip())
+        if k < services.minimum_k():
             raise ValueError
         data = services.export_microdata(actor=request.user, organisation=org, query=query, k=k)  # type: ignore[arg-type]
     except KAnonymityError as exc:  # nothing was written
         return _error(request, _kanon_message(exc), 409)
-    except services.OverlappingReleaseError:
-        return _error(request, _overlap_message(), 409)
+    except services.OverlappingReleaseError as exc:
+        return _error(request, _same_period_message() if exc.same else _overlap_message(), 409)
     except sel.PeriodNotOfferedError:
         raise
     except ValueError:
-        return _error(request, _("k must be a whole number ≥ 2"), 400)
+        message = _(
+            "k must be a whole number of at least %(min)s, the threshold below which the tables withhold counts."
+        ) % {"min": services.minimum_k()}
+        return _error(request, message, 400)
     return _file(data, CSV, f"jisr-microdata-k{k}.csv")
+
+
+def _same_period_message() -> str:
+    return _(
+        "A microdata file was already released for this period: one file per period is released, since two"
+        " files of the same cases, generalised differently, could be lined up to single out cases."
+    )
 
 
 def _overlap_message() -> str:
