@@ -348,6 +348,19 @@ def test_referral_message_markup_is_inert(cast, fatima_case) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in shown, "the message is shown to no one"
 
 
+def test_referral_message_keeps_its_lines_but_not_hidden_characters(cast, fatima_case) -> None:
+    from jisr.care.services import consent_record
+    from jisr.referrals.models import Referral
+    from jisr.referrals.services import referral_create, referral_message
+
+    consent_record(actor=cast.ma_case_worker, case=fatima_case, purpose="referral", recipient="test es",
+                   given_by="survivor", method="written", language="ar", given_on=dt.date.today())
+    referral = referral_create(actor=cast.ma_case_worker, case=fatima_case, categories=["identity"],
+                               reason="Other", organisation=cast.es,
+                               message="She needs \u202eretlehs\u202c tonight\u200b\u0007\r\nCall first.")
+    assert referral_message(Referral.objects.get(pk=referral.pk)) == "She needs retlehs tonight\nCall first."
+
+
 # --- 5. Formula injection in exports ------------------------------------------------------------------------------
 
 FORMULAS = ["=HYPERLINK(\"http://x.example\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]

@@ -30,6 +30,7 @@ from jisr.care.selectors import consent_in_force
 from jisr.cases.models import Case, CaseStatus, ExploitationType, RiskLevel
 from jisr.common.errors import PermissionDeniedError, StateError
 from jisr.crypto.envelope import DecryptionError
+from jisr.crypto.normalise import clean_free_text
 from jisr.crypto.services import data_key_create, data_key_destroy, data_key_material, seal, unseal
 from jisr.referrals import envelope as env
 from jisr.referrals import statemachine as sm
@@ -363,7 +364,9 @@ def is_sender_actor(user: Any, referral: Referral) -> bool:
 
 
 def _clean_note(note: str) -> str:
-    note = (note or "").strip()
+    """A referral's message or a transition's note, ours or a partner's, cleaned of hidden control and
+    bidi characters with its lines kept (`crypto.normalise.clean_free_text`); ValueError beyond MAX_NOTE."""
+    note = clean_free_text(note or "")
     if len(note) > MAX_NOTE:
         raise ValueError("the note is too long")
     return note
