@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,7 @@ from jisr.statistics.selectors import (
     shown_rows,
     suppress_counted,
     suppressed_breakdowns,
+    value_label,
 )
 
 BATCH_SIZE = 5000
@@ -240,6 +242,102 @@ class CrossTable:
         return iter((self.header, self.rows))
 
 
+TABLE_FORMAT = "jisr-release-table/1"
+
+
+@dataclass(frozen=True)
+class NeutralTable:
+    """A suppressed cross-table in no language: the codes of its rows (in the order shown) and columns,
+    the counts as released (None where withheld) and the codes of its notes ("no_cases", "withheld_whole").
+    What a shared release freezes (`to_bytes`: canonical JSON, its SHA-256 on record), rendered in the
+    reader's language at each download (`render`) — so the numbers never change, and nobody gets the file
+    in the language of whoever approved last."""
+
+    rows_dimension: str
+    columns_dimension: str
+    rows: list[str]
+    columns: list[str]
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    total: int | None
+    notes: list[str]
+
+    def to_bytes(self) -> bytes:
+        body = {"format": TABLE_FORMAT, **asdict(self)}
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> NeutralTable | None:
+        """The table frozen in `data`, or None for a file frozen before tables were neutral (a CSV)."""
+        if not data.startswith(b"{"):
+            return None
+        body = json.loads(data)
+        if body.pop("format", None) != TABLE_FORMAT:
+            raise ValueError("not a frozen table of this version")
+        return cls(**body)
+
+    def render(self) -> CrossTable:
+        """Header, rows and notes in the active language; a withheld count as the translated marker."""
+        mark = labels.withheld()
+
+        def show(v: int | None) -> Any:
+            return mark if v is None else v
+
+        header = [
+            labels.label(labels.DIMENSIONS, self.rows_dimension),
+            *[value_label(self.columns_dimension, code) for code in self.columns],
+            _("Total"),
+        ]
+        body: list[list[Any]] = [
+            [value_label(self.rows_dimension, code), *[show(v) for v in cells], show(total)]
+            for code, cells, total in zip(self.rows, self.cells, self.row_totals, strict=True)
+        ]
+        body.append(
+            [
+                _("All cases") if self.rows_dimension == "exploitation" else _("Total"),
+                *[show(v) for v in self.column_totals],
+                show(self.total),
+            ]
+        )
+        sentences = {"no_cases": labels.no_cases, "withheld_whole": labels.table_withheld}
+        return CrossTable(header, body, tuple(sentences[n]() for n in self.notes))
+
+
+def _neutral_table(
+    rows_dim: str,
+    rows: Released,
+    columns: Released,
+    cells: list[list[int]],
+    threshold: int,
+    own: Sequence[disclosure.OwnTable] = (),
+) -> NeutralTable:
+    """A cross-table whose margins are the breakdowns as released everywhere else (withheld in the same
+    places: `disclosure.suppress_within`), cells withheld by the same rule. `own`: each contributor's part
+    of a pooled table. When suppression finds no safe pattern the core withholds every cell, or the whole
+    table (never an error, never an unsafe count): a note says so. A period without cases gives the
+    table's rows of zeros (none for nationalities) and a note."""
+    result = disclosure.suppress_within(cells, rows.series, columns.series, threshold, own=own)
+    notes: list[str] = []
+    if rows.series.total == 0:
+        notes.append("no_cases")
+    if result.fallback or rows.series.fallback or columns.series.fallback:
+        notes.append("withheld_whole")
+    index = {code: i for i, (code, _l) in enumerate(rows.keys)}
+    order = [code for code, _label, _n in shown_rows(rows)]
+    return NeutralTable(
+        rows_dimension=rows_dim,
+        columns_dimension=columns.dimension,
+        rows=order,
+        columns=[code for code, _l in columns.keys],
+        cells=[list(result.cells[index[code]]) for code in order],
+        row_totals=[result.row_totals[index[code]] for code in order],
+        column_totals=list(result.column_totals),
+        total=result.total,
+        notes=notes,
+    )
+
+
 def _withheld_table(
     rows_dim: str,
     rows: Released,
@@ -248,37 +346,8 @@ def _withheld_table(
     threshold: int,
     own: Sequence[disclosure.OwnTable] = (),
 ) -> CrossTable:
-    """Header and rows of a cross-table whose margins are the breakdowns as released everywhere else
-    (withheld in the same places: `disclosure.suppress_within`), cells withheld by the same rule, a
-    withheld count written as the translated marker. `own`: each contributor's part of a pooled table.
-    When suppression finds no safe pattern the core withholds every cell, or the whole table (never
-    an error, never an unsafe count): the notes say so. A period without cases gives the table's rows
-    of zeros (none for nationalities) and says so."""
-    result = disclosure.suppress_within(cells, rows.series, columns.series, threshold, own=own)
-    notes: list[str] = []
-    if rows.series.total == 0:
-        notes.append(labels.no_cases())
-    if result.fallback or rows.series.fallback or columns.series.fallback:
-        notes.append(labels.table_withheld())
-    mark = labels.withheld()
-
-    def show(v: int | None) -> Any:
-        return mark if v is None else v
-
-    header = [labels.label(labels.DIMENSIONS, rows_dim), *[label for _k, label in columns.keys], _("Total")]
-    index = {code: i for i, (code, _l) in enumerate(rows.keys)}
-    body: list[list[Any]] = [
-        [label, *[show(v) for v in result.cells[index[code]]], show(result.row_totals[index[code]])]
-        for code, label, _n in shown_rows(rows)
-    ]
-    body.append(
-        [
-            _("All cases") if rows_dim == "exploitation" else _("Total"),
-            *[show(v) for v in result.column_totals],
-            show(result.total),
-        ]
-    )
-    return CrossTable(header, body, tuple(notes))
+    """`_neutral_table` rendered in the active language."""
+    return _neutral_table(rows_dim, rows, columns, cells, threshold, own).render()
 
 
 def _notes(table: str, start: dt.date, last_day: dt.date, extra: Sequence[str] = ()) -> list[list[Any]]:
@@ -787,8 +856,9 @@ def release_request(*, actor: User, table: str, year: int, contributors: Sequenc
 
 
 def _freeze(release: Release) -> dict[str, str]:
-    """Compute the release's table once and store it with the release (the caller holds its row locked);
-    the details the audit records: when, and the SHA-256 of the bytes every download will give.
+    """Compute the release's table once and store it with the release (the caller holds its row locked),
+    in no language (`NeutralTable`); the details the audit records: when, and the SHA-256 of the frozen
+    table every download is rendered from.
     ReleaseYearNotOverError if its year is not over (a release requested before this rule),
     ReleaseNotDisclosableError if its table cannot be suppressed safely (nothing stored: the caller's
     transaction is rolled back by the exception)."""
@@ -877,7 +947,8 @@ def release_withdraw(*, actor: User, release: Release) -> Release:
 
 
 def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -> bytes:
-    """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year` (CSV).
+    """The pooled, suppressed cross-table of `contributors`' caseloads in calendar year `year`, in no
+    language (`NeutralTable.to_bytes`): what a release freezes.
 
     Every contributor knows its own counts: a pooled count (cell or margin) is withheld too where, for
     some contributor, it minus that contributor's own is small — a pooled 15 of which MA has 12 would
@@ -906,30 +977,37 @@ def _pooled_table(table: str, year: int, contributors: Sequence[Organisation]) -
         own_rows = [counts.get(rows_dim, {}).get(code, 0) for code, _l in rows.keys]
         own_columns = [counts.get(cols_dim, {}).get(code, 0) for code, _l in columns.keys]
         parts.append((own, own_rows, own_columns, sum(counts.get("trm_stage", {}).values())))
-    header, body = _withheld_table(rows_dim, rows, columns, cells, threshold, own=parts)
-    return to_csv(header, body)  # the table alone, as the aggregate exports
+    return _neutral_table(rows_dim, rows, columns, cells, threshold, own=parts).to_bytes()
 
 
 @transaction.atomic
 def release_file(*, actor: User, release: Release) -> bytes:
-    """The table of an approved release (CSV): exactly the bytes stored when it was approved, whatever was
-    entered or corrected since. StateError while approvals are missing. A release approved before tables
-    were stored is frozen at its first download if its year is over (ReleaseYearNotOverError otherwise;
+    """The table of an approved release (CSV): the numbers frozen when it was approved, whatever was
+    entered or corrected since, written in the active language (the downloader's): the same bytes at every
+    download in one language. A release frozen before tables were kept in no language gives its stored
+    CSV as it is. StateError while approvals are missing. A release approved before tables were stored is
+    frozen at its first download if its year is over (ReleaseYearNotOverError otherwise;
     ReleaseNotDisclosableError, nothing stored nor audited, if the table cannot pass its suppression
-    check)."""
+    check). Audited: the SHA-256 of the frozen table (`sha256`) and of the file given (`file_sha256`)."""
+    from django.utils import translation
+
     if release.status != ReleaseStatus.APPROVED:
         raise StateError("every contributing organisation must approve first")
     release = Release.objects.select_for_update().get(pk=release.pk)
     details: dict[str, Any] = {}
     if release.content is None:
         details = {**_freeze(release), "frozen_now": True}
-    data = bytes(release.content)
+    frozen = bytes(release.content)
+    table = NeutralTable.from_bytes(frozen)
+    data = frozen if table is None else to_csv(*table.render())
     audit_record(
         actor=actor,
         action="statistics.release_download",
         target=release,
         details={
-            "sha256": hashlib.sha256(data).hexdigest(),
+            "sha256": hashlib.sha256(frozen).hexdigest(),
+            "file_sha256": hashlib.sha256(data).hexdigest(),
+            "language": translation.get_language() or "",
             "frozen_at": release.frozen_at.isoformat() if release.frozen_at else None,
             **details,
         },
