@@ -338,18 +338,6 @@ def _neutral_table(
     )
 
 
-def _withheld_table(
-    rows_dim: str,
-    rows: Released,
-    columns: Released,
-    cells: list[list[int]],
-    threshold: int,
-    own: Sequence[disclosure.OwnTable] = (),
-) -> CrossTable:
-    """`_neutral_table` rendered in the active language."""
-    return _neutral_table(rows_dim, rows, columns, cells, threshold, own).render()
-
-
 def _notes(table: str, start: dt.date, last_day: dt.date, extra: Sequence[str] = ()) -> list[list[Any]]:
     """The notes of an exported table, one sentence a row, for the "Notes" sheet of an XLSX file (a CSV
     file holds the table alone, so that a program reads it as it is; README says what the marker means).
@@ -377,7 +365,7 @@ def suppressed_table(query: CaseloadQuery, table: str) -> CrossTable:
     released = suppressed_breakdowns(query, (rows_dim, cols_dim), threshold)
     rows, columns = released[rows_dim], released[cols_dim]
     _r, _c, cells = _cross(query, rows_dim, cols_dim, rows.keys, columns.keys)
-    return _withheld_table(rows_dim, rows, columns, cells, threshold)
+    return _neutral_table(rows_dim, rows, columns, cells, threshold).render()
 
 
 def export_aggregate(*, actor: User, organisation: Organisation, table: str, fmt: str, query: CaseloadQuery) -> bytes:
