@@ -420,3 +420,13 @@ def test_roadmap_xlsx_neutralises_formulas(cast) -> None:
     values = _cells_xlsx(response.content)
     assert "'=HYPERLINK(\"http://x.example\",\"y\")" in values
     _assert_no_formula(values, "roadmap XLSX")
+
+
+def test_a_partners_package_is_shown_without_hidden_characters() -> None:
+    """A partner's package is not cleaned by our forms: what the referral screen shows of it is."""
+    from jisr.referrals.templatetags.jisr_referrals import labelled_package
+
+    shown = labelled_package({"identity": {"jisr_FirstNameLatin": "Evil\u202eName\u200b",
+                                           "jisr_Aliases": ["A\u2066b\u2069", "C\u0007"], "prs_Sex": "Feminine"}})
+    assert shown["identity"] == {"jisr_FirstNameLatin": "EvilName", "jisr_Aliases": ["Ab", "C"],
+                                 "prs_Sex": "Feminine"}

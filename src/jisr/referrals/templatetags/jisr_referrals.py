@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy, pgettext
 
+from jisr.crypto.normalise import clean_free_text
 from jisr.referrals import selectors as sel
 
 register = template.Library()
@@ -110,6 +111,18 @@ def labelled_package(package: dict[str, dict[str, Any]]) -> dict[str, dict[str, 
         "jisr_RiskReasons": lambda v: _each(v, lambda c: _named(dict(RiskReason.choices), c)),
     }
     return {
-        category: {field: naming[field](value) if field in naming else value for field, value in values.items()}
+        category: {
+            field: _shown(naming[field](value) if field in naming else value) for field, value in values.items()
+        }
         for category, values in package.items()
     }
+
+
+def _shown(value: Any) -> Any:
+    """Text of a package as it may be shown: hidden control and bidi characters removed
+    (`crypto.normalise.clean_free_text`; a partner's package is not cleaned by our forms), in lists too."""
+    if isinstance(value, str):
+        return clean_free_text(value)
+    if isinstance(value, list):
+        return [_shown(v) for v in value]
+    return value
