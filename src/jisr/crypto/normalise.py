@@ -54,18 +54,22 @@ _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―_'’‘`´.,·]+")
 _KEEP_FORMAT = {"\u200c", "\u200d"}  # zero-width non-joiner / joiner: meaningful in some spellings
 
 
+def _drop_hidden(text: str) -> str:
+    """`text` without control, format, private-use and surrogate characters (Unicode categories Cc, Cf, Co,
+    Cs), but for the zero-width (non-)joiner, tab and line feed."""
+    return "".join(
+        ch
+        for ch in text
+        if ch in _KEEP_FORMAT or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"} or ch in "\t\n"
+    )
+
+
 def clean_text(text: str) -> str:
     """Text as typed, made safe to store and show: NFC; control characters and invisible format
     characters (bidi overrides U+202A–202E / U+2066–2069, zero-width space, BOM…) removed, except the
     zero-width (non-)joiner; runs of whitespace collapsed; trimmed. Names typed with hidden characters
     can otherwise look like someone else's or reorder the text around them."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(
-        ch
-        for ch in text
-        if ch in _KEEP_FORMAT or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"} or ch in "\t\n"
-    )
-    return " ".join(text.split())
+    return " ".join(_drop_hidden(unicodedata.normalize("NFC", text)).split())
 
 
 def clean_free_text(text: str) -> str:
@@ -75,13 +79,8 @@ def clean_free_text(text: str) -> str:
     `clean_text`, except the zero-width (non-)joiner, tab and line feed; spaces at line ends and blank
     lines at both ends trimmed. A right-to-left override hidden in a note would otherwise reorder what
     the next reader sees (issue 8's bad-input catalogue)."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch
-        for ch in text
-        if ch in _KEEP_FORMAT or unicodedata.category(ch) not in {"Cc", "Cf", "Co", "Cs"} or ch in "\t\n"
-    )
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n").strip()
+    text = _drop_hidden(unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
 # Alphabets whose letters look alike (Unicode TR39 "confusables": Latin a / Cyrillic а / Greek α …).
