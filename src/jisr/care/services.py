@@ -561,6 +561,14 @@ def followup_schedule(
     return follow_up
 
 
+def _require_to_do(follow_up: FollowUp) -> None:
+    """StateError unless the follow-up (locked, fresh) is still to do: neither done nor cancelled."""
+    if follow_up.done_on is not None:
+        raise StateError("this follow-up is already done")
+    if follow_up.cancelled_on is not None:
+        raise StateError("this follow-up was cancelled")
+
+
 @transaction.atomic
 def followup_complete(
     *,
@@ -577,10 +585,7 @@ def followup_complete(
     _require_write(actor, case)
     _require_open(case)
     follow_up = FollowUp.objects.select_for_update().select_related("case__person__data_key").get(pk=follow_up.pk)
-    if follow_up.done_on is not None:
-        raise StateError("this follow-up is already done")
-    if follow_up.cancelled_on is not None:
-        raise StateError("this follow-up was cancelled")
+    _require_to_do(follow_up)
     if done_on > _today(case):
         raise ValueError("the date cannot be in the future")
     follow_up.done_on = done_on
@@ -613,10 +618,7 @@ def followup_cancel(*, actor: User, follow_up: FollowUp, reason: str) -> FollowU
     _require_open(case)
     _choice(reason, FollowUpCancelReason, "unknown reason for cancelling")
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-    if follow_up.done_on is not None:
-        raise StateError("this follow-up is already done")
-    if follow_up.cancelled_on is not None:
-        raise StateError("this follow-up was cancelled")
+    _require_to_do(follow_up)
     follow_up.cancelled_on, follow_up.cancel_reason = _today(case), reason
     follow_up.save(update_fields=["cancelled_on", "cancel_reason", "updated_at"])
     audit_record(
