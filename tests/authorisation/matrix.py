@@ -29,6 +29,14 @@ MA_WRITERS = ("ma_case_worker", "ma_supervisor")  # who may change it
 STAFF = tuple(p for p in PERSONAS if p != "anonymous")
 
 
+def case_version(w: Any) -> int:
+    """The world's case version as stored now: a case write carries the version its page showed
+    (required: optimistic locking)."""
+    from jisr.cases.models import Case
+
+    return Case.objects.values_list("version", flat=True).get(pk=w.case.pk)  # type: ignore[no-any-return]
+
+
 def expect(allowed: tuple[str, ...] | list[str], ok: int | tuple[int, ...] = 200, denied: int | tuple[int, ...] = 404,
            anonymous: int | tuple[int, ...] = 302, **overrides: int | tuple[int, ...]) -> dict[str, tuple[int, ...]]:
     """Expected status per persona: `ok` for `allowed`, `denied` for the rest, `anonymous` for the

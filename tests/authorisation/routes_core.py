@@ -1,18 +1,11 @@
 """Core and API routes in the authorisation matrix."""
 
-from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, expect
+from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, case_version, expect
 
 API_ANON = 403  # DRF with session authentication first: 403 for an anonymous request
 
 person = {"kwargs": lambda w: {"pk": w.person.pk}}
 case = {"kwargs": lambda w: {"pk": w.case.pk}}
-
-
-def _version(w):  # type: ignore[no-untyped-def]
-    """The case version as stored now: a case write carries the version its page showed (required)."""
-    from jisr.cases.models import Case
-
-    return Case.objects.values_list("version", flat=True).get(pk=w.case.pk)
 
 ROUTES = {
     "login": Route(
@@ -77,23 +70,23 @@ ROUTES = {
     "case-detail": Route(get=expect(MA_CASE_TEAM, anonymous=API_ANON), **case),
     "case-assign": Route(
         post=expect(("ma_supervisor", "ma_coordinator"), anonymous=API_ANON, ma_case_worker=403),
-        data=lambda w: {"assignee": "ma-cw2", "version": _version(w)},
+        data=lambda w: {"assignee": "ma-cw2", "version": case_version(w)},
         **case,
     ),
     "case-stage": Route(
         post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403),
-        data=lambda w: {"trm_stage": "first_assistance", "version": _version(w)},
+        data=lambda w: {"trm_stage": "first_assistance", "version": case_version(w)},
         **case,
     ),
     "case-risk": Route(
         post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403),
-        data=lambda w: {"risk_level": "high", "version": _version(w)},
+        data=lambda w: {"risk_level": "high", "version": case_version(w)},
         **case
     ),
     "case-close": Route(
         # closing is the supervisor's decision; the case worker asks for it on the care page
         post=expect(MA_WRITERS, anonymous=API_ANON, ma_coordinator=403, ma_case_worker=403),
-        data=lambda w: {"reason": "lost_contact", "version": _version(w)},
+        data=lambda w: {"reason": "lost_contact", "version": case_version(w)},
         **case,
     ),
     "case-reopen": Route(

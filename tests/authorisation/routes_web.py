@@ -9,7 +9,7 @@ Statuses of the screens: 200 page; 303 after a successful write (post/redirect/g
 nothing changed); 404 a record the user may not see; 302 to the login page when anonymous.
 """
 
-from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, expect
+from matrix import MA_CASE_TEAM, MA_WRITERS, STAFF, Route, case_version, expect
 
 REGISTERERS = (
     "ma_case_worker",
@@ -25,13 +25,6 @@ CASE_STAFF = (*REGISTERERS, "ma_coordinator")
 
 person = {"kwargs": lambda w: {"person_id": w.person.pk}}
 case = {"kwargs": lambda w: {"case_id": w.case.pk}}
-
-
-def _version(w):  # type: ignore[no-untyped-def]
-    """The case version as stored now: a case write carries the version its page showed (required)."""
-    from jisr.cases.models import Case
-
-    return Case.objects.values_list("version", flat=True).get(pk=w.case.pk)
 
 ROUTES = {
     "web:dashboard": Route(get=expect(STAFF)),
@@ -83,22 +76,22 @@ ROUTES = {
     "web:case_timeline": Route(get=expect(MA_CASE_TEAM), **case),
     "web:case_stage": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-        data=lambda w: {"trm_stage": "first_assistance", "version": _version(w)},
+        data=lambda w: {"trm_stage": "first_assistance", "version": case_version(w)},
         **case
     ),
     "web:case_risk": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-        data=lambda w: {"risk_level": "high", "version": _version(w)},
+        data=lambda w: {"risk_level": "high", "version": case_version(w)},
         **case
     ),
     "web:case_exploitation": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403),
-        data=lambda w: {"types": ["ForcedLabour"], "version": _version(w)},
+        data=lambda w: {"types": ["ForcedLabour"], "version": case_version(w)},
         **case
     ),
     "web:case_assign": Route(
         post=expect(("ma_supervisor", "ma_coordinator"), ok=303, ma_case_worker=403),
-        data=lambda w: {"assignee": str(w.ma_case_worker_2.pk), "version": _version(w)},
+        data=lambda w: {"assignee": str(w.ma_case_worker_2.pk), "version": case_version(w)},
         **case,
     ),
     "web:case_note": Route(
@@ -106,13 +99,13 @@ ROUTES = {
     ),
     "web:case_close": Route(
         post=expect(MA_WRITERS, ok=303, ma_coordinator=403, ma_case_worker=403),
-        data=lambda w: {"reason": "lost_contact", "version": _version(w)},
+        data=lambda w: {"reason": "lost_contact", "version": case_version(w)},
         **case,
     ),
     # The world's case is open: reopening it is a state refusal (409), not a 404.
     "web:case_reopen": Route(
         post=expect(MA_WRITERS, ok=409, ma_coordinator=403),
-        data=lambda w: {"note": "back", "version": _version(w)},
+        data=lambda w: {"note": "back", "version": case_version(w)},
         **case
     ),
 }
