@@ -37,6 +37,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 os.environ.setdefault("JISR_REQUIRE_MFA", "false")
 os.environ.setdefault(
     "JISR_EXPECTED_POPULATION", str(json.loads((HERE / "users.json").read_text())["expected_population"])
@@ -58,6 +59,7 @@ def p50_ms(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 def main() -> None:
     import _django
+    from rawsql import daily_mix
 
     _django.setup()
     from django.conf import settings
@@ -133,8 +135,9 @@ def main() -> None:
         from django.db import connection as conn
 
         params = conn.get_connection_params()
-        with psycopg.connect(**{k: v for k, v in params.items() if k in ("host", "port", "user", "dbname",
-                                                                          "password")}) as probe:
+        with psycopg.connect(
+            **{k: v for k, v in params.items() if k in ("host", "port", "user", "dbname", "password")}
+        ) as probe:
             probe.execute("CREATE TABLE IF NOT EXISTS bench_commit_probe (id int PRIMARY KEY, v int)")
             probe.execute("INSERT INTO bench_commit_probe VALUES (1, 0) ON CONFLICT DO NOTHING")
             probe.commit()
@@ -150,21 +153,7 @@ def main() -> None:
             probe.execute("DROP TABLE bench_commit_probe")
             probe.commit()
 
-    endpoints = [
-        ("dashboard", "get", "/", None, 'FROM "cases_case"'),
-        ("case list (/persons/)", "get", "/persons/?page=7", None, 'FROM "survivors_person"'),
-        ("search by name", "post", "/persons/", {"name": "Fatima Benali"}, 'FROM "survivors_person"'),
-        ("case page", "get", f"/cases/{case.pk}/", None, 'FROM "audit_auditevent"'),
-        ("add note", "post", f"/cases/{case.pk}/notes/", {"body": "Generated note."}, 'FROM "cases_case"'),
-        ("care page", "get", f"/cases/{case.pk}/care/?tab=followups", None, 'FROM "care_followup"'),
-        (
-            "schedule follow-up",
-            "post",
-            f"/cases/{case.pk}/care/follow-ups/",
-            {"kind": "call", "due_on": "2030-01-01", "notes": "Generated."},
-            'FROM "cases_case"',
-        ),
-    ]
+    endpoints = daily_mix(case.pk, "Fatima Benali")
     print(
         "\n| endpoint | in-process p50 ms | queries | main query raw p50 ms | goal ms (2× + 5) "
         "| its other queries raw ms | floor ms (layout, or bare for a redirect, + audit + other queries) "

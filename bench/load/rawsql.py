@@ -29,6 +29,28 @@ def p50(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def daily_mix(case_pk: object, name: str) -> list[tuple[str, str, str, dict[str, str] | None, str]]:
+    """The requests of the locust mix, for one case of the user and a name to search:
+    (label, method, url, data, marker of the endpoint's main query: the slowest SELECT containing it).
+    Also used by floor.py."""
+    return [
+        ("dashboard", "get", "/", None, 'FROM "cases_case"'),
+        ("case list (/persons/)", "get", "/persons/?page=7", None, 'FROM "survivors_person"'),
+        # The candidates in her scope (the blind-index lookup itself is measured below).
+        ("search by name", "post", "/persons/", {"name": name}, 'FROM "survivors_person"'),
+        ("case page", "get", f"/cases/{case_pk}/", None, 'FROM "audit_auditevent"'),
+        ("add note", "post", f"/cases/{case_pk}/notes/", {"body": "Generated note."}, 'FROM "cases_case"'),
+        ("care page", "get", f"/cases/{case_pk}/care/?tab=followups", None, 'FROM "care_followup"'),
+        (
+            "schedule follow-up",
+            "post",
+            f"/cases/{case_pk}/care/follow-ups/",
+            {"kind": "call", "due_on": "2030-01-01", "notes": "Generated."},
+            'FROM "cases_case"',
+        ),
+    ]
+
+
 def main() -> None:
     import _django
 
@@ -54,23 +76,7 @@ def main() -> None:
     case = Case.objects.filter(assigned_to=user, status="open").order_by("opened_on").first()
     assert case is not None
     name = "Fatima Benali"
-    # (label, method, url, data, marker of the endpoint's main query: the slowest SELECT containing it)
-    endpoints = [
-        ("dashboard", "get", "/", None, 'FROM "cases_case"'),
-        ("case list (/persons/)", "get", "/persons/?page=7", None, 'FROM "survivors_person"'),
-        # The candidates in her scope (the blind-index lookup itself is measured below).
-        ("search by name", "post", "/persons/", {"name": name}, 'FROM "survivors_person"'),
-        ("case page", "get", f"/cases/{case.pk}/", None, 'FROM "audit_auditevent"'),
-        ("add note", "post", f"/cases/{case.pk}/notes/", {"body": "Generated note."}, 'FROM "cases_case"'),
-        ("care page", "get", f"/cases/{case.pk}/care/?tab=followups", None, 'FROM "care_followup"'),
-        (
-            "schedule follow-up",
-            "post",
-            f"/cases/{case.pk}/care/follow-ups/",
-            {"kind": "call", "due_on": "2030-01-01", "notes": "Generated."},
-            'FROM "cases_case"',
-        ),
-    ]
+    endpoints = daily_mix(case.pk, name)
     print("| endpoint | in-process p50 ms | queries | SQL ms (one request) | main query raw p50 ms | main query |")
     print("|---|---|---|---|---|---|")
     for label, method, url, data, marker in endpoints:
